@@ -1,0 +1,135 @@
+"""grectl command line: thin. Exit codes: 0 ok, 1 failure, 2 drift."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import inventory, mtu as mtu_calc, render as render_mod
+from .errors import GrectlError, InventoryError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="GRE-over-IPsec overlay controller: validate, render, lab, deploy, verify.")
+out = Console()
+err = Console(stderr=True)
+
+InventoryOpt = typer.Option(Path("inventory"), "-i", "--inventory", envvar="GRECTL_INVENTORY",
+                            help="Inventory directory (hosts.yaml, groups.yaml, defaults.yaml, overlay.yaml).")
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def validate(inventory_dir: Path = InventoryOpt,
+             as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")):
+    """Check the inventory and intent; one line per problem naming file and field."""
+    try:
+        ov = inventory.load(inventory_dir)
+    except InventoryError as e:
+        if as_json:
+            print(json.dumps({"valid": False, "problems": e.problems}, indent=2))
+            raise typer.Exit(1)
+        for p in e.problems:
+            err.print(p, highlight=False, markup=False)
+        raise typer.Exit(1)
+    if as_json:
+        print(json.dumps({"valid": True, "devices": len(ov.devices), "tunnels": len(ov.tunnels)}, indent=2))
+    else:
+        out.print(f"{inventory_dir}: valid ({len(ov.devices)} devices, {len(ov.tunnels)} tunnels)")
+
+
+@app.command()
+def render(inventory_dir: Path = InventoryOpt,
+           site: Optional[str] = typer.Option(None, "--site", help="Only this site and the hub's side of it."),
+           device: Optional[str] = typer.Option(None, "--device", help="Only this device."),
+           out_dir: Optional[Path] = typer.Option(None, "--out", help="Write <device>.conf files here."),
+           show_secrets: bool = typer.Option(False, "--show-secrets", help="Write real PSKs (default: masked)."),
+           as_json: bool = typer.Option(False, "--json")):
+    """Render device configs from the intent (deterministic; PSKs masked)."""
+    ov = inventory.load(inventory_dir)
+    configs = render_mod.render_all(ov, site=site, device=device, show_secrets=show_secrets)
+    if out_dir is not None:
+        for p in render_mod.write(configs, out_dir):
+            if show_secrets:
+                p.chmod(0o600)
+            out.print(f"wrote {p}", highlight=False)
+    elif as_json:
+        print(json.dumps(configs, indent=2, sort_keys=True))
+    else:
+        for name, text in configs.items():
+            sys.stdout.write(f"### {name}\n{text}")
+
+
+@app.command()
+def mtu(underlay_mtu: int = typer.Option(1500, "--underlay-mtu"),
+        transform: str = typer.Option("aes128gcm16", "--transform"),
+        mode: str = typer.Option("transport", "--mode"),
+        gre_key: bool = typer.Option(False, "--gre-key"),
+        nat_t: bool = typer.Option(False, "--nat-t"),
+        as_json: bool = typer.Option(False, "--json")):
+    """GRE MTU, path MTU, TCP MSS and the largest DF ping, as the Linux kernel enforces them."""
+    try:
+        m = mtu_calc.compute(underlay_mtu, transform, mode, gre_key, nat_t)
+    except mtu_calc.MtuError as e:
+        fail(str(e))
+    if as_json:
+        print(json.dumps({"gre_mtu": m.gre_mtu, "path_mtu": m.path_mtu, "tcp_mss": m.tcp_mss,
+                          "max_df_payload": m.max_df_payload, "esp_mtu": m.esp_mtu,
+                          "underlay_mtu": m.underlay_mtu}, indent=2))
+        return
+    t = Table(title=f"{transform} {mode}, underlay {underlay_mtu}"
+                    f"{', GRE key' if gre_key else ''}{', NAT-T' if nat_t else ''}")
+    t.add_column("what")
+    t.add_column("bytes", justify="right")
+    for label, v in (("GRE device MTU", m.gre_mtu), ("path MTU (set on the tunnel)", m.path_mtu),
+                     ("TCP MSS clamp", m.tcp_mss), ("largest DF ping -s", m.max_df_payload)):
+        t.add_row(label, str(v))
+    out.print(t)
+
+
+def _mount_subcommands() -> None:
+    try:
+        from .lab.cli import lab_app
+    except ImportError:  # lab package not importable on this install
+        return
+    app.add_typer(lab_app, name="lab", help="Real-router lab on this machine (UML or native netns).")
+
+
+_mount_subcommands()
+
+
+def main() -> None:
+    try:
+        rc = app(standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else 0)
+    except InventoryError as e:
+        for p in e.problems:
+            err.print(p, highlight=False, markup=False)
+        sys.exit(1)
+    except GrectlError as e:
+        err.print(f"error: {e}", highlight=False, markup=False)
+        sys.exit(1)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("aborted")
+        sys.exit(1)
+    except Exception as e:  # click usage errors and the unexpected: a line, not a traceback
+        import click
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(e.exit_code if e.exit_code != 2 else 1)
+        if os.environ.get("GRECTL_DEBUG"):
+            raise
+        err.print(f"internal error: {e.__class__.__name__}: {e} (set GRECTL_DEBUG=1 for a traceback)",
+                  highlight=False, markup=False)
+        sys.exit(1)

@@ -1,0 +1,54 @@
+"""Render one Linux router (kernel GRE + strongSwan swanctl + FRR OSPF) from the overlay.
+
+Pure: the overlay and PSKs in, one config document out (see napalm_linux_frr.linuxconf).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from napalm_linux_frr import linuxconf
+
+from ... import mtu as mtu_calc
+from ...models import Overlay
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=True)
+
+
+def tunnel_mtu(overlay: Overlay, device: str) -> int:
+    i = overlay.intent
+    return mtu_calc.compute(overlay.devices[device].wan.mtu, i.ipsec.transform, i.ipsec.mode,
+                            i.gre.key, i.nat_t).path_mtu
+
+
+def render(overlay: Overlay, device: str, site: str | None, secrets: dict[str, str]) -> str:
+    """``secrets`` maps site -> the text to write as its PSK (a placeholder or the key)."""
+    i, dev = overlay.intent, overlay.devices[device]
+    ends = []
+    for t in overlay.tunnels_of(device):
+        if site is not None and t.site != site:
+            continue
+        end = t.end(device)
+        # both ends use the smaller path MTU so OSPF MTUs match and PMTUD takes one round
+        mtu = min(tunnel_mtu(overlay, t.hub), tunnel_mtu(overlay, t.site))
+        ends.append(dict(peer=end.peer, interface=end.interface, wan=end.wan, peer_wan=end.peer_wan,
+                         address=end.address, mtu=mtu, secret=secrets[t.site], key=t.hub_end.number))
+    full = site is None or dev.role == "site"
+    tunnels = "\n".join(
+        linuxconf.dump_tunnel(e["interface"], {
+            "local": str(e["wan"]), "remote": str(e["peer_wan"]), "ttl": str(i.gre.ttl),
+            "key": str(e["key"] if i.gre.key else 0), "mtu": str(e["mtu"]), "address": str(e["address"])})
+        for e in ends)
+    ctx = dict(device=dev, tunnels=ends, ike=i.ike, ipsec=i.ipsec, nat_t=i.nat_t, ospf=i.ospf,
+               role=dev.role, full=full)
+    swanctl = _env().get_template("swanctl.j2").render(ctx) if ends else ""
+    frr = _env().get_template("frr.j2").render(ctx)
+    text = f"[tunnels]\n{tunnels}\n[swanctl]\n{swanctl}\n[frr]\n{frr}"
+    return linuxconf.dump(linuxconf.parse(text))

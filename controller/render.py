@@ -1,0 +1,50 @@
+"""Render device configs from the overlay: dispatch to the platform's renderer."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import inventory, secrets
+from .errors import GrectlError
+from .models import Overlay
+from .platforms import PLATFORMS
+
+
+def devices_in_scope(overlay: Overlay, site: str | None = None, device: str | None = None) -> list[str]:
+    """Devices a --site/--device scope touches: the site and its hub, or everything."""
+    if site is not None and site not in overlay.intent.sites:
+        raise GrectlError(f"unknown site {site!r} (sites: {', '.join(sorted(overlay.intent.sites)) or 'none'})")
+    if device is not None and device not in overlay.devices:
+        raise GrectlError(f"unknown device {device!r}")
+    names = sorted(overlay.devices) if site is None else [overlay.intent.sites[site].hub, site]
+    return [n for n in names if device is None or n == device]
+
+
+def secret_texts(overlay: Overlay, show_secrets: bool = False) -> dict[str, str]:
+    """Site -> what a rendered config carries as its PSK: a placeholder, or the key itself."""
+    keys = inventory.psks(overlay)
+    return {s: (k if show_secrets else secrets.placeholder(k)) for s, k in keys.items()}
+
+
+def render_device(overlay: Overlay, device: str, site: str | None = None,
+                  texts: dict[str, str] | None = None) -> str:
+    platform = PLATFORMS[overlay.devices[device].platform]
+    if not platform.renders:
+        raise GrectlError(f"device {device!r}: no renderer for platform {platform.name!r} yet")
+    from .platforms.linux.render import render  # the only renderer so far
+    return render(overlay, device, site, texts if texts is not None else secret_texts(overlay))
+
+
+def render_all(overlay: Overlay, site: str | None = None, device: str | None = None,
+               show_secrets: bool = False) -> dict[str, str]:
+    texts = secret_texts(overlay, show_secrets)
+    return {d: render_device(overlay, d, site, texts) for d in devices_in_scope(overlay, site, device)}
+
+
+def write(configs: dict[str, str], out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in configs.items():
+        p = out / f"{name}.conf"
+        p.write_text(text)
+        paths.append(p)
+    return paths

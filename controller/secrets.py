@@ -1,0 +1,77 @@
+"""Pre-shared keys: resolved from references, fingerprinted, masked. Never logged.
+
+Rendered configs carry a placeholder ``%{psk:<fingerprint>}`` instead of the key;
+the device driver swaps in the real key only when it writes the device file, so
+diffs, backups, JSON and logs never hold a secret.
+
+>>> placeholder("0123456789abcdef-secret")
+'%{psk:1bd8c6bb0e3c}'
+>>> mask('secret = "hunter2hunter2hunter2"')
+'secret = "%{psk:88e4d8d1c8be}"'
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from .models import PskRef
+
+MIN_PSK_LEN = 16
+PLACEHOLDER_RE = re.compile(r"%\{psk:([0-9a-f]{12})\}")
+_SECRET_LINE_RE = re.compile(r'(\bsecret\s*=\s*)"([^"]*)"')
+
+
+def fingerprint(psk: str) -> str:
+    return hashlib.sha256(b"grectl-psk:" + psk.encode()).hexdigest()[:12]
+
+
+def placeholder(psk: str) -> str:
+    return "%{psk:" + fingerprint(psk) + "}"
+
+
+def mask(text: str) -> str:
+    """Replace every swanctl ``secret = "..."`` value by its placeholder."""
+    def repl(m: re.Match) -> str:
+        value = m.group(2)
+        if PLACEHOLDER_RE.fullmatch(value):
+            return m.group(0)
+        return f'{m.group(1)}"{placeholder(value)}"'
+    return _SECRET_LINE_RE.sub(repl, text)
+
+
+def unmask(text: str, secrets: dict[str, str]) -> str:
+    """Put real keys in place of placeholders; ``secrets`` maps fingerprint -> key."""
+    def repl(m: re.Match) -> str:
+        fp = m.group(1)
+        if fp not in secrets:
+            raise KeyError(f"no key known for PSK fingerprint {fp}")
+        return secrets[fp]
+    return PLACEHOLDER_RE.sub(repl, text)
+
+
+def read(ref: PskRef, inventory_dir: Path) -> tuple[str | None, str | None]:
+    """Return (key, None) or (None, problem). The problem text never holds the key."""
+    if (ref.env is None) == (ref.file is None):
+        return None, "give exactly one of 'env' or 'file'"
+    if ref.env is not None:
+        value = os.environ.get(ref.env)
+        if value is None:
+            return None, f"environment variable {ref.env} is not set"
+        where = f"environment variable {ref.env}"
+    else:
+        path = Path(ref.file)
+        if not path.is_absolute():
+            path = inventory_dir / path
+        if not path.is_file():
+            return None, f"PSK file {path} does not exist"
+        value = path.read_text().strip()
+        where = f"PSK file {path}"
+    if not value:
+        return None, f"{where} is empty"
+    if len(value) < MIN_PSK_LEN:
+        return None, f"{where} holds a PSK shorter than {MIN_PSK_LEN} characters"
+    if '"' in value or "\n" in value:
+        return None, f"{where} holds a PSK with a quote or newline"
+    return value, None

@@ -1,0 +1,1 @@
+"""A NAPALM driver for Linux routers running FRR, strongSwan and kernel GRE."""

@@ -1,0 +1,222 @@
+"""The Linux router config document: parse, dump, merge. Pure and stdlib-only,
+because the same file runs on the router (uploaded next to the agent).
+
+A document has three sections, each introduced by a ``[name]`` line::
+
+    [tunnels]
+    gre-osaka local 198.51.100.2 remote 198.51.100.6 ttl 64 key 0 mtu 1442 address 172.16.0.1/30
+    [swanctl]
+    connections { ... }
+    secrets { ... }
+    [frr]
+    hostname tokyo
+    ...
+
+>>> doc = parse("[tunnels]\\ngre-a local 1.1.1.1 remote 2.2.2.2 ttl 64 key 0 mtu 1400 address 10.0.0.1/30\\n")
+>>> doc.tunnels["gre-a"]["mtu"]
+'1400'
+>>> dump(parse(dump(doc))) == dump(doc)
+True
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SECTIONS = ("tunnels", "swanctl", "frr")
+TUNNEL_KEYS = ("local", "remote", "ttl", "key", "mtu", "address")
+# FRR noise that is not configuration
+_FRR_SKIP = re.compile(r"^(!.*|end|exit|Building configuration\.\.\.|Current configuration:|frr version .*)$")
+
+
+@dataclass
+class Doc:
+    tunnels: dict[str, dict[str, str]] = field(default_factory=dict)
+    connections: dict[str, str] = field(default_factory=dict)   # name -> block text
+    secrets: dict[str, str] = field(default_factory=dict)       # name -> block text
+    frr: list[tuple[str, list[str]]] = field(default_factory=list)  # (header, body lines)
+
+
+# ------------------------------------------------------------------ tunnels
+
+def parse_tunnel(line: str) -> tuple[str, dict[str, str]]:
+    words = line.split()
+    name, rest = words[0], words[1:]
+    if len(rest) % 2:
+        raise ValueError(f"tunnel line needs key/value pairs: {line!r}")
+    attrs = dict(zip(rest[::2], rest[1::2]))
+    unknown = set(attrs) - set(TUNNEL_KEYS)
+    if unknown:
+        raise ValueError(f"unknown tunnel attribute(s) {sorted(unknown)} in {line!r}")
+    return name, attrs
+
+
+def dump_tunnel(name: str, attrs: dict[str, str]) -> str:
+    return " ".join([name] + [f"{k} {attrs[k]}" for k in TUNNEL_KEYS if k in attrs])
+
+
+# ------------------------------------------------------------------ swanctl
+
+def _blocks(text: str) -> dict[str, dict[str, str]]:
+    """Top-level swanctl sections -> {child name: child block text (normalised indentation)}."""
+    out: dict[str, dict[str, str]] = {}
+    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    i = 0
+    while i < len(lines):
+        m = re.match(r"^([\w.-]+)\s*\{$", lines[i])
+        if not m:
+            raise ValueError(f"swanctl: expected 'section {{', got {lines[i]!r}")
+        section = out.setdefault(m.group(1), {})
+        i += 1
+        while i < len(lines) and lines[i] != "}":
+            m2 = re.match(r"^([\w.-]+)\s*\{$", lines[i])
+            if not m2:
+                raise ValueError(f"swanctl: expected a named block, got {lines[i]!r}")
+            name, depth, body = m2.group(1), 1, []
+            i += 1
+            while depth:
+                if i >= len(lines):
+                    raise ValueError("swanctl: unbalanced braces")
+                ln = lines[i]
+                depth += ln.count("{") - ln.count("}")
+                if depth:
+                    body.append(ln)
+                i += 1
+            section[name] = _indent(body)
+        i += 1
+    return out
+
+
+def _indent(body: list[str]) -> str:
+    out, level = [], 2
+    for ln in body:
+        if ln.startswith("}"):
+            level -= 1
+        out.append("  " * level + ln)
+        if ln.endswith("{"):
+            level += 1
+    return "\n".join(out)
+
+
+def dump_swanctl(connections: dict[str, str], secrets: dict[str, str]) -> str:
+    parts = []
+    for title, blocks in (("connections", connections), ("secrets", secrets)):
+        if not blocks:
+            continue
+        parts.append(title + " {")
+        for name in sorted(blocks):
+            parts += [f"  {name} {{", blocks[name], "  }"]
+        parts.append("}")
+    return "\n".join(parts)
+
+
+# ------------------------------------------------------------------ frr
+
+def parse_frr(text: str) -> list[tuple[str, list[str]]]:
+    """FRR config -> ordered (header, body) blocks. Top-level one-liners have an empty body."""
+    blocks: list[tuple[str, list[str]]] = []
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if not line.strip() or _FRR_SKIP.match(line.strip()):
+            continue
+        if line.startswith(" ") and blocks:
+            blocks[-1][1].append(line.strip())
+        else:
+            blocks.append((line.strip(), []))
+    return blocks
+
+
+def dump_frr(blocks: list[tuple[str, list[str]]]) -> str:
+    out = []
+    for header, body in blocks:
+        out.append(header)
+        if body or header.startswith(("interface ", "router ")):
+            out += [" " + b for b in body] + ["exit", "!"]
+    return "\n".join(out)
+
+
+def _line_key(line: str) -> str:
+    """Lines in a router block that may repeat (network, passive-interface) key on their argument."""
+    words = line.split()
+    if words[:1] in (["network"], ["passive-interface"], ["area"]):
+        return " ".join(words[:2])
+    if words[:1] == ["no"]:
+        return " ".join(words[:3])
+    return " ".join(w for w in words if not re.match(r"^[\d./:]+$", w))
+
+
+def merge_frr(base: list[tuple[str, list[str]]], part: list[tuple[str, list[str]]]):
+    out = [(h, list(b)) for h, b in base]
+    index = {h: i for i, (h, _) in enumerate(out)}
+    for header, body in part:
+        if header not in index:
+            index[header] = len(out)
+            out.append((header, list(body)))
+            continue
+        if header.startswith("interface "):
+            out[index[header]] = (header, list(body))
+            continue
+        merged = list(out[index[header]][1])
+        keys = {_line_key(ln): j for j, ln in enumerate(merged)}
+        for ln in body:
+            k = _line_key(ln)
+            if k in keys:
+                merged[keys[k]] = ln
+            else:
+                keys[k] = len(merged)
+                merged.append(ln)
+        out[index[header]] = (header, merged)
+    return out
+
+
+# ------------------------------------------------------------------ document
+
+def parse(text: str) -> Doc:
+    doc, section, chunks = Doc(), None, {s: [] for s in SECTIONS}
+    for line in text.splitlines():
+        m = re.match(r"^\[(\w+)\]\s*$", line)
+        if m:
+            if m.group(1) not in SECTIONS:
+                raise ValueError(f"unknown section [{m.group(1)}]")
+            section = m.group(1)
+            continue
+        if section is None:
+            if line.strip() and not line.startswith(("!", "#")):
+                raise ValueError(f"text before the first section: {line!r}")
+            continue
+        chunks[section].append(line)
+    for line in chunks["tunnels"]:
+        if line.strip() and not line.startswith(("!", "#")):
+            name, attrs = parse_tunnel(line)
+            doc.tunnels[name] = attrs
+    sw = _blocks("\n".join(chunks["swanctl"]))
+    unknown = set(sw) - {"connections", "secrets"}
+    if unknown:
+        raise ValueError(f"swanctl: unsupported section(s) {sorted(unknown)}")
+    doc.connections, doc.secrets = sw.get("connections", {}), sw.get("secrets", {})
+    doc.frr = parse_frr("\n".join(chunks["frr"]))
+    return doc
+
+
+def dump(doc: Doc) -> str:
+    out = ["[tunnels]"] + [dump_tunnel(n, doc.tunnels[n]) for n in sorted(doc.tunnels)]
+    out += ["[swanctl]", dump_swanctl(doc.connections, doc.secrets)]
+    out += ["[frr]", dump_frr(doc.frr)]
+    return "\n".join(x for x in out if x != "") + "\n"
+
+
+def section_text(doc: Doc, section: str) -> str:
+    if section == "tunnels":
+        return "\n".join(dump_tunnel(n, doc.tunnels[n]) for n in sorted(doc.tunnels))
+    if section == "swanctl":
+        return dump_swanctl(doc.connections, doc.secrets)
+    return dump_frr(doc.frr)
+
+
+def merge(base: Doc, part: Doc) -> Doc:
+    """Merge ``part`` into ``base``: tunnels, connections and secrets by name; FRR by block and line."""
+    return Doc(tunnels={**base.tunnels, **part.tunnels},
+               connections={**base.connections, **part.connections},
+               secrets={**base.secrets, **part.secrets},
+               frr=merge_frr(base.frr, part.frr))
