@@ -16,8 +16,8 @@ from .errors import GrectlError, InventoryError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="GRE-over-IPsec overlay controller: validate, render, lab, deploy, verify.")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 InventoryOpt = typer.Option(Path("inventory"), "-i", "--inventory", envvar="GRECTL_INVENTORY",
                             help="Inventory directory (hosts.yaml, groups.yaml, defaults.yaml, overlay.yaml).")

@@ -7,6 +7,7 @@ as ``InventoryError``.
 """
 from __future__ import annotations
 
+import bisect
 import ipaddress
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from pathlib import Path
@@ -113,6 +114,28 @@ def _hosts(inv: Path, raw: dict) -> tuple[dict[str, HostEntry], list[str]]:
     return resolved, problems
 
 
+class _Spans:
+    """Prefixes as sorted integer spans; answers "which one overlaps this prefix" with bisect."""
+
+    def __init__(self, nets: list[IPv4Network]):
+        self.nets = sorted(nets, key=lambda n: int(n.network_address))
+        self.starts = [int(n.network_address) for n in self.nets]
+        self.reach = []  # running max of span ends, so any earlier wide prefix is found
+        best = -1
+        for n in self.nets:
+            best = max(best, int(n.broadcast_address))
+            self.reach.append(best)
+
+    def overlapping(self, net: IPv4Network) -> IPv4Network | None:
+        lo, hi = int(net.network_address), int(net.broadcast_address)
+        i = bisect.bisect_right(self.starts, hi) - 1
+        while i >= 0 and self.reach[i] >= lo:
+            if int(self.nets[i].broadcast_address) >= lo:
+                return self.nets[i]
+            i -= 1
+        return None
+
+
 def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
     ov, hf = inv / "overlay.yaml", inv / "hosts.yaml"
     p: list[str] = []
@@ -143,31 +166,32 @@ def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
             p.append(f"{ov}: sites.{name}.id: duplicate site id {s.id} (also {ids[s.id]!r})")
         ids.setdefault(s.id, name)
 
-    # address space: LANs, tunnel pool, WANs, management
-    lans: list[tuple[str, int, IPv4Network]] = []
-    for name, (kind, r) in routers.items():
-        for i, lan in enumerate(r.lans):
-            for other, oi, olan in lans:
-                if lan.overlaps(olan):
-                    what = "duplicate" if lan == olan else "overlapping"
-                    p.append(f"{ov}: {kind}.{name}.lans[{i}]: {what} LAN prefix {lan} "
-                             f"(also {other}.lans[{oi}] {olan})")
-            if lan.overlaps(intent.tunnel_pool):
-                p.append(f"{ov}: {kind}.{name}.lans[{i}]: LAN prefix {lan} overlaps the tunnel pool "
-                         f"{intent.tunnel_pool}")
-            lans.append((name, i, lan))
+    # address space: LANs, tunnel pool, WANs, management (sorted sweeps: linear-ish in sites)
+    lans = [(name, kind, i, lan) for name, (kind, r) in routers.items() for i, lan in enumerate(r.lans)]
+    lans.sort(key=lambda x: (int(x[3].network_address), -x[3].prefixlen))
+    reach = None  # the LAN reaching furthest so far
+    for name, kind, i, lan in lans:
+        if reach is not None and int(lan.network_address) <= int(reach[3].broadcast_address):
+            what = "duplicate" if lan == reach[3] else "overlapping"
+            p.append(f"{ov}: {kind}.{name}.lans[{i}]: {what} LAN prefix {lan} "
+                     f"(also {reach[0]}.lans[{reach[2]}] {reach[3]})")
+        if lan.overlaps(intent.tunnel_pool):
+            p.append(f"{ov}: {kind}.{name}.lans[{i}]: LAN prefix {lan} overlaps the tunnel pool "
+                     f"{intent.tunnel_pool}")
+        if reach is None or int(lan.broadcast_address) > int(reach[3].broadcast_address):
+            reach = (name, kind, i, lan)
     capacity = allocate.pool_capacity(intent.tunnel_pool, intent.tunnel_prefixlen)
     for name, s in intent.sites.items():
         if s.id > capacity:
             p.append(f"{ov}: sites.{name}.id: tunnel pool {intent.tunnel_pool} is too small: it holds "
                      f"{capacity} /{intent.tunnel_prefixlen} tunnels, site id is {s.id}")
-    advertised = [intent.tunnel_pool] + [lan for _, _, lan in lans]
+    advertised = _Spans([intent.tunnel_pool] + [x[3] for x in lans])
     wans: dict[IPv4Address, str] = {}
     for name, (kind, r) in routers.items():
-        for net in advertised:
-            if r.wan.address.ip in net or r.wan.address.network.overlaps(net):
-                p.append(f"{ov}: {kind}.{name}.wan.address: {r.wan.address} is inside OSPF-advertised "
-                         f"{net}: the tunnel destination would be routed into the tunnel (recursive routing)")
+        net = advertised.overlapping(r.wan.address.network)
+        if net is not None:
+            p.append(f"{ov}: {kind}.{name}.wan.address: {r.wan.address} is inside OSPF-advertised "
+                     f"{net}: the tunnel destination would be routed into the tunnel (recursive routing)")
         if r.wan.address.ip in wans:
             p.append(f"{ov}: {kind}.{name}.wan.address: duplicate WAN address {r.wan.address.ip} "
                      f"(also {wans[r.wan.address.ip]!r})")
@@ -180,7 +204,7 @@ def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
                 mgmt = ipaddress.ip_address(host.hostname)
             except ValueError:
                 mgmt = None
-            if mgmt is not None and any(mgmt in net for net in advertised):
+            if mgmt is not None and advertised.overlapping(IPv4Network(mgmt)) is not None:
                 p.append(f"{hf}: {name}.hostname: management address {mgmt} is inside OSPF-advertised "
                          f"space (recursive routing of management)")
     rids: dict[IPv4Address, str] = {}

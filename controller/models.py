@@ -165,7 +165,14 @@ class Overlay(Strict):
     tunnels: tuple[Tunnel, ...]
 
     def tunnels_of(self, device: str) -> list[Tunnel]:
-        return [t for t in self.tunnels if device in (t.hub, t.site)]
+        index = self.__dict__.get("_by_device")
+        if index is None:  # built once; the model is frozen
+            index = {}
+            for t in self.tunnels:
+                index.setdefault(t.hub, []).append(t)
+                index.setdefault(t.site, []).append(t)
+            self.__dict__["_by_device"] = index
+        return list(index.get(device, []))
 
     def scoped(self, site: str | None) -> list[Tunnel]:
         return [t for t in self.tunnels if site is None or t.site == site]

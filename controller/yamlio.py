@@ -10,7 +10,7 @@ class YamlProblem(Exception):
     pass
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 

@@ -1,0 +1,45 @@
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_PSK = "test-psk-0123456789abcdef"
+
+
+def copy_inventory(dst: Path, psk: str = TEST_PSK) -> Path:
+    """A private copy of the example inventory with its own PSK file."""
+    inv = dst / "inventory"
+    shutil.copytree(ROOT / "inventory", inv, ignore=shutil.ignore_patterns("secrets"))
+    (inv / "secrets").mkdir()
+    (inv / "secrets" / "psk.txt").write_text(psk + "\n")
+    return inv
+
+
+def set_path(doc: dict, dotted: str, value) -> None:
+    *parents, last = dotted.split(".")
+    for p in parents:
+        doc = doc.setdefault(p, {})
+    doc[last] = value
+
+
+def delete_path(doc: dict, dotted: str) -> None:
+    *parents, last = dotted.split(".")
+    for p in parents:
+        doc = doc[p]
+    del doc[last]
+
+
+def edit_yaml(path: Path, sets: dict | None = None, deletes: list | None = None) -> None:
+    doc = yaml.safe_load(path.read_text()) or {}
+    for k, v in (sets or {}).items():
+        set_path(doc, k, v)
+    for k in deletes or []:
+        delete_path(doc, k)
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+
+
+@pytest.fixture
+def inv(tmp_path) -> Path:
+    return copy_inventory(tmp_path)
