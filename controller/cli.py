@@ -96,6 +96,73 @@ def mtu(underlay_mtu: int = typer.Option(1500, "--underlay-mtu"),
     out.print(t)
 
 
+def _outcome_table(title: str, outcomes) -> Table:
+    t = Table(title=title)
+    for col in ("device", "role", "status", "changes", "detail"):
+        t.add_column(col, justify="right" if col == "changes" else "left")
+    colours = {"ok": "green", "unchanged": "green", "would-change": "yellow", "failed": "red", "skipped": "red"}
+    for o in outcomes:
+        detail = "; ".join(filter(None, [o.error] + o.notes))
+        t.add_row(o.device, o.role, f"[{colours.get(o.status, 'white')}]{o.status}[/]", str(o.changes),
+                  detail, )
+    return t
+
+
+BackupDirOpt = typer.Option(Path(".grectl/backups"), "--backup-dir", envvar="GRECTL_BACKUP_DIR",
+                            help="Where running configs are saved (masked) before every change.")
+
+
+@app.command()
+def deploy(inventory_dir: Path = InventoryOpt,
+           site: Optional[str] = typer.Option(None, "--site", help="Only this site and the hub's side of it."),
+           dry_run: bool = typer.Option(False, "--dry-run", help="Show the diffs; change nothing."),
+           confirm_timeout: int = typer.Option(120, "--confirm-timeout", min=5,
+                                               help="Seconds before an unconfirmed commit rolls itself back."),
+           backup_dir: Path = BackupDirOpt,
+           workers: int = typer.Option(20, "--workers", min=1),
+           as_json: bool = typer.Option(False, "--json")):
+    """Render, diff and commit (hub side first, then site) with confirm and automatic rollback."""
+    from tasks.deploy import deploy as run_deploy
+    ov = inventory.load(inventory_dir)
+    if as_json:
+        outcomes = run_deploy(ov, site, dry_run, confirm_timeout, backup_dir, workers)
+        print(json.dumps({"dry_run": dry_run, "devices": [o.as_dict() for o in outcomes]}, indent=2))
+    else:
+        with err.status("deploying") as status:
+            outcomes = run_deploy(ov, site, dry_run, confirm_timeout, backup_dir, workers,
+                                  progress=lambda msg: (status.update(msg), err.print(f"- {msg}")))
+        for o in outcomes:
+            if o.diff:
+                out.print(f"[bold]--- {o.device}[/bold]")
+                out.print(o.diff, markup=False, highlight=False)
+        out.print(_outcome_table("deploy (dry run)" if dry_run else "deploy", outcomes))
+        total = sum(o.changes for o in outcomes)
+        out.print(f"{total} changed lines on {sum(1 for o in outcomes if o.changes)} devices")
+    if any(o.status in ("failed", "skipped") for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command()
+def rollback(inventory_dir: Path = InventoryOpt,
+             site: Optional[str] = typer.Option(None, "--site", help="The site and its hub."),
+             device: Optional[str] = typer.Option(None, "--device"),
+             to: Optional[str] = typer.Option(None, "--to", help="Backup ID (timestamp); default the latest."),
+             confirm_timeout: int = typer.Option(120, "--confirm-timeout", min=5),
+             backup_dir: Path = BackupDirOpt,
+             as_json: bool = typer.Option(False, "--json")):
+    """Restore devices to a backup taken before a deploy."""
+    from tasks.rollback import rollback as run_rollback
+    ov = inventory.load(inventory_dir)
+    names = render_mod.devices_in_scope(ov, site, device)
+    outcomes = run_rollback(ov, names, backup_dir, to, confirm_timeout)
+    if as_json:
+        print(json.dumps({"devices": [o.as_dict() for o in outcomes]}, indent=2))
+    else:
+        out.print(_outcome_table("rollback", outcomes))
+    if any(o.status == "failed" for o in outcomes):
+        raise typer.Exit(1)
+
+
 def _mount_subcommands() -> None:
     try:
         from .lab.cli import lab_app

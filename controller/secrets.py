@@ -11,44 +11,24 @@ diffs, backups, JSON and logs never hold a secret.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import re
 from pathlib import Path
+
+from napalm_linux_frr import linuxconf
+from napalm_linux_frr.linuxconf import PLACEHOLDER_RE, fingerprint, mask, placeholder  # noqa: F401
 
 from .models import PskRef
 
 MIN_PSK_LEN = 16
-PLACEHOLDER_RE = re.compile(r"%\{psk:([0-9a-f]{12})\}")
-_SECRET_LINE_RE = re.compile(r'(\bsecret\s*=\s*)"([^"]*)"')
-
-
-def fingerprint(psk: str) -> str:
-    return hashlib.sha256(b"grectl-psk:" + psk.encode()).hexdigest()[:12]
-
-
-def placeholder(psk: str) -> str:
-    return "%{psk:" + fingerprint(psk) + "}"
-
-
-def mask(text: str) -> str:
-    """Replace every swanctl ``secret = "..."`` value by its placeholder."""
-    def repl(m: re.Match) -> str:
-        value = m.group(2)
-        if PLACEHOLDER_RE.fullmatch(value):
-            return m.group(0)
-        return f'{m.group(1)}"{placeholder(value)}"'
-    return _SECRET_LINE_RE.sub(repl, text)
 
 
 def unmask(text: str, secrets: dict[str, str]) -> str:
     """Put real keys in place of placeholders; ``secrets`` maps fingerprint -> key."""
-    def repl(m: re.Match) -> str:
-        fp = m.group(1)
+    def lookup(fp: str) -> str:
         if fp not in secrets:
             raise KeyError(f"no key known for PSK fingerprint {fp}")
         return secrets[fp]
-    return PLACEHOLDER_RE.sub(repl, text)
+    return linuxconf.unmask(text, lookup)
 
 
 def read(ref: PskRef, inventory_dir: Path) -> tuple[str | None, str | None]:

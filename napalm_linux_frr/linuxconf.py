@@ -20,6 +20,7 @@ True
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -35,6 +36,40 @@ class Doc:
     connections: dict[str, str] = field(default_factory=dict)   # name -> block text
     secrets: dict[str, str] = field(default_factory=dict)       # name -> block text
     frr: list[tuple[str, list[str]]] = field(default_factory=list)  # (header, body lines)
+
+
+# ------------------------------------------------------------------ secrets
+
+PLACEHOLDER_RE = re.compile(r"%\{psk:([0-9a-f]{12})\}")
+SECRET_LINE_RE = re.compile(r'(\bsecret\s*=\s*)"([^"]*)"')
+
+
+def fingerprint(psk: str) -> str:
+    return hashlib.sha256(b"grectl-psk:" + psk.encode()).hexdigest()[:12]
+
+
+def placeholder(psk: str) -> str:
+    return "%{psk:" + fingerprint(psk) + "}"
+
+
+def mask(text: str) -> str:
+    """Replace every swanctl ``secret = "..."`` value by its placeholder."""
+    def repl(m: re.Match) -> str:
+        value = m.group(2)
+        if PLACEHOLDER_RE.fullmatch(value):
+            return m.group(0)
+        return f'{m.group(1)}"{placeholder(value)}"'
+    return SECRET_LINE_RE.sub(repl, text)
+
+
+def clear_secrets(text: str) -> dict[str, str]:
+    """Real keys written in clear in ``text``, by fingerprint."""
+    return {fingerprint(v): v for _, v in SECRET_LINE_RE.findall(text) if not PLACEHOLDER_RE.fullmatch(v)}
+
+
+def unmask(text: str, lookup) -> str:
+    """Put real keys in place of placeholders; ``lookup(fingerprint)`` returns the key or raises KeyError."""
+    return PLACEHOLDER_RE.sub(lambda m: lookup(m.group(1)), text)
 
 
 # ------------------------------------------------------------------ tunnels
@@ -127,9 +162,22 @@ def parse_frr(text: str) -> list[tuple[str, list[str]]]:
     return blocks
 
 
+def _natural(line: str) -> tuple:
+    return tuple((0, int(w), "") if w.isdigit() else (1, 0, w) for w in re.split(r"[./ ]", line))
+
+
+def canonical_frr(blocks: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """One order for equal configs: one-liners as given, interfaces by name, then the rest as given;
+    lines inside a block in natural order (FRR's own print order does not matter)."""
+    ones = [(h, b) for h, b in blocks if not b and not h.startswith(("interface ", "router "))]
+    ifaces = sorted(((h, b) for h, b in blocks if h.startswith("interface ")), key=lambda x: _natural(x[0]))
+    rest = [(h, b) for h, b in blocks if (h, b) not in ones and not h.startswith("interface ")]
+    return [(h, sorted(b, key=_natural)) for h, b in ones + ifaces + rest]
+
+
 def dump_frr(blocks: list[tuple[str, list[str]]]) -> str:
     out = []
-    for header, body in blocks:
+    for header, body in canonical_frr(blocks):
         out.append(header)
         if body or header.startswith(("interface ", "router ")):
             out += [" " + b for b in body] + ["exit", "!"]

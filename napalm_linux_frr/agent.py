@@ -1,0 +1,359 @@
+#!/usr/bin/python3
+"""grectl router agent: runs ON the Linux router (stdlib only, next to linuxconf.py).
+
+It owns three things: kernel GRE links, /etc/swanctl/conf.d/grectl.conf and
+/etc/frr/frr.conf. Configs it stores are masked (``%{psk:<fp>}``); real keys live
+only in the swanctl file and in STATE/secrets/<fp> (mode 600).
+
+  agent.py running                 print the running config document (masked)
+  agent.py facts|interfaces|ips    JSON getters
+  agent.py commit FILE [--revert-in N]
+                                   checkpoint, apply FILE; with N, roll back by
+                                   itself unless `confirm` comes within N seconds
+  agent.py confirm | pending | rollback | restore
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import linuxconf  # noqa: E402
+
+STATE = os.environ.get("GRECTL_STATE", os.path.dirname(os.path.abspath(__file__)))
+SWANCTL_FILE = os.environ.get("GRECTL_SWANCTL_FILE", "/etc/swanctl/conf.d/grectl.conf")
+FRR_FILE = os.environ.get("GRECTL_FRR_FILE", "/etc/frr/frr.conf")
+FRR_RELOAD = "/usr/lib/frr/frr-reload.py"
+KEEP = 10
+
+
+class AgentError(Exception):
+    pass
+
+
+def sh(*argv: str, check: bool = True) -> str:
+    p = subprocess.run(argv, capture_output=True, text=True)
+    if check and p.returncode != 0:
+        raise AgentError(f"{' '.join(argv)}: {(p.stderr or p.stdout).strip()[:400]}")
+    return p.stdout
+
+
+def path(*parts: str) -> str:
+    return os.path.join(STATE, *parts)
+
+
+def write_private(p: str, text: str, mode: int = 0o600) -> None:
+    os.makedirs(os.path.dirname(p), exist_ok=True)
+    tmp = p + ".tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(tmp, mode)
+    os.replace(tmp, p)
+
+
+# ------------------------------------------------------------------ secrets
+
+mask = linuxconf.mask
+
+
+def unmask(text: str) -> str:
+    def lookup(fp: str) -> str:
+        p = path("secrets", fp)
+        if not os.path.exists(p):
+            raise AgentError(f"no key stored for PSK fingerprint {fp}")
+        with open(p) as f:
+            return f.read().strip()
+    return linuxconf.unmask(text, lookup)
+
+
+# ------------------------------------------------------------------ running state
+
+def gre_links() -> dict[str, dict[str, str]]:
+    links = json.loads(sh("ip", "-d", "-j", "link", "show", "type", "gre") or "[]")
+    addrs = {a["ifname"]: a for a in json.loads(sh("ip", "-j", "addr", "show") or "[]")}
+    out = {}
+    for ln in links:
+        name = ln["ifname"]
+        if name == "gre0":
+            continue
+        info = ln.get("linkinfo", {}).get("info_data", {})
+        key = info.get("okey") or info.get("ikey") or "0"
+        if isinstance(key, str) and "." in key:
+            a, b, c, d = (int(x) for x in key.split("."))
+            key = (a << 24) | (b << 16) | (c << 8) | d
+        v4 = [f"{i['local']}/{i['prefixlen']}" for i in addrs.get(name, {}).get("addr_info", [])
+              if i.get("family") == "inet"]
+        attrs = {"local": str(info.get("local", "any")), "remote": str(info.get("remote", "any")),
+                 "ttl": str(info.get("ttl", 0) or "inherit"), "key": str(key), "mtu": str(ln.get("mtu"))}
+        if v4:
+            attrs["address"] = v4[0]
+        out[name] = attrs
+    return out
+
+
+def running_doc() -> linuxconf.Doc:
+    doc = linuxconf.Doc(tunnels=gre_links())
+    if os.path.exists(SWANCTL_FILE):
+        with open(SWANCTL_FILE) as f:
+            part = linuxconf.parse("[swanctl]\n" + mask(f.read()))
+        doc.connections, doc.secrets = part.connections, part.secrets
+    frr = sh("vtysh", "-c", "show running-config", check=False)
+    doc.frr = [(h, b) for h, b in linuxconf.parse_frr(frr)
+               if not h.startswith(("log ", "line vty", "no ipv6 forwarding", "ip forwarding"))]
+    return doc
+
+
+def running_text() -> str:
+    return linuxconf.dump(running_doc())
+
+
+# ------------------------------------------------------------------ apply
+
+def apply_tunnels(want: dict[str, dict[str, str]]) -> list[str]:
+    have, done = gre_links(), []
+    for name in sorted(set(have) - set(want)):
+        sh("ip", "link", "del", name)
+        done.append(f"deleted {name}")
+    for name, a in sorted(want.items()):
+        h = have.get(name)
+        same_link = h is not None and all(h.get(k) == a.get(k) for k in ("local", "remote", "ttl", "key"))
+        if not same_link:
+            if h is not None:
+                sh("ip", "link", "del", name)
+            cmd = ["ip", "link", "add", name, "type", "gre", "local", a["local"], "remote", a["remote"],
+                   "ttl", a["ttl"]]
+            if a.get("key", "0") != "0":
+                cmd += ["key", a["key"]]
+            sh(*cmd)
+            sh("sysctl", "-qw", f"net.ipv6.conf.{name}.disable_ipv6=1")
+            h = {}
+            done.append(f"created {name}")
+        if h.get("mtu") != a["mtu"]:
+            sh("ip", "link", "set", name, "mtu", a["mtu"])
+            done.append(f"{name} mtu {a['mtu']}")
+        if h.get("address") != a.get("address"):
+            sh("ip", "addr", "flush", "dev", name)
+            if a.get("address"):
+                sh("ip", "addr", "add", a["address"], "dev", name)
+            done.append(f"{name} address {a.get('address')}")
+        sh("ip", "link", "set", name, "up")
+    write_private(path("tunnels.conf"), linuxconf.dump(linuxconf.Doc(tunnels=want)), 0o644)
+    return done
+
+
+def apply_swanctl(doc: linuxconf.Doc) -> None:
+    text = unmask(linuxconf.dump_swanctl(doc.connections, doc.secrets)) + "\n"
+    write_private(SWANCTL_FILE, text, 0o600)
+    sh("swanctl", "--load-all", "--noprompt")
+
+
+def apply_frr(doc: linuxconf.Doc) -> None:
+    text = linuxconf.dump_frr(doc.frr) + "\n"
+    write_private(FRR_FILE, text, 0o640)
+    try:
+        shutil.chown(FRR_FILE, "frr", "frr")
+    except (LookupError, PermissionError):
+        pass
+    sh("python3", FRR_RELOAD, "--reload", "--stdout", FRR_FILE)
+
+
+def apply(doc: linuxconf.Doc) -> list[str]:
+    """Change only the sections that differ (idempotent: an unchanged section is not touched)."""
+    cur = running_doc()
+    changed = []
+    unmask(linuxconf.dump_swanctl(doc.connections, doc.secrets))  # every key must be known before any change
+    if linuxconf.section_text(cur, "tunnels") != linuxconf.section_text(doc, "tunnels"):
+        changed += apply_tunnels(doc.tunnels)
+    if linuxconf.section_text(cur, "swanctl") != linuxconf.section_text(doc, "swanctl"):
+        apply_swanctl(doc)
+        changed.append("swanctl")
+    if linuxconf.section_text(cur, "frr") != linuxconf.section_text(doc, "frr"):
+        apply_frr(doc)
+        changed.append("frr")
+    return changed
+
+
+# ------------------------------------------------------------------ commit / confirm / rollback
+
+def checkpoint() -> str:
+    d = path("rollback")
+    os.makedirs(d, exist_ok=True)
+    name = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}.conf"
+    write_private(os.path.join(d, name), running_text())
+    for old in sorted(os.listdir(d))[:-KEEP]:
+        os.remove(os.path.join(d, old))
+    return os.path.join(d, name)
+
+
+def latest_checkpoint() -> str:
+    d = path("rollback")
+    files = sorted(os.listdir(d)) if os.path.isdir(d) else []
+    if not files:
+        raise AgentError("no checkpoint to roll back to")
+    return os.path.join(d, files[-1])
+
+
+def load_doc(p: str) -> linuxconf.Doc:
+    with open(p) as f:
+        return linuxconf.parse(f.read())
+
+
+def pending() -> dict | None:
+    try:
+        with open(path("pending.json")) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def commit(candidate: str, revert_in: int | None) -> dict:
+    if pending():
+        raise AgentError("a commit is pending confirmation: confirm or roll back first")
+    doc = load_doc(candidate)
+    cp = checkpoint()
+    try:
+        changed = apply(doc)
+    except Exception:
+        apply(load_doc(cp))  # leave the router in its last good state
+        raise
+    if revert_in and changed:
+        deadline = time.time() + revert_in
+        write_private(path("pending.json"), json.dumps({"checkpoint": cp, "deadline": deadline}))
+        spawn_revert_timer(revert_in)
+    return {"changed": changed, "checkpoint": os.path.basename(cp), "pending": bool(revert_in and changed)}
+
+
+def spawn_revert_timer(seconds: int) -> None:
+    """Detach a grandchild in its own session: it survives the SSH session and the controller."""
+    if os.fork():
+        return
+    os.setsid()
+    if os.fork():
+        os._exit(0)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    write_private(path("pending.pid"), str(os.getpid()), 0o644)
+    time.sleep(seconds)
+    p = pending()
+    if p and time.time() >= p["deadline"] - 0.5:
+        try:
+            apply(load_doc(p["checkpoint"]))
+            with open(path("revert.log"), "a") as f:
+                f.write(f"{time.strftime('%FT%T')} commit not confirmed: rolled back to {p['checkpoint']}\n")
+        finally:
+            for n in ("pending.json", "pending.pid"):
+                if os.path.exists(path(n)):
+                    os.remove(path(n))
+    os._exit(0)
+
+
+def confirm() -> dict:
+    p = pending()
+    if not p:
+        raise AgentError("no commit is pending")
+    try:
+        with open(path("pending.pid")) as f:
+            os.kill(int(f.read().strip()), signal.SIGTERM)
+    except (OSError, ValueError):
+        pass
+    for n in ("pending.json", "pending.pid"):
+        if os.path.exists(path(n)):
+            os.remove(path(n))
+    return {"confirmed": True}
+
+
+def rollback() -> dict:
+    p = pending()
+    target = p["checkpoint"] if p else latest_checkpoint()
+    if p:
+        confirm()
+    return {"changed": apply(load_doc(target)), "restored": os.path.basename(target)}
+
+
+# ------------------------------------------------------------------ getters
+
+def facts() -> dict:
+    links = json.loads(sh("ip", "-j", "link", "show"))
+    with open("/proc/uptime") as f:
+        uptime = float(f.read().split()[0])
+    version = sh("vtysh", "-c", "show version", check=False).splitlines()
+    serial = ""
+    if os.path.exists("/etc/machine-id"):
+        with open("/etc/machine-id") as f:
+            serial = f.read().strip()
+    return {"hostname": os.uname().nodename, "fqdn": os.uname().nodename, "vendor": "Linux",
+            "model": "FRR+strongSwan", "os_version": (version[0].strip() if version else os.uname().release),
+            "serial_number": serial, "uptime": uptime, "interface_list": [ln["ifname"] for ln in links]}
+
+
+def interfaces() -> dict:
+    out = {}
+    for ln in json.loads(sh("ip", "-j", "link", "show")):
+        flags = ln.get("flags", [])
+        out[ln["ifname"]] = {"is_up": "LOWER_UP" in flags or ln.get("operstate") == "UP",
+                             "is_enabled": "UP" in flags, "description": ln.get("ifalias", ""),
+                             "last_flapped": -1.0, "speed": -1.0, "mtu": ln.get("mtu", 0),
+                             "mac_address": ln.get("address", "")}
+    return out
+
+
+def ips() -> dict:
+    out = {}
+    for a in json.loads(sh("ip", "-j", "addr", "show")):
+        for i in a.get("addr_info", []):
+            fam = {"inet": "ipv4", "inet6": "ipv6"}.get(i.get("family"))
+            if fam:
+                out.setdefault(a["ifname"], {}).setdefault(fam, {})[i["local"]] = {"prefix_length": i["prefixlen"]}
+    return out
+
+
+def diff(candidate: str) -> str:
+    with open(candidate) as f:
+        want = linuxconf.dump(linuxconf.parse(f.read())).splitlines()
+    have = running_text().splitlines()
+    return "\n".join(difflib.unified_diff(have, want, "running", "candidate", lineterm="", n=2))
+
+
+def main(argv: list[str]) -> int:
+    cmd, args = (argv[0] if argv else "help"), argv[1:]
+    try:
+        if cmd == "running":
+            sys.stdout.write(running_text())
+            return 0
+        if cmd == "diff":
+            print(diff(args[0]))
+            return 0
+        if cmd == "commit":
+            revert = int(args[args.index("--revert-in") + 1]) if "--revert-in" in args else None
+            result = commit(args[0], revert)
+        elif cmd == "confirm":
+            result = confirm()
+        elif cmd == "pending":
+            result = {"pending": pending() is not None}
+        elif cmd == "rollback":
+            result = rollback()
+        elif cmd == "restore":  # at boot: re-create tunnels from the stored definition
+            result = {"changed": apply_tunnels(load_doc(path("tunnels.conf")).tunnels)
+                      if os.path.exists(path("tunnels.conf")) else []}
+        elif cmd in ("facts", "interfaces", "ips"):
+            result = {"facts": facts, "interfaces": interfaces, "ips": ips}[cmd]()
+        else:
+            print(__doc__, file=sys.stderr)
+            return 2
+    except (AgentError, ValueError, OSError) as e:
+        print(f"agent: {mask(str(e))}", file=sys.stderr)
+        return 1
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

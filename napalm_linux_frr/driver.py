@@ -1,0 +1,199 @@
+"""NAPALM driver ``linux_frr``: Linux routers with kernel GRE, strongSwan (swanctl) and FRR.
+
+Load with ``napalm.get_network_driver("linux_frr")``. The device side is a small
+stdlib agent (agent.py + linuxconf.py) uploaded on ``open()`` when missing or
+stale; it holds checkpoints and the commit-confirm timer, so an unconfirmed commit
+rolls back even if this process dies or management is lost.
+
+optional_args:
+  key_file      private key for SSH (no password needed)
+  known_hosts   file of trusted host keys: strict host key checking when given
+  port          SSH port (22)
+  secrets       {fingerprint: psk} for placeholders in candidates (see controller.secrets)
+  agent_dir     where the agent lives on the router (/etc/grectl)
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shlex
+from pathlib import Path
+
+import paramiko
+from napalm.base import NetworkDriver
+from napalm.base.exceptions import (CommitError, ConnectionException, MergeConfigException,
+                                    ReplaceConfigException)
+
+from . import linuxconf
+
+HERE = Path(__file__).parent
+AGENT_FILES = ("agent.py", "linuxconf.py")
+
+
+_mask = linuxconf.mask  # secrets never leave this driver in clear
+
+
+class LinuxFrrDriver(NetworkDriver):
+    platform = "linux_frr"
+
+    def __init__(self, hostname, username, password=None, timeout=30, optional_args=None):
+        self.hostname, self.username, self.password = hostname, username, password
+        self.timeout = timeout
+        o = optional_args or {}
+        self.port = int(o.get("port", 22))
+        self.key_file = o.get("key_file")
+        self.known_hosts = o.get("known_hosts")
+        self.secrets: dict[str, str] = dict(o.get("secrets") or {})
+        self.agent_dir = o.get("agent_dir", "/etc/grectl")
+        self.client: paramiko.SSHClient | None = None
+        self._candidate: str | None = None
+        self._replace = False
+
+    # ------------------------------------------------------------ connection
+    def open(self):
+        c = paramiko.SSHClient()
+        if self.known_hosts:
+            c.load_host_keys(self.known_hosts)
+            c.set_missing_host_key_policy(paramiko.RejectPolicy())
+        else:
+            c.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+        try:
+            c.connect(self.hostname, port=self.port, username=self.username, password=self.password or None,
+                      key_filename=self.key_file, timeout=self.timeout, banner_timeout=self.timeout,
+                      auth_timeout=self.timeout, allow_agent=False, look_for_keys=False)
+        except Exception as e:  # paramiko raises more than SSHException on a broken session
+            c.close()
+            raise ConnectionException(f"{self.hostname}: cannot connect: {e.__class__.__name__}: {e}") from None
+        self.client = c
+        self._ensure_agent()
+
+    def close(self):
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+
+    def is_alive(self):
+        t = self.client.get_transport() if self.client else None
+        return {"is_alive": bool(t and t.is_active())}
+
+    def _run(self, command: str, stdin: str | None = None, timeout: float | None = None) -> tuple[int, str, str]:
+        if self.client is None:
+            raise ConnectionException(f"{self.hostname}: not connected")
+        try:
+            i, o, e = self.client.exec_command(command, timeout=timeout or max(self.timeout, 120))
+            if stdin is not None:
+                i.write(stdin)
+                i.channel.shutdown_write()
+            out, err = o.read().decode(), e.read().decode()
+            return o.channel.recv_exit_status(), out, err
+        except (paramiko.SSHException, OSError) as ex:
+            raise ConnectionException(f"{self.hostname}: {ex.__class__.__name__}: {ex}") from None
+
+    def _agent(self, *args: str, error=CommitError) -> str:
+        rc, out, err = self._run(f"python3 {self.agent_dir}/agent.py " + " ".join(shlex.quote(a) for a in args))
+        if rc != 0:
+            raise error(f"{self.hostname}: {_mask(err.strip() or out.strip())}")
+        return out
+
+    def _put(self, path: str, text: str, mode: int) -> None:
+        sftp = self.client.open_sftp()
+        try:
+            with sftp.open(path + ".tmp", "w") as f:
+                f.chmod(mode)
+                f.write(text)
+            sftp.posix_rename(path + ".tmp", path)
+        finally:
+            sftp.close()
+
+    def _ensure_agent(self) -> None:
+        digest = hashlib.sha256(b"".join((HERE / f).read_bytes() for f in AGENT_FILES)).hexdigest()[:16]
+        rc, out, _ = self._run(f"cat {self.agent_dir}/VERSION 2>/dev/null")
+        if out.strip() == digest:
+            return
+        self._run(f"mkdir -p -m 700 {self.agent_dir} {self.agent_dir}/secrets")
+        for f in AGENT_FILES:
+            self._put(f"{self.agent_dir}/{f}", (HERE / f).read_text(), 0o700)
+        self._put(f"{self.agent_dir}/VERSION", digest + "\n", 0o644)
+
+    # ------------------------------------------------------------ getters
+    def _json(self, what: str) -> dict:
+        return json.loads(self._agent(what))
+
+    def get_facts(self):
+        return self._json("facts")
+
+    def get_interfaces(self):
+        return self._json("interfaces")
+
+    def get_interfaces_ip(self):
+        return self._json("ips")
+
+    def get_config(self, retrieve="all", full=False, sanitized=False, format="text"):
+        running = self._agent("running") if retrieve in ("all", "running") else ""
+        candidate = self._candidate_text() if retrieve in ("all", "candidate") and self._candidate else ""
+        return {"running": running, "startup": running if retrieve in ("all", "startup") else "",
+                "candidate": candidate}
+
+    # ------------------------------------------------------------ candidate
+    def _load(self, filename, config, replace: bool, exc):
+        text = Path(filename).read_text() if filename else config
+        if not text:
+            raise exc("empty candidate")
+        try:
+            linuxconf.parse(text)
+        except ValueError as e:
+            raise exc(f"{self.hostname}: candidate does not parse: {e}") from None
+        self._candidate, self._replace = text, replace
+
+    def load_replace_candidate(self, filename=None, config=None):
+        self._load(filename, config, True, ReplaceConfigException)
+
+    def load_merge_candidate(self, filename=None, config=None):
+        self._load(filename, config, False, MergeConfigException)
+
+    def _candidate_text(self, running: str | None = None) -> str:
+        part = linuxconf.parse(self._candidate)
+        if self._replace:
+            return linuxconf.dump(part)
+        base = linuxconf.parse(running if running is not None else self._agent("running"))
+        return linuxconf.dump(linuxconf.merge(base, part))
+
+    def compare_config(self):
+        if self._candidate is None:
+            return ""
+        running = self._agent("running")
+        import difflib
+        diff = difflib.unified_diff(running.splitlines(), self._candidate_text(running).splitlines(),
+                                    "running", "candidate", lineterm="", n=2)
+        return _mask("\n".join(diff))
+
+    def discard_config(self):
+        self._candidate = None
+        self._run(f"rm -f {self.agent_dir}/candidate.conf")
+
+    def commit_config(self, message="", revert_in=None):
+        if self._candidate is None:
+            raise CommitError(f"{self.hostname}: no candidate loaded")
+        text = self._candidate_text()
+        self.secrets.update(linuxconf.clear_secrets(text))
+        for fp in set(linuxconf.PLACEHOLDER_RE.findall(text)):
+            if fp in self.secrets:
+                self._put(f"{self.agent_dir}/secrets/{fp}", self.secrets[fp] + "\n", 0o600)
+        self._put(f"{self.agent_dir}/candidate.conf", _mask(text), 0o600)
+        args = ["commit", f"{self.agent_dir}/candidate.conf"]
+        if revert_in:
+            args += ["--revert-in", str(int(revert_in))]
+        result = json.loads(self._agent(*args))
+        self._candidate = None
+        self.last_commit = result
+        return None
+
+    def confirm_commit(self):
+        self._agent("confirm")
+
+    def has_pending_commit(self):
+        return bool(self._json("pending")["pending"])
+
+    def rollback(self):
+        self.last_commit = json.loads(self._agent("rollback"))
+

@@ -1,0 +1,187 @@
+"""Deploy: render -> back up -> per tunnel hub first, then site -> commit with confirm -> confirm
+after reaching the device again. A site that cannot be deployed leaves its hub side as it was."""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from nornir.core.task import Result, Task
+from nornir_napalm.plugins.tasks import napalm_configure
+
+from controller import render
+from controller.models import Overlay
+from controller.platforms.linux.scope import with_site_from
+from napalm_linux_frr import linuxconf
+
+from .common import make_nornir
+
+
+@dataclass
+class Outcome:
+    device: str
+    role: str
+    status: str = "pending"     # ok | unchanged | would-change | failed | skipped
+    diff: str = ""
+    error: str = ""
+    backup: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> int:
+        return sum(1 for ln in self.diff.splitlines()
+                   if ln[:1] in "+-" and not ln.startswith(("+++", "---")))
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["changes"] = self.changes
+        return d
+
+
+def _error(exc: BaseException | None, fallback: str = "failed") -> str:
+    if exc is None:
+        return fallback
+    return linuxconf.mask(f"{exc.__class__.__name__}: {exc}".strip())[:500]
+
+
+# ------------------------------------------------------------------ nornir tasks
+
+def backup_task(task: Task, backup_dir: Path, stamp: str) -> Result:
+    conn = task.host.get_connection("napalm", task.nornir.config)
+    running = conn.get_config(retrieve="running")["running"]
+    path = backup_dir / task.host.name / f"{stamp}.conf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(running)  # masked by the driver: placeholders, never keys
+    return Result(host=task.host, result={"running": running, "backup": str(path)})
+
+
+def configure_task(task: Task, candidates: dict[str, tuple[str, bool]], dry_run: bool,
+                   confirm_timeout: int) -> Result:
+    text, replace = candidates[task.host.name]
+    r = task.run(task=napalm_configure, configuration=text, replace=replace, dry_run=dry_run,
+                 revert_in=confirm_timeout if not dry_run else None)
+    r0 = r[0]
+    if r0.changed and not dry_run:
+        # confirm only once the controller reaches the device again on a fresh session
+        task.host.close_connection("napalm")
+        task.host.get_connection("napalm", task.nornir.config).confirm_commit()
+    return Result(host=task.host, changed=r0.changed, diff=r0.diff)
+
+
+def _run(nr, names: list[str], task, **kw) -> dict[str, tuple[bool, object, BaseException | None]]:
+    """Run a task on some hosts; host -> (failed, result, exception)."""
+    if not names:
+        return {}
+    agg = nr.filter(filter_func=lambda h: h.name in names).run(task=task, **kw)
+    out = {}
+    for name, multi in agg.items():
+        exc = next((r.exception for r in multi if r.exception is not None), None)
+        out[name] = (multi.failed, None if multi.failed else multi[0], exc)
+    return out
+
+
+# ------------------------------------------------------------------ orchestration
+
+def deploy(overlay: Overlay, site: str | None = None, dry_run: bool = False, confirm_timeout: int = 120,
+           backup_dir: Path = Path(".grectl/backups"), workers: int = 20,
+           progress: Callable[[str], None] = lambda msg: None) -> list[Outcome]:
+    names = render.devices_in_scope(overlay, site)
+    texts = render.secret_texts(overlay)
+    outcomes = {n: Outcome(n, overlay.devices[n].role) for n in names}
+    hubs = [n for n in names if overlay.devices[n].role == "hub"]
+    sites = [n for n in names if overlay.devices[n].role == "site"]
+    candidates = {n: (render.render_device(overlay, n, site, texts), site is None or n in sites) for n in names}
+    nr = make_nornir(overlay, workers=workers, with_secrets=True)
+    try:
+        return _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout,
+                       backup_dir, progress)
+    finally:
+        nr.close_connections()
+
+
+def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout, backup_dir, progress):
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    progress(f"backing up {len(outcomes)} devices")
+    running: dict[str, str] = {}
+    for name, (failed, res, exc) in _run(nr, list(outcomes), backup_task, backup_dir=backup_dir,
+                                         stamp=stamp).items():
+        if failed:
+            outcomes[name].status, outcomes[name].error = "failed", "unreachable: " + _error(exc)
+        else:
+            running[name] = res.result["running"]
+            outcomes[name].backup = res.result["backup"]
+
+    def tunnels_of_hub(hub: str, only: set[str]):
+        return [t for t in overlay.tunnels_of(hub) if t.site in only and t.site in outcomes]
+
+    def keep_hub_side(hub: str, bad: set[str]) -> None:
+        """Hub candidate keeps the running pieces of sites that will not be deployed."""
+        text, replace = candidates[hub]
+        if not replace:  # --site: a merge of that one site's pieces, nothing else to keep
+            if bad:
+                candidates.pop(hub)
+            return
+        doc = linuxconf.parse(text)
+        for t in tunnels_of_hub(hub, bad):
+            doc = with_site_from(doc, linuxconf.parse(running[hub]), t)
+            outcomes[hub].notes.append(f"{t.site}: hub side left as it runs")
+        candidates[hub] = (linuxconf.dump(doc), True)
+
+    bad_sites = {s for s in sites if outcomes[s].status == "failed"}
+    for hub in hubs:
+        if hub in running:
+            keep_hub_side(hub, bad_sites)
+
+    # phase 1: hubs
+    ready_hubs = [h for h in hubs if h in running and h in candidates]
+    progress(f"{'checking' if dry_run else 'committing'} hubs: {', '.join(ready_hubs) or 'none'}")
+    _configure(nr, ready_hubs, candidates, outcomes, dry_run, confirm_timeout)
+    for s in sites:
+        hub = overlay.intent.sites[s].hub
+        if outcomes[s].status == "pending" and hub in outcomes and outcomes[hub].status == "failed":
+            outcomes[s].status, outcomes[s].error = "skipped", f"hub {hub} failed"
+
+    # phase 2: sites
+    ready_sites = [s for s in sites if outcomes[s].status == "pending"]
+    progress(f"{'checking' if dry_run else 'committing'} sites: {', '.join(ready_sites) or 'none'}")
+    _configure(nr, ready_sites, candidates, outcomes, dry_run, confirm_timeout)
+
+    # phase 3: a site that failed after its hub changed: put the hub's side back as it was
+    if not dry_run:
+        for hub in ready_hubs:
+            failed_now = {s for s in ready_sites if outcomes[s].status == "failed"
+                          and overlay.intent.sites[s].hub == hub}
+            if failed_now and outcomes[hub].status == "ok":
+                _restore_hub_side(overlay, nr, hub, failed_now, running, outcomes, confirm_timeout, progress)
+    return list(outcomes.values())
+
+
+def _configure(nr, names, candidates, outcomes, dry_run, confirm_timeout) -> None:
+    for name, (failed, res, exc) in _run(nr, names, configure_task, candidates=candidates, dry_run=dry_run,
+                                         confirm_timeout=confirm_timeout).items():
+        o = outcomes[name]
+        if failed:
+            o.status, o.error = "failed", _error(exc)
+        else:
+            o.diff = res.diff or ""
+            o.status = ("would-change" if dry_run else "ok") if res.changed else "unchanged"
+
+
+def _restore_hub_side(overlay, nr, hub, failed_sites, running, outcomes, confirm_timeout, progress) -> None:
+    progress(f"{hub}: restoring the hub side of {', '.join(sorted(failed_sites))}")
+    host = nr.inventory.hosts[hub]
+    try:
+        conn = host.get_connection("napalm", nr.config)
+        doc = linuxconf.parse(conn.get_config(retrieve="running")["running"])
+        for t in overlay.tunnels_of(hub):
+            if t.site in failed_sites:
+                doc = with_site_from(doc, linuxconf.parse(running[hub]), t)
+        conn.load_replace_candidate(config=linuxconf.dump(doc))
+        if conn.compare_config():
+            conn.commit_config(revert_in=confirm_timeout)
+            host.close_connection("napalm")
+            host.get_connection("napalm", nr.config).confirm_commit()
+        outcomes[hub].notes.append(f"restored hub side of {', '.join(sorted(failed_sites))}")
+    except Exception as e:  # report, never raise: the other devices' results stand
+        outcomes[hub].status, outcomes[hub].error = "failed", "restoring failed sites: " + _error(e)

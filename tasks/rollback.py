@@ -1,0 +1,53 @@
+"""Rollback: put a device's config back to a controller-side backup (the latest, or --to ID)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from nornir.core.task import Result, Task
+
+from controller.errors import GrectlError
+from controller.models import Overlay
+
+from .common import make_nornir
+from .deploy import Outcome, _error, _run
+
+
+def find_backup(backup_dir: Path, device: str, backup_id: str | None) -> Path:
+    files = sorted((backup_dir / device).glob("*.conf"))
+    if backup_id:
+        files = [f for f in files if f.stem == backup_id]
+    if not files:
+        raise GrectlError(f"{device}: no backup {backup_id or ''} in {backup_dir / device}".replace("  ", " "))
+    return files[-1]
+
+
+def restore_task(task: Task, backups: dict[str, Path], confirm_timeout: int) -> Result:
+    conn = task.host.get_connection("napalm", task.nornir.config)
+    conn.load_replace_candidate(config=backups[task.host.name].read_text())
+    diff = conn.compare_config()
+    if diff:
+        conn.commit_config(revert_in=confirm_timeout)
+        task.host.close_connection("napalm")
+        task.host.get_connection("napalm", task.nornir.config).confirm_commit()
+    else:
+        conn.discard_config()
+    return Result(host=task.host, changed=bool(diff), diff=diff)
+
+
+def rollback(overlay: Overlay, devices: list[str], backup_dir: Path, backup_id: str | None = None,
+             confirm_timeout: int = 120) -> list[Outcome]:
+    backups = {d: find_backup(backup_dir, d, backup_id) for d in devices}
+    nr = make_nornir(overlay, with_secrets=True)
+    out = []
+    try:
+        for name, (failed, res, exc) in _run(nr, devices, restore_task, backups=backups,
+                                             confirm_timeout=confirm_timeout).items():
+            o = Outcome(name, overlay.devices[name].role, backup=str(backups[name]))
+            if failed:
+                o.status, o.error = "failed", _error(exc)
+            else:
+                o.status, o.diff = ("ok" if res.changed else "unchanged"), res.diff or ""
+            out.append(o)
+    finally:
+        nr.close_connections()
+    return out
