@@ -163,6 +163,37 @@ def rollback(inventory_dir: Path = InventoryOpt,
         raise typer.Exit(1)
 
 
+@app.command()
+def verify(inventory_dir: Path = InventoryOpt,
+           site: Optional[str] = typer.Option(None, "--site", help="Only this site's tunnel."),
+           wait: float = typer.Option(0, "--wait", min=0, help="Poll until green or this many seconds pass."),
+           workers: int = typer.Option(20, "--workers", min=1),
+           as_json: bool = typer.Option(False, "--json")):
+    """Prove the overlay: GRE, IKE/ESP SAs and counters, DF boundary, OSPF, routes, no recursion."""
+    from tasks.verify import verify as run_verify
+    ov = inventory.load(inventory_dir)
+    if site is not None:
+        render_mod.devices_in_scope(ov, site)  # unknown site: clear error
+    checks, seconds = run_verify(ov, site, wait, workers, progress=lambda m: err.print(f"- {m}"))
+    failed = [c for c in checks if c.status == "fail"]
+    if as_json:
+        print(json.dumps({"ok": not failed, "seconds": round(seconds, 2), "checks": [c.as_dict() for c in checks]},
+                         indent=2))
+    else:
+        t = Table(title="verify")
+        for col in ("device", "peer", "check", "status", "observed", "expected", "reason"):
+            t.add_column(col)
+        for c in checks:
+            colour = "green" if c.status == "pass" else "red"
+            t.add_row(c.device, c.peer, c.check, f"[{colour}]{c.status}[/]", c.observed, c.expected,
+                      f"{c.reason}: {c.detail}" if c.reason else "")
+        out.print(t)
+        verdict = "[green]all checks pass[/]" if not failed else f"[red]{len(failed)} of {len(checks)} checks fail[/]"
+        out.print(f"{verdict} ({seconds:.1f}s)")
+    if failed:
+        raise typer.Exit(1)
+
+
 def _mount_subcommands() -> None:
     try:
         from .lab.cli import lab_app

@@ -134,6 +134,17 @@ class LinuxFrrDriver(NetworkDriver):
         return {"running": running, "startup": running if retrieve in ("all", "startup") else "",
                 "candidate": candidate}
 
+    def cli(self, commands, encoding="text"):
+        out = {}
+        for c in commands:
+            rc, o, e = self._run(c)
+            out[c] = o if rc == 0 else (o + e)
+        return out
+
+    def run_script(self, script: str, timeout: float = 60) -> str:
+        """Run a POSIX sh script on the router in one round trip; its stdout."""
+        return self._run("sh -s", stdin=script, timeout=timeout)[1]
+
     # ------------------------------------------------------------ candidate
     def _load(self, filename, config, replace: bool, exc):
         text = Path(filename).read_text() if filename else config
