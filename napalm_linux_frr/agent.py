@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -152,6 +153,18 @@ def apply_swanctl(doc: linuxconf.Doc) -> None:
     text = unmask(linuxconf.dump_swanctl(doc.connections, doc.secrets)) + "\n"
     write_private(SWANCTL_FILE, text, 0o600)
     sh("swanctl", "--load-all", "--noprompt")
+    initiate_missing(doc)
+
+
+def initiate_missing(doc: linuxconf.Doc) -> None:
+    """Initiators whose IKE SA is gone (e.g. after a key change) start again, in the background."""
+    raw = sh("swanctl", "--list-sas", "--raw", check=False)
+    for name, block in doc.connections.items():
+        child = re.search(r"children \{\s*([\w.-]+) \{", block)
+        if "start_action = start" in block and child and f"event {{{name} {{" not in raw:
+            subprocess.Popen(["swanctl", "--initiate", "--child", child.group(1), "--timeout", "15"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
 
 
 def apply_frr(doc: linuxconf.Doc) -> None:

@@ -1,0 +1,60 @@
+"""A lab built from the example inventory (own lab name and management network, so it never
+collides with a demo lab), shared by the deploy and verify tests of one session."""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from controller import inventory, lab
+from tests.conftest import copy_inventory, edit_yaml
+
+TEST_LAB = "gtest"
+TEST_MGMT = "172.31.250"
+
+
+@pytest.fixture(scope="session")
+def overlay_lab(tmp_path_factory):
+    inv = copy_inventory(tmp_path_factory.mktemp("overlay"))
+    edit_yaml(inv / "overlay.yaml", {"lab.name": TEST_LAB, "lab.mgmt_network": f"{TEST_MGMT}.0/24"})
+    edit_yaml(inv / "hosts.yaml", {f"{h}.hostname": f"{TEST_MGMT}.{n}"
+                                   for h, n in (("tokyo", 11), ("osaka", 12), ("fukuoka", 13))})
+    state = Path(f"/var/lib/grectl/test-{TEST_LAB}")
+    old = os.environ.get("GRECTL_LAB_DIR")
+    os.environ["GRECTL_LAB_DIR"] = str(state)
+    lab.up(inventory.lab_topology(inv), state)
+    try:
+        yield inv, state
+    finally:
+        lab.down(state)
+        shutil.rmtree(state, ignore_errors=True)
+        if old is None:
+            os.environ.pop("GRECTL_LAB_DIR", None)
+        else:
+            os.environ["GRECTL_LAB_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def deployed(overlay_lab, tmp_path_factory):
+    """The example overlay deployed through the CLI and verified green."""
+    import json
+    import time
+
+    from tests.conftest import TEST_PSK
+    from tests.lab.helpers import cli, wait_green
+
+    inv, state = overlay_lab
+    backups = tmp_path_factory.mktemp("backups")
+    ov = inventory.load(inv)
+    t0 = time.monotonic()
+    r = cli(inv, "deploy", "--json", "--confirm-timeout", "60", "--backup-dir", str(backups))
+    assert r.returncode == 0, r.stdout + r.stderr
+    data = json.loads(r.stdout)
+    assert {d["device"]: d["status"] for d in data["devices"]} == {"tokyo": "ok", "osaka": "ok", "fukuoka": "ok"}
+    assert TEST_PSK not in r.stdout + r.stderr
+    for f in backups.rglob("*.conf"):
+        assert TEST_PSK not in f.read_text()
+    deployed_at = time.monotonic() - t0
+    green = wait_green(ov)
+    print(f"deploy {deployed_at:.1f}s; verify green {green:.1f}s later")
+    return inv, state, ov, backups
