@@ -122,8 +122,11 @@ def _uml_pid(state_dir: Path, meta: dict) -> int | None:
         return None
 
 
-def _uml_pids_by_umid(uid: str) -> list[int]:
-    p = _run(["pgrep", "-f", f"^{re.escape(UML_KERNEL)} umid={re.escape(uid)} "], check=False)
+def _uml_pids_by_umid(uid: str, state_dir: Path | None = None) -> list[int]:
+    pattern = f"^{re.escape(UML_KERNEL)} umid={re.escape(uid)} "
+    if state_dir is not None:
+        pattern += f"uml_dir={re.escape(str(state_dir / 'uml'))} "
+    p = _run(["pgrep", "-f", pattern], check=False)
     return [int(x) for x in p.stdout.split()]
 
 
@@ -446,7 +449,7 @@ def down(state_dir: Path) -> dict:
     how = "not running"
     if meta["backend"] == "uml":
         pid = _uml_pid(state_dir, meta)
-        pids = set(_uml_pids_by_umid(meta["umid"])) | ({pid} if _pid_alive(pid) else set())
+        pids = set(_uml_pids_by_umid(meta["umid"], state_dir)) | ({pid} if _pid_alive(pid) else set())
         if pids:
             how = "graceful"
             (state_dir / "ctl").mkdir(exist_ok=True)
