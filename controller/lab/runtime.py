@@ -30,27 +30,34 @@ UML_KERNEL = "/usr/bin/linux.uml"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,7}$")
 NODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 IFNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,15}$")
+CHARON_PLUGINS = ("random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints aes sha1 sha2 hmac gcm "
+                  "kdf curve25519 kernel-netlink socket-default vici updown").split()
+SWANCTL_PLUGINS = "random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints".split()
+PLUGIN_DIR = Path("/usr/lib/ipsec/plugins")
 STRONGSWAN_CONF = """\
-# grectl lab router: lean plugin list (all Debian plugins make charon start slowly under UML)
-charon {
+# grectl lab router: lean plugin lists (all Debian plugins make charon start slowly under UML)
+swanctl {{
+  load = {swanctl}
+}}
+charon {{
   load_modular = no
-  load = random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints aes sha1 sha2 hmac gcm kdf curve25519 kernel-netlink socket-default vici updown
+  load = {charon}
   install_routes = no
-  filelog {
-    lab {
+  filelog {{
+    lab {{
       path = /var/log/charon.log
       time_format = %T
       ike_name = yes
       default = 1
       flush_line = yes
-    }
-  }
-  syslog {
-    daemon {
+    }}
+  }}
+  syslog {{
+    daemon {{
       default = -1
-    }
-  }
-}
+    }}
+  }}
+}}
 include /etc/strongswan.d/*.conf
 """
 SSHD_CONFIG = """\
@@ -200,6 +207,11 @@ def _frr_daemons() -> str:
     return text
 
 
+def _installed(plugins: list[str]) -> list[str]:
+    """Only plugins that exist, so charon and swanctl do not warn (Debian splits them up)."""
+    return [p for p in plugins if (PLUGIN_DIR / f"libstrongswan-{p}.so").exists()]
+
+
 def _generate(topo: LabTopology, state_dir: Path, backend: str) -> None:
     for d in ("bin", "gen", "log", "ctl/q", "ctl/out", "ctl/run", "uml"):
         (state_dir / d).mkdir(parents=True, exist_ok=True)
@@ -209,6 +221,8 @@ def _generate(topo: LabTopology, state_dir: Path, backend: str) -> None:
     _keygen(state_dir / "id_ed25519", f"grectl-lab-{topo.name}")
     known = []
     daemons = _frr_daemons()
+    strongswan_conf = STRONGSWAN_CONF.format(charon=" ".join(_installed(CHARON_PLUGINS)),
+                                             swanctl=" ".join(_installed(SWANCTL_PLUGINS)))
     for r in topo.routers:
         etc = state_dir / "gen" / r.name / "etc"
         (etc / "ssh").mkdir(parents=True, exist_ok=True)
@@ -221,7 +235,7 @@ def _generate(topo: LabTopology, state_dir: Path, backend: str) -> None:
         pub = (etc / "ssh" / "ssh_host_ed25519_key.pub").read_text().split()
         known.append(f"{r.mgmt_ip} {pub[0]} {pub[1]}")
         (etc / "ssh" / "sshd_config").write_text(SSHD_CONFIG.format(name=r.name, mgmt_ip=r.mgmt_ip))
-        (etc / "strongswan.conf").write_text(STRONGSWAN_CONF)
+        (etc / "strongswan.conf").write_text(strongswan_conf)
         (etc / "frr" / "daemons").write_text(daemons)
         (etc / "frr" / "vtysh.conf").write_text("service integrated-vtysh-config\n")
         (etc / "frr" / "frr.conf").write_text(f"hostname {r.name}\n")
