@@ -52,8 +52,8 @@ def ping_script(targets: list[tuple[str, str, int]]) -> str:
     s = ["d=$(mktemp -d /run/grectl-verify.XXXXXX)"]
     for label, far, size in targets:
         q = shlex.quote(far)
-        s.append(f"( ping -n -q -c 3 -i 0.2 -W 1 -M do -s {size} {q} >$d/{label}.max 2>&1; echo \"rc=$?\" >>$d/{label}.max;"
-                 f" ping -n -q -c 1 -W 1 -M do -s {size + 1} {q} >$d/{label}.over 2>&1; echo \"rc=$?\" >>$d/{label}.over ) &")
+        s.append(f"( ping -n -c 3 -i 0.2 -W 1 -M do -s {size} {q} >$d/{label}.max 2>&1; echo \"rc=$?\" >>$d/{label}.max;"
+                 f" ping -n -c 1 -W 1 -M do -s {size + 1} {q} >$d/{label}.over 2>&1; echo \"rc=$?\" >>$d/{label}.over ) &")
     s.append("wait")
     for label, _, _ in targets:
         s.append(f"echo '{MARK}max {label}'; cat $d/{label}.max; echo '{MARK}over {label}'; cat $d/{label}.over")

@@ -59,7 +59,7 @@ def parse_addresses(text: str) -> dict[str, list[str]]:
 
 # ------------------------------------------------------------------ strongSwan (vici raw)
 
-_TOKEN = re.compile(r"\s*(?:(\})|([\w.-]+)\s*\{|([\w.-]+)=\[([^\]]*)\]|([\w.-]+)=(\S*))")
+_TOKEN = re.compile(r"\s*(?:(\})|([\w.-]+)\s*\{|([\w.-]+)=\[((?:[^\[\]]|\[[^\]]*\])*)\]|([\w.-]+)=([^\s}]*))")
 
 
 def parse_vici_raw(text: str) -> list[dict]:

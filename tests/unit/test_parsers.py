@@ -1,0 +1,52 @@
+"""Parsers on outputs recorded from lab routers: recorded/linux/<case>/<command>.txt + expected.json."""
+import json
+from pathlib import Path
+
+import pytest
+
+from controller.platforms.linux import parsers as p
+
+CASES = sorted((Path(__file__).parent / "recorded" / "linux").glob("*/expected.json"))
+
+
+def read(case: Path, name: str) -> str:
+    return (case.parent / f"{name}.txt").read_text()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.parent.name for c in CASES])
+def test_recorded(case):
+    want = json.loads(case.read_text())
+    gre = p.parse_gre_links(read(case, "ip_-d_-j_link_show_type_gre"))
+    for name, attrs in want["gre"].items():
+        assert {k: gre[name][k] for k in attrs} == attrs
+        assert gre[name]["admin_up"]
+    assert set(gre) == set(want["gre"])
+    sas = p.parse_vici_raw(read(case, "swanctl_list-sas_raw"))
+    assert {sa["name"]: sa["state"] for sa in sas} == want["ike"]
+    children = [c for sa in sas for c in sa["child-sas"].values() if c["name"] == want["child"]["name"]]
+    assert {k: children[0][k] for k in want["child"]} == want["child"]
+    assert int(children[0]["packets-in"]) > 0 and children[0]["local-ts"][0].endswith("[gre]")
+    nbrs = p.parse_ospf_neighbors(read(case, "show_ip_ospf_neighbor_json"))
+    assert {k: v for k, v in nbrs[0].items() if k in want["neighbor"]} == want["neighbor"] or \
+        want["neighbor"] in [{k: n[k] for k in want["neighbor"]} for n in nbrs]
+    ifs = p.parse_ospf_interfaces(read(case, "show_ip_ospf_interface_json"))
+    for name, attrs in want["ospf_interface"].items():
+        assert {k: ifs[name][k] for k in attrs} == attrs
+    routes = p.parse_routes(read(case, "show_ip_route_json"))
+    for prefix, via in want["ospf_routes"].items():
+        ospf = [r for r in routes[prefix] if r["protocol"] == "ospf" and r["selected"]]
+        assert [n["interface"] for n in ospf[0]["nexthops"]] == [via]
+    assert p.parse_route_get(read(case, "ip_-j_route_get_wan"))["dev"] == want["route_get"]
+    ping_max = p.parse_ping(read(case, "ping_max"), 0)
+    assert ping_max["received"] == want["ping_max_received"] and ping_max["error"] is None
+    over = p.parse_ping(read(case, "ping_over"), 1)
+    assert (over["received"], over["error"], over["mtu"]) == (0, want["ping_over_error"], want["ping_over_mtu"])
+
+
+def test_route_get_without_route():
+    assert "error" in p.parse_route_get("RTNETLINK answers: Network is unreachable\n")
+
+
+def test_vici_nested_lists():
+    sa = p.parse_vici_raw("list-sa event {a {child-sas {c-1 {local-ts=[1.1.1.1/32[gre]] state=INSTALLED}}}}")[0]
+    assert sa["child-sas"]["c-1"] == {"local-ts": ["1.1.1.1/32[gre]"], "state": "INSTALLED"}
