@@ -157,12 +157,12 @@ def check_end(overlay: Overlay, t: Tunnel, device: str, st: dict) -> list[Check]
         add("ospf.interface", False, "not in OSPF", f"area {i.ospf.area}", "OSPF_NO_SESSION",
             f"{end.interface} does not run OSPF")
     else:
-        want = (i.ospf.hello, i.ospf.dead, str(i.ospf.area))
-        got = (oi["hello"], oi["dead"], oi["area"])
+        want = (i.ospf.hello, i.ospf.dead, str(i.ospf.area), "POINTOPOINT")
+        got = (oi["hello"], oi["dead"], oi["area"], oi["network_type"])
         reason = ("OSPF_HELLO_MISMATCH" if got[0] != want[0] else "OSPF_DEAD_MISMATCH" if got[1] != want[1]
-                  else "OSPF_AREA_MISMATCH")
-        add("ospf.interface", got == want, f"hello {got[0]} dead {got[1]} area {got[2]}",
-            f"hello {want[0]} dead {want[1]} area {want[2]}", reason)
+                  else "OSPF_AREA_MISMATCH" if got[2] != want[2] else "OSPF_NETWORK_TYPE_MISMATCH")
+        add("ospf.interface", got == want, f"hello {got[0]} dead {got[1]} area {got[2]} {got[3]}",
+            f"hello {want[0]} dead {want[1]} area {want[2]} {want[3]}", reason)
 
     # underlay: the tunnel destination must be reached through the WAN, never a tunnel
     rg = st["route_get"].get(str(end.peer_wan), {"error": "not checked"})

@@ -23,7 +23,8 @@ def test_full_render_contents(inv):
     assert doc.tunnels["gre-osaka"] == {"local": "198.51.100.2", "remote": "198.51.100.6", "ttl": "64",
                                         "key": "0", "mtu": "1442", "address": "172.16.0.1/30"}
     ospf = dict(doc.frr)["router ospf"]
-    assert "passive-interface lan0" in ospf and "network 10.1.1.0/24 area 0.0.0.0" in ospf
+    assert "network 10.1.1.0/24 area 0.0.0.0" in ospf
+    assert dict(doc.frr)["interface lan0"] == ["ip ospf passive"]
     assert not any("198.51.100" in line for line in ospf)  # no WAN prefix in OSPF
     assert "start_action = trap" in doc.connections["osaka"]
     assert "mode = transport" in doc.connections["osaka"] and "local_ts = dynamic[gre]" in doc.connections["osaka"]
