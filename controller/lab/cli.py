@@ -95,11 +95,13 @@ def status(inventory_dir: Path = InventoryOpt, state_dir: Optional[Path] = State
         out.print("lab not running")
     else:
         daemons = list(rows[0]["daemons"])
-        t = Table("router", "mgmt", "up", "ssh", *daemons)
+        t = Table()
+        for c in ("router", "mgmt", "up", "ssh", *daemons):
+            t.add_column(c, no_wrap=True)
         mark = lambda ok: "[green]yes[/]" if ok else "[red]no[/]"  # noqa: E731
         for r in rows:
             t.add_row(r["name"], r["mgmt_ip"], mark(r["up"]), mark(r["ssh"]), *(mark(r["daemons"][d]) for d in daemons))
-        out.print(t)
+        Console(width=max(out.width, 100)).print(t)
     if not healthy:
         raise typer.Exit(1)
 

@@ -24,7 +24,8 @@ from controller.errors import LabError
 from controller.lab.topology import LabTopology
 
 PKG = Path(__file__).resolve().parent
-SCRIPTS = {"lab.sh": "lab.sh", "router.sh": "router.sh", "rx.sh": "rx", "umlinit.sh": "umlinit.sh"}
+SCRIPTS = {"lab.sh": "lab.sh", "router.sh": "router.sh", "rx.sh": "rx", "umlinit.sh": "umlinit.sh",
+           "modprobe.sh": "modprobe"}
 DAEMONS = ("sshd", "charon", "zebra", "ospfd", "staticd")
 UML_KERNEL = "/usr/bin/linux.uml"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,7}$")

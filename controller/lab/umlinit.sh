@@ -25,8 +25,9 @@ echo "$(cut -d' ' -f1 /proc/uptime) init started" >> "$S/log/timing"
 # modprobe wants <root>/lib/modules/<release>; the host has no /lib/modules, so use a tmpfs root
 mkdir -p /run/mods/lib/modules
 mount --bind /usr/lib/uml/modules /run/mods/lib/modules
+echo "$S/bin/modprobe" > /proc/sys/kernel/modprobe   # crypto and other on-demand module loads
 modprobe -d /run/mods -a overlay veth bridge dummy ipv6 ip_gre esp4 xfrm_user af_key gcm \
-  ghash-generic ctr cbc seqiv echainiv authenc hmac sha1_generic sha256_generic sha512_generic \
+  ghash-generic ctr cbc seqiv echainiv authenc hmac sha1_generic sha256_generic sha512_generic drbg jitterentropy_rng \
   || echo "modprobe failed"
 hostname uml-lab
 ip link set lo up
