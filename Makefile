@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export GRECTL_INVENTORY ?= inventory
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo lab-down test bench clean
 setup: $(VENV)/.installed inventory/secrets/psk.txt
 
 $(VENV)/.installed: pyproject.toml scripts/install-system.sh
@@ -19,13 +19,20 @@ inventory/secrets/psk.txt:
 
 demo: setup
 	$(BIN)/grectl validate
-	$(BIN)/grectl render --site osaka --out out/osaka
+	$(BIN)/grectl lab up
+	$(BIN)/grectl deploy --confirm-timeout 60
+	$(BIN)/grectl verify --wait 120
+	@echo "lab left running: try 'grectl lab status', 'grectl verify', 'make lab-down'"
+
+lab-down: setup
+	$(BIN)/grectl lab down
 
 test: setup
 	$(BIN)/pytest
 
 bench: setup
 	$(BIN)/python bench/bench_render.py
+	$(BIN)/python bench/bench_lab.py
 
 clean:
 	rm -rf out .pytest_cache
