@@ -76,7 +76,7 @@ def main() -> None:
     for r in rows:
         t.add_row(str(r["routers"]), r["backend"], f"{r['up_s']:.1f}", f"{r['ready_s']:.1f}", f"{r['pss_mb']:.0f}",
                   f"{r['rss_mb']:.0f}", str(r["processes"]))
-    Console().print(t)
+    Console(width=120).print(t)
     a, b = rows
     print(f"hub+8 / hub+2: time x{b['up_s'] / a['up_s']:.2f}, PSS x{b['pss_mb'] / a['pss_mb']:.2f}; "
           f"per extra router: {(b['up_s'] - a['up_s']) / 6:.2f} s, {(b['pss_mb'] - a['pss_mb']) / 6:.0f} MB PSS")

@@ -135,6 +135,21 @@ def test_fault_injection_shows_in_status(running_lab):
     assert {s["name"]: s for s in lab.status(state)}[r.name]["daemons"]["charon"]
 
 
+def test_up_recovers_from_a_crash(running_lab):
+    topo, state, _ = running_lab
+    meta = runtime._load(state)
+    if meta["backend"] == "uml":
+        for pid in runtime._uml_pids_by_umid(runtime.umid(topo)):
+            subprocess.run(["kill", "-9", str(pid)])
+    else:
+        subprocess.run([str(state / "bin" / "rx"), topo.routers[0].name, "sh", "-c", "kill -9 $(cat /run/sshd.pid)"])
+    time.sleep(1)
+    assert not all(s["ssh"] for s in lab.status(state))
+    summary = lab.up(topo, state, timeout=180)
+    assert not summary["already_running"]
+    assert all(s["up"] and s["ssh"] and all(s["daemons"].values()) for s in lab.status(state))
+
+
 def test_down_leaves_nothing(running_lab):
     topo, state, _ = running_lab
     first = lab.down(state)
