@@ -5,9 +5,9 @@ the device driver swaps in the real key only when it writes the device file, so
 diffs, backups, JSON and logs never hold a secret.
 
 >>> placeholder("0123456789abcdef-secret")
-'%{psk:1bd8c6bb0e3c}'
+'%{psk:fc5996f7b485}'
 >>> mask('secret = "hunter2hunter2hunter2"')
-'secret = "%{psk:88e4d8d1c8be}"'
+'secret = "%{psk:ebbbb4d47207}"'
 """
 from __future__ import annotations
 

@@ -97,7 +97,7 @@ def check_end(overlay: Overlay, t: Tunnel, device: str, st: dict) -> list[Check]
         add("ike.sa", False, "charon not running", "ESTABLISHED", "IKE_DAEMON_DOWN",
             "the IKE daemon (charon) is not running")
     elif not established:
-        key = st.get("auth_failed", False)
+        key = peer in st.get("auth_failed", [])
         add("ike.sa", False, ike[0].get("state", "none") if ike else "none", "ESTABLISHED",
             "IKE_PHASE1_KEY_MISMATCH" if key else "IKE_PHASE1_FAILED",
             "authentication failed: pre-shared keys differ" if key else f"no IKE SA with {end.peer_wan}")

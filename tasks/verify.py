@@ -2,6 +2,7 @@
 with the pure checks in controller.verify."""
 from __future__ import annotations
 
+import re
 import shlex
 import time
 from typing import Callable
@@ -37,9 +38,10 @@ def _sections(text: str) -> dict[str, str]:
 def state_script(peers_wan: list[str]) -> str:
     s = [f"echo '{MARK}gre'; ip -d -j link show type gre",
          f"echo '{MARK}sas'; swanctl --list-sas --raw 2>/dev/null",
-         f"echo '{MARK}charon'; pgrep -x charon >/dev/null && echo yes || echo no",
-         f"echo '{MARK}authfail'; for f in {LOGS}; do [ -r $f ] && tail -n 300 $f; done 2>/dev/null "
-         f"| grep -c -E '{AUTH_FAIL}'",
+         # the router's own charon answers on its vici socket (pgrep would see other namespaces' daemons)
+         f"echo '{MARK}charon'; swanctl --stats >/dev/null 2>&1 && echo yes || echo no",
+         f"echo '{MARK}ikelog'; for f in {LOGS}; do [ -r $f ] && tail -n 500 $f; done 2>/dev/null "
+         f"| grep -E '{AUTH_FAIL}|established'",
          f"echo '{MARK}nbr'; vtysh -c 'show ip ospf neighbor json'",
          f"echo '{MARK}ospfif'; vtysh -c 'show ip ospf interface json'",
          f"echo '{MARK}routes'; vtysh -c 'show ip route json'"]
@@ -62,6 +64,22 @@ def ping_script(targets: list[tuple[str, str, int]]) -> str:
     return "\n".join(s) + "\n"
 
 
+def auth_failed(log: str, peers: dict[str, str]) -> list[str]:
+    """Peers whose latest IKE event in the log is an authentication failure (not an old one since healed).
+
+    >>> auth_failed("<a|1> IKE_SA a[1] established\\n<a|2> received AUTHENTICATION_FAILED notify", {"a": "x"})
+    ['a']
+    >>> auth_failed("<a|2> MAC mismatched\\n<a|3> IKE_SA a[3] established", {"a": "x"})
+    []
+    """
+    out = []
+    for peer, wan in peers.items():
+        events = [ln for ln in log.splitlines() if f"<{peer}|" in ln or wan in ln]
+        if events and re.search(AUTH_FAIL, events[-1]):
+            out.append(peer)
+    return sorted(out)
+
+
 def _ping(text: str) -> dict:
     rc = 1
     for line in text.splitlines():
@@ -82,7 +100,8 @@ def collect_task(task: Task, overlay: Overlay, site: str | None) -> Result:
     st = {"gre": parsers.parse_gre_links(sec.get("gre", "")),
           "sas": parsers.parse_vici_raw(sec.get("sas", "")),
           "charon": sec.get("charon", "").strip() == "yes",
-          "auth_failed": sec.get("authfail", "0").strip() not in ("", "0"),
+          "auth_failed": auth_failed(sec.get("ikelog", ""), {t.end(name).peer: str(t.end(name).peer_wan)
+                                                               for t in tunnels}),
           "ospf_neighbors": parsers.parse_ospf_neighbors(sec.get("nbr", "")),
           "ospf_interfaces": parsers.parse_ospf_interfaces(sec.get("ospfif", "")),
           "routes": parsers.parse_routes(sec.get("routes", "")),

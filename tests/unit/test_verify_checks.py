@@ -11,7 +11,7 @@ def healthy(ov) -> dict[str, dict]:
     i = ov.intent
     states = {}
     for name, dev in ov.devices.items():
-        st = {"gre": {}, "sas": [], "sas_after": [], "charon": True, "auth_failed": False,
+        st = {"gre": {}, "sas": [], "sas_after": [], "charon": True, "auth_failed": [],
               "ospf_neighbors": [], "ospf_interfaces": {}, "routes": {}, "route_get": {}, "ping": {}}
         for t in ov.tunnels_of(name):
             end = t.end(name)
@@ -65,7 +65,7 @@ def test_healthy_overlay_passes_every_check(inv):
 
 
 def _mut_psk(st):
-    st["osaka"]["sas"], st["osaka"]["auth_failed"] = [], True
+    st["osaka"]["sas"], st["osaka"]["auth_failed"] = [], ["tokyo"]
 
 
 def _mut_charon(st):
