@@ -2,7 +2,24 @@
 or directly on the host ("netns", needs ip_gre and esp4 in the host kernel).
 
 The host side lives here; the scripts that build the namespaces and run the daemons
-(lab.sh, router.sh, rx.sh, umlinit.sh) are package data, copied into the state dir at `up`.
+(lab.sh, router.sh, rx.sh, umlinit.sh, modprobe.sh) are package data, copied into the state dir.
+
+State dir layout:
+  lab.json                  topology, backend, umid, TAP name (present while the lab exists)
+  id_ed25519[.pub]          the lab's SSH key (root on every router); known_hosts: router host keys
+  bin/                      env.sh + topo.sh (generated), lab.sh, router.sh, rx, umlinit.sh, modprobe,
+                            uml-xstate.{c,so} (ptrace shim for linux.uml)
+  gen/<router>/etc/         files laid over the router's /etc (sshd_config, host key, strongswan.conf,
+                            frr/{daemons,frr.conf,vtysh.conf}, swanctl/conf.d/, grectl/)
+  log/                      console.log (UML), init.log, timing, router-<name>.log
+  ctl/{q,run,out}/          command queue served by the UML init (exec_); ctl/halt asks for shutdown
+  uml/<umid>/               UML pid file and mconsole socket
+  run/                      netns backend only: tmpfs with the routers' private dirs and namespace files
+  ready                     written once every router's daemons were started
+
+Inside UML the host's / is the read-only root; only the state dir is mounted read-write. Each router
+has a persistent mount + UTS namespace in which /etc and /var/lib are overlays (upper on tmpfs) and
+/run, /var/log, /root, /tmp, /var/tmp are private tmpfs directories.
 """
 from __future__ import annotations
 

@@ -32,13 +32,22 @@ def _leftovers(topo) -> list[str]:
     return left
 
 
-@pytest.fixture(scope="module", params=["three_sites", "hub_and_4"])
+@pytest.fixture(scope="module", params=["three_sites", "hub_and_4", "netns_backend"])
 def running_lab(request):
-    topo = three_sites() if request.param == "three_sites" else hub_and_spokes("gl4site", 4, mtu=1400)
+    """The two topologies on the detected backend; and the netns backend forced (base lab only:
+    it needs ip_gre/esp4 in the host kernel for overlays, not to come up)."""
+    backend = None
+    if request.param == "three_sites":
+        topo = three_sites()
+    elif request.param == "hub_and_4":
+        topo = hub_and_spokes("gl4site", 4, mtu=1400)
+    else:
+        topo, backend = hub_and_spokes("glnetns", 2, mtu=1450, hub="hq", mgmt=76), "netns"
     state = Path(f"/var/lib/grectl/test-lab-{topo.name}")
     shutil.rmtree(state, ignore_errors=True)
     state.mkdir(parents=True)
-    summary = lab.up(topo, state, timeout=180)
+    summary = lab.up(topo, state, backend=backend, timeout=180)
+    assert backend is None or summary["backend"] == backend
     try:
         yield topo, state, summary
     finally:
