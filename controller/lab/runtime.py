@@ -415,6 +415,11 @@ def up(topo: LabTopology, state_dir: Path, backend: str | None = None, timeout: 
     down(state_dir)
     _cleanup_leftovers(topo)
     backend = backend or detect_backend()
+    taken = _run(["ip", "-o", "route", "show", "to", "match", str(topo.mgmt_host.ip)], check=False).stdout
+    for line in taken.splitlines():
+        if not line.startswith("default"):
+            raise LabError(f"the lab's management network {topo.mgmt_network} is already routed on this host "
+                           f"({line.strip()}): another lab or interface uses it")
     t0 = time.monotonic()
     state_dir.mkdir(parents=True, exist_ok=True)
     state_dir.chmod(0o700)
