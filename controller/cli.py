@@ -143,6 +143,27 @@ def deploy(inventory_dir: Path = InventoryOpt,
 
 
 @app.command()
+def drift(inventory_dir: Path = InventoryOpt,
+          site: Optional[str] = typer.Option(None, "--site"),
+          workers: int = typer.Option(20, "--workers", min=1),
+          as_json: bool = typer.Option(False, "--json")):
+    """Compare what runs with what is intended. Exit 0 in sync, 2 drift, 1 a device failed."""
+    from tasks.deploy import deploy as run_deploy
+    ov = inventory.load(inventory_dir)
+    outcomes = run_deploy(ov, site, dry_run=True, workers=workers)
+    drifted = [o for o in outcomes if o.status == "would-change"]
+    broken = [o for o in outcomes if o.status in ("failed", "skipped")]
+    if as_json:
+        print(json.dumps({"drift": bool(drifted), "devices": [o.as_dict() for o in outcomes]}, indent=2))
+    else:
+        for o in drifted:
+            out.print(f"[bold]--- {o.device}[/bold]")
+            out.print(o.diff, markup=False, highlight=False)
+        out.print(_outcome_table("drift", outcomes))
+    raise typer.Exit(1 if broken else 2 if drifted else 0)
+
+
+@app.command()
 def rollback(inventory_dir: Path = InventoryOpt,
              site: Optional[str] = typer.Option(None, "--site", help="The site and its hub."),
              device: Optional[str] = typer.Option(None, "--device"),

@@ -47,12 +47,15 @@ def _error(exc: BaseException | None, fallback: str = "failed") -> str:
 
 # ------------------------------------------------------------------ nornir tasks
 
-def backup_task(task: Task, backup_dir: Path, stamp: str) -> Result:
+def backup_task(task: Task, backup_dir: Path | None, stamp: str) -> Result:
+    """Read the running config; save it (masked by the driver: placeholders, never keys) unless a dry run."""
     conn = task.host.get_connection("napalm", task.nornir.config)
     running = conn.get_config(retrieve="running")["running"]
+    if backup_dir is None:
+        return Result(host=task.host, result={"running": running, "backup": ""})
     path = backup_dir / task.host.name / f"{stamp}.conf"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(running)  # masked by the driver: placeholders, never keys
+    path.write_text(running)
     return Result(host=task.host, result={"running": running, "backup": str(path)})
 
 
@@ -102,10 +105,10 @@ def deploy(overlay: Overlay, site: str | None = None, dry_run: bool = False, con
 
 def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout, backup_dir, progress):
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    progress(f"backing up {len(outcomes)} devices")
+    progress(f"{'reading' if dry_run else 'backing up'} {len(outcomes)} devices")
     running: dict[str, str] = {}
-    for name, (failed, res, exc) in _run(nr, list(outcomes), backup_task, backup_dir=backup_dir,
-                                         stamp=stamp).items():
+    for name, (failed, res, exc) in _run(nr, list(outcomes), backup_task,
+                                         backup_dir=None if dry_run else backup_dir, stamp=stamp).items():
         if failed:
             outcomes[name].status, outcomes[name].error = "failed", "unreachable: " + _error(exc)
         else:

@@ -49,11 +49,13 @@ def test_dry_run_shows_manual_change_and_changes_nothing(deployed):
         assert data["osaka"]["status"] == "would-change"
         assert "-gre-tokyo local 198.51.100.6 remote 198.51.100.2 ttl 64 key 0 mtu 1400" in data["osaka"]["diff"]
         assert data["tokyo"]["status"] == "unchanged"
+        assert cli(inv, "drift").returncode == 2
         assert '"mtu": 1400' in sh(state, "osaka", "ip -j link show gre-tokyo").replace(":1400", ": 1400")
     finally:
         outcomes = by_device(deploy(ov, backup_dir=backups))
     assert outcomes["osaka"].status == "ok"
     assert '"mtu":1442' in sh(state, "osaka", "ip -j link show gre-tokyo").replace(" ", "")
+    assert cli(inv, "drift").returncode == 0
 
 
 def test_unconfirmed_commit_rolls_itself_back(deployed):
