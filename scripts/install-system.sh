@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages grectl's lab needs. Installs without starting any system-wide daemon.
 set -euo pipefail
+# gcc/libc6-dev: the lab builds a small ptrace shim UML needs on CPUs with AVX-512/AMX state
 PKGS="user-mode-linux uml-utilities kmod iproute2 iputils-ping frr frr-pythontools
-      strongswan-charon strongswan-swanctl openssh-server openssh-client openssl procps"
+      strongswan-charon strongswan-swanctl libstrongswan-standard-plugins openssh-server openssh-client
+      openssl procps gcc libc6-dev python3"
 missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"; done)
 [ -z "$missing" ] && exit 0
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
