@@ -13,9 +13,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_inventory import generate  # noqa: E402
+from tests.gen_inventory import generate  # noqa: E402
 
 from controller import inventory, lab  # noqa: E402
 from tasks.common import make_nornir  # noqa: E402

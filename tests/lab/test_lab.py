@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from netmiko import ConnectHandler
 
-from controller import lab
+from controller import inventory, lab
 from controller.lab import runtime
-from tests.lab.topologies import hub_and_spokes, three_sites
+from tests.conftest import copy_inventory, edit_yaml
+from tests.gen_inventory import generate
+from tests.lab.topologies import hub_and_spokes
 
 pytestmark = pytest.mark.lab
 
@@ -33,14 +35,23 @@ def _leftovers(topo) -> list[str]:
 
 
 @pytest.fixture(scope="module", params=["three_sites", "hub_and_4", "netns_backend"])
-def running_lab(request):
-    """The two topologies on the detected backend; and the netns backend forced (base lab only:
-    it needs ip_gre/esp4 in the host kernel for overlays, not to come up)."""
+def running_lab(request, tmp_path_factory):
+    """The example inventory and a second one generated here (other names, four sites, other
+    addresses) on the detected backend; and the netns backend forced (base lab only: it needs
+    ip_gre/esp4 in the host kernel for overlays, not to come up)."""
     backend = None
+    tmp = tmp_path_factory.mktemp(request.param)
     if request.param == "three_sites":
-        topo = three_sites()
+        inv = copy_inventory(tmp)  # its own lab name and management net: never a user's demo lab
+        edit_yaml(inv / "overlay.yaml", {"lab.name": "gl3", "lab.mgmt_network": "172.31.251.0/24"})
+        edit_yaml(inv / "hosts.yaml", {f"{h}.hostname": f"172.31.251.{n}"
+                                       for h, n in (("tokyo", 11), ("osaka", 12), ("fukuoka", 13))})
+        topo = inventory.lab_topology(inv)
     elif request.param == "hub_and_4":
-        topo = hub_and_spokes("gl4site", 4, mtu=1400)
+        inv = generate(tmp / "inv", 4, hub="core", prefix="site", lab_name="gl4site", mgmt="192.168.77.0/24",
+                       wan_base="203.0.113.0/24", lan_base="10.20.0.0/16", pool="172.20.0.0/24", mtu=1400,
+                       wan_if="eth1")
+        topo = inventory.lab_topology(inv)
     else:
         topo, backend = hub_and_spokes("glnetns", 2, mtu=1450, hub="hq", mgmt=76), "netns"
     state = Path(f"/var/lib/grectl/test-lab-{topo.name}")

@@ -10,7 +10,8 @@ import yaml
 
 def generate(dst: Path, sites: int, *, hub: str = "hq", prefix: str = "br", lab_name: str = "gen",
              mgmt: str = "172.31.254.0/24", wan_base: str = "198.18.0.0/15", lan_base: str = "10.64.0.0/10",
-             pool: str = "100.64.0.0/16", psk: str = "bench-psk-0123456789abcdef") -> Path:
+             pool: str = "100.64.0.0/16", psk: str = "bench-psk-0123456789abcdef", mtu: int = 1500,
+             wan_if: str = "wan0") -> Path:
     dst.mkdir(parents=True, exist_ok=True)
     mgmt_net, wan_net = IPv4Network(mgmt), IPv4Network(wan_base)
     wans = list(wan_net.subnets(new_prefix=30))
@@ -22,7 +23,7 @@ def generate(dst: Path, sites: int, *, hub: str = "hq", prefix: str = "br", lab_
     for i, name in enumerate(names):
         hosts[name] = {"hostname": str(next(mgmt_hosts)), "groups": ["linux"]}
         w = wans[i]
-        routers[name] = {"wan": {"interface": "wan0", "address": f"{w.network_address + 2}/30", "mtu": 1500},
+        routers[name] = {"wan": {"interface": wan_if, "address": f"{w.network_address + 2}/30", "mtu": mtu},
                          "lans": [str(next(lans))]}
     overlay = {
         "tunnel_pool": pool, "tunnel_prefixlen": 30,
