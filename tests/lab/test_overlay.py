@@ -140,3 +140,17 @@ def test_rollback_restores_backup(deployed, tmp_path):
     # restored exactly what the intent renders, keys included: a deploy finds nothing to do
     assert {o.status for o in deploy(inventory.load(inv), backup_dir=backups)} == {"unchanged"}
     wait_green(ov)
+
+
+def test_config_survives_daemon_restart(deployed):
+    """Everything is persisted on the router: frr.conf, the swanctl file, the tunnel definitions."""
+    inv, state, ov, _ = deployed
+    sh(state, "osaka", "/usr/lib/frr/frrinit.sh stop >/dev/null 2>&1; kill $(cat /run/charon.pid); "
+                       "ip link del gre-tokyo; sleep 1")
+    sh(state, "osaka", "python3 /etc/grectl/agent.py restore >/dev/null && "
+                       "setsid -f /usr/lib/ipsec/charon </dev/null >/dev/null 2>&1; "
+                       "for i in $(seq 50); do [ -S /run/charon.vici ] && break; sleep 0.1; done; "
+                       "swanctl --load-all --noprompt >/dev/null 2>&1; "
+                       "/usr/lib/frr/frrinit.sh start >/dev/null 2>&1")
+    wait_green(ov)
+    assert cli(inv, "drift").returncode == 0

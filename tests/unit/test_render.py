@@ -58,3 +58,11 @@ def test_cli_render_deterministic(inv, tmp_path):
         outs.append({p.name: p.read_bytes() for p in sorted(d.iterdir())})
     assert outs[0] == outs[1] and sorted(outs[0]) == ["osaka.conf", "tokyo.conf"]
     assert TEST_PSK.encode() not in b"".join(outs[0].values())
+
+
+def test_ike_never_roams_off_the_wan(inv):
+    """MOBIKE would move the SAs to another address (seen in the lab: onto management) when the
+    WAN drops; GRE runs between the WAN addresses, so every connection pins them."""
+    for text in render.render_all(inventory.load(inv)).values():
+        for block in linuxconf.parse(text).connections.values():
+            assert "mobike = no" in block and "local_addrs = 198.51.100." in block
