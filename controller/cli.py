@@ -8,19 +8,14 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from . import inventory, mtu as mtu_calc, render as render_mod
+from .console import InventoryOpt, err, out
 from .errors import GrectlError, InventoryError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="GRE-over-IPsec overlay controller: validate, render, lab, deploy, verify.")
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-InventoryOpt = typer.Option(Path("inventory"), "-i", "--inventory", envvar="GRECTL_INVENTORY",
-                            help="Inventory directory (hosts.yaml, groups.yaml, defaults.yaml, overlay.yaml).")
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -12,11 +12,9 @@ from nornir.core.inventory import ConnectionOptions
 from controller import inventory, secrets
 from controller.models import Overlay
 
-DEFAULT_LAB_ROOT = Path("/var/lib/grectl/lab")
-
-
 def lab_state_dir(overlay: Overlay) -> Path:
-    return Path(os.environ.get("GRECTL_LAB_DIR") or DEFAULT_LAB_ROOT / overlay.intent.lab.name)
+    from controller.lab.runtime import default_state_dir
+    return Path(os.environ.get("GRECTL_LAB_DIR") or default_state_dir(overlay.intent.lab.name))
 
 
 def ssh_options(overlay: Overlay) -> dict:

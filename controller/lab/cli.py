@@ -6,18 +6,14 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from controller.console import InventoryOpt, err, out
 from controller.errors import InventoryError, LabError
+from controller.lab.runtime import default_state_dir
 
 lab_app = typer.Typer(add_completion=False, no_args_is_help=True,
                       help="Real-router lab on this machine (UML or native netns).")
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-InventoryOpt = typer.Option(Path("inventory"), "-i", "--inventory", envvar="GRECTL_INVENTORY",
-                            help="Inventory directory.")
 StateOpt = typer.Option(None, "--state-dir", envvar="GRECTL_LAB_DIR",
                         help="Lab state directory (default /var/lib/grectl/lab/<lab name>).")
 
@@ -41,7 +37,7 @@ def _topology(inventory_dir: Path):
 def _state(inventory_dir: Path, state_dir: Optional[Path]) -> Path:
     if state_dir is not None:
         return state_dir
-    return Path("/var/lib/grectl/lab") / _topology(inventory_dir).name
+    return default_state_dir(_topology(inventory_dir).name)
 
 
 @lab_app.command()
@@ -52,7 +48,7 @@ def up(inventory_dir: Path = InventoryOpt, state_dir: Optional[Path] = StateOpt,
     """Build the lab routers of the inventory and start sshd, charon and FRR on each."""
     from controller import lab
     topo = _topology(inventory_dir)
-    state = state_dir or Path("/var/lib/grectl/lab") / topo.name
+    state = state_dir or default_state_dir(topo.name)
     try:
         summary = lab.up(topo, state, backend=backend, timeout=timeout)
     except LabError as e:

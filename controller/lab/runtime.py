@@ -99,6 +99,14 @@ Subsystem sftp /usr/lib/openssh/sftp-server
 
 # ---------------------------------------------------------------- names and state
 
+LAB_ROOT = Path("/var/lib/grectl/lab")
+
+
+def default_state_dir(lab_name: str) -> Path:
+    """Where a lab keeps its state unless told otherwise."""
+    return LAB_ROOT / lab_name
+
+
 def tap_name(topo: LabTopology) -> str:
     return f"gl{topo.name}"
 
