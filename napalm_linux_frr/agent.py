@@ -104,7 +104,12 @@ def running_doc() -> linuxconf.Doc:
     if os.path.exists(SWANCTL_FILE):
         with open(SWANCTL_FILE) as f:
             part = linuxconf.parse("[swanctl]\n" + mask(f.read()))
-        doc.connections, doc.secrets = part.connections, part.secrets
+        # a connection counts as running only if charon has it loaded (a restarted or stopped
+        # charon with an intact file is drift, not "in sync")
+        loaded = set(re.findall(r"list-conn event \{([\w.-]+) \{",
+                                sh("swanctl", "--list-conns", "--raw", check=False)))
+        doc.connections = {n: b for n, b in part.connections.items() if n in loaded}
+        doc.secrets = part.secrets
     frr = sh("vtysh", "-c", "show running-config", check=False)
     doc.frr = [(h, b) for h, b in linuxconf.parse_frr(frr)
                if not h.startswith(("log ", "line vty", "no ipv6 forwarding", "ip forwarding"))]

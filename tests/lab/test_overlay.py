@@ -149,7 +149,7 @@ def test_config_survives_daemon_restart(deployed):
                        "ip link del gre-tokyo; sleep 1")
     sh(state, "osaka", "python3 /etc/grectl/agent.py restore >/dev/null && "
                        "setsid -f /usr/lib/ipsec/charon </dev/null >/dev/null 2>&1; "
-                       "for i in $(seq 50); do [ -S /run/charon.vici ] && break; sleep 0.1; done; "
+                       "for i in $(seq 100); do swanctl --stats >/dev/null 2>&1 && break; sleep 0.1; done; "
                        "swanctl --load-all --noprompt >/dev/null 2>&1; "
                        "/usr/lib/frr/frrinit.sh start >/dev/null 2>&1")
     wait_green(ov)
