@@ -130,7 +130,7 @@ class LinuxFrrDriver(NetworkDriver):
 
     def get_config(self, retrieve="all", full=False, sanitized=False, format="text"):
         running = self._agent("running") if retrieve in ("all", "running") else ""
-        candidate = self._candidate_text() if retrieve in ("all", "candidate") and self._candidate else ""
+        candidate = _mask(self._candidate_text()) if retrieve in ("all", "candidate") and self._candidate else ""
         return {"running": running, "startup": running if retrieve in ("all", "startup") else "",
                 "candidate": candidate}
 
@@ -174,9 +174,10 @@ class LinuxFrrDriver(NetworkDriver):
             return ""
         running = self._agent("running")
         import difflib
-        diff = difflib.unified_diff(running.splitlines(), self._candidate_text(running).splitlines(),
+        # masked on both sides: the same key in clear and as a placeholder is no change
+        diff = difflib.unified_diff(_mask(running).splitlines(), _mask(self._candidate_text(running)).splitlines(),
                                     "running", "candidate", lineterm="", n=2)
-        return _mask("\n".join(diff))
+        return "\n".join(diff)
 
     def discard_config(self):
         self._candidate = None
