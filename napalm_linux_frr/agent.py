@@ -182,9 +182,9 @@ def apply_frr(doc: linuxconf.Doc) -> None:
     sh("python3", FRR_RELOAD, "--reload", "--stdout", FRR_FILE)
 
 
-def apply(doc: linuxconf.Doc) -> list[str]:
+def apply(doc: linuxconf.Doc, cur: linuxconf.Doc | None = None) -> list[str]:
     """Change only the sections that differ (idempotent: an unchanged section is not touched)."""
-    cur = running_doc()
+    cur = cur if cur is not None else running_doc()
     changed = []
     unmask(linuxconf.dump_swanctl(doc.connections, doc.secrets))  # every key must be known before any change
     if linuxconf.section_text(cur, "tunnels") != linuxconf.section_text(doc, "tunnels"):
@@ -200,11 +200,11 @@ def apply(doc: linuxconf.Doc) -> list[str]:
 
 # ------------------------------------------------------------------ commit / confirm / rollback
 
-def checkpoint() -> str:
+def checkpoint(cur: linuxconf.Doc) -> str:
     d = path("rollback")
     os.makedirs(d, exist_ok=True)
     name = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}.conf"
-    write_private(os.path.join(d, name), running_text())
+    write_private(os.path.join(d, name), linuxconf.dump(cur))
     for old in sorted(os.listdir(d))[:-KEEP]:
         os.remove(os.path.join(d, old))
     return os.path.join(d, name)
@@ -235,9 +235,10 @@ def commit(candidate: str, revert_in: int | None) -> dict:
     if pending():
         raise AgentError("a commit is pending confirmation: confirm or roll back first")
     doc = load_doc(candidate)
-    cp = checkpoint()
+    cur = running_doc()
+    cp = checkpoint(cur)
     try:
-        changed = apply(doc)
+        changed = apply(doc, cur)
     except Exception:
         apply(load_doc(cp))  # leave the router in its last good state
         raise

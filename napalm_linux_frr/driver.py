@@ -48,6 +48,7 @@ class LinuxFrrDriver(NetworkDriver):
         self.client: paramiko.SSHClient | None = None
         self._candidate: str | None = None
         self._replace = False
+        self._running: str | None = None  # last running config read; dropped on any change
 
     # ------------------------------------------------------------ connection
     def open(self):
@@ -65,7 +66,7 @@ class LinuxFrrDriver(NetworkDriver):
             c.close()
             raise ConnectionException(f"{self.hostname}: cannot connect: {e.__class__.__name__}: {e}") from None
         self.client = c
-        self._ensure_agent()
+        self._agent_ready = False  # uploaded on first use: read-only work (verify) never needs it
 
     def close(self):
         if self.client is not None:
@@ -90,6 +91,9 @@ class LinuxFrrDriver(NetworkDriver):
             raise ConnectionException(f"{self.hostname}: {ex.__class__.__name__}: {ex}") from None
 
     def _agent(self, *args: str, error=CommitError) -> str:
+        if not self._agent_ready:
+            self._ensure_agent()
+            self._agent_ready = True
         rc, out, err = self._run(f"python3 {self.agent_dir}/agent.py " + " ".join(shlex.quote(a) for a in args))
         if rc != 0:
             raise error(f"{self.hostname}: {_mask(err.strip() or out.strip())}")
@@ -128,8 +132,13 @@ class LinuxFrrDriver(NetworkDriver):
     def get_interfaces_ip(self):
         return self._json("ips")
 
+    def _read_running(self) -> str:
+        if self._running is None:
+            self._running = self._agent("running")
+        return self._running
+
     def get_config(self, retrieve="all", full=False, sanitized=False, format="text"):
-        running = self._agent("running") if retrieve in ("all", "running") else ""
+        running = self._read_running() if retrieve in ("all", "running") else ""
         candidate = _mask(self._candidate_text()) if retrieve in ("all", "candidate") and self._candidate else ""
         return {"running": running, "startup": running if retrieve in ("all", "startup") else "",
                 "candidate": candidate}
@@ -166,13 +175,13 @@ class LinuxFrrDriver(NetworkDriver):
         part = linuxconf.parse(self._candidate)
         if self._replace:
             return linuxconf.dump(part)
-        base = linuxconf.parse(running if running is not None else self._agent("running"))
+        base = linuxconf.parse(running if running is not None else self._read_running())
         return linuxconf.dump(linuxconf.merge(base, part))
 
     def compare_config(self):
         if self._candidate is None:
             return ""
-        running = self._agent("running")
+        running = self._read_running()
         import difflib
         # masked on both sides: the same key in clear and as a placeholder is no change
         diff = difflib.unified_diff(_mask(running).splitlines(), _mask(self._candidate_text(running)).splitlines(),
@@ -195,17 +204,20 @@ class LinuxFrrDriver(NetworkDriver):
         args = ["commit", f"{self.agent_dir}/candidate.conf"]
         if revert_in:
             args += ["--revert-in", str(int(revert_in))]
+        self._running = None
         result = json.loads(self._agent(*args))
         self._candidate = None
         self.last_commit = result
         return None
 
     def confirm_commit(self):
+        self._running = None
         self._agent("confirm")
 
     def has_pending_commit(self):
         return bool(self._json("pending")["pending"])
 
     def rollback(self):
+        self._running = None
         self.last_commit = json.loads(self._agent("rollback"))
 

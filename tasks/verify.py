@@ -2,6 +2,7 @@
 with the pure checks in controller.verify."""
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import time
@@ -36,16 +37,17 @@ def _sections(text: str) -> dict[str, str]:
 
 
 def state_script(peers_wan: list[str]) -> str:
+    """One round trip, few processes (each spawn is costly on small routers and under UML)."""
     s = [f"echo '{MARK}gre'; ip -d -j link show type gre",
-         f"echo '{MARK}sas'; swanctl --list-sas --raw 2>/dev/null",
-         # the router's own charon answers on its vici socket (pgrep would see other namespaces' daemons)
-         f"echo '{MARK}charon'; swanctl --stats >/dev/null 2>&1 && echo yes || echo no",
+         # swanctl answers only if this router's own charon is up on its vici socket
+         f"echo '{MARK}sas'; swanctl --list-sas --raw 2>/dev/null; echo \"{MARK}charon $?\"",
          f"echo '{MARK}ikelog'; for f in {LOGS}; do [ -r $f ] && tail -n 500 $f; done 2>/dev/null "
          f"| grep -E '{AUTH_FAIL}|established'",
-         f"echo '{MARK}nbr'; vtysh -c 'show ip ospf neighbor json'",
-         f"echo '{MARK}ospfif'; vtysh -c 'show ip ospf interface json'",
-         f"echo '{MARK}routes'; vtysh -c 'show ip route json'"]
-    s += [f"echo '{MARK}rg {p}'; ip -j route get {shlex.quote(p)} 2>&1" for p in peers_wan]
+         f"echo '{MARK}frr'; vtysh -c 'show ip ospf neighbor json' -c 'show ip ospf interface json' "
+         f"-c 'show ip route json'"]
+    if peers_wan:
+        batch = "\\n".join(f"route get {p}" for p in peers_wan)
+        s.append(f"echo '{MARK}rg'; printf '{batch}\\n' | ip -force -j -batch - 2>&1")
     return "\n".join(s) + "\n"
 
 
@@ -54,14 +56,37 @@ def ping_script(targets: list[tuple[str, str, int]]) -> str:
     s = ["d=$(mktemp -d /run/grectl-verify.XXXXXX)"]
     for label, far, size in targets:
         q = shlex.quote(far)
-        s.append(f"( ping -n -c 3 -i 0.2 -W 1 -M do -s {size} {q} >$d/{label}.max 2>&1; echo \"rc=$?\" >>$d/{label}.max;"
-                 f" ping -n -c 1 -W 1 -M do -s {size + 1} {q} >$d/{label}.over 2>&1; echo \"rc=$?\" >>$d/{label}.over ) &")
+        s.append(f"( ping -n -c 3 -i 0.2 -W 1 -M do -s {size} {q} >$d/{label}.max 2>&1; echo rc=$? >>$d/{label}.max;"
+                 f" ping -n -c 1 -W 1 -M do -s {size + 1} {q} >$d/{label}.over 2>&1; echo rc=$? >>$d/{label}.over ) &")
     s.append("wait")
-    for label, _, _ in targets:
-        s.append(f"echo '{MARK}max {label}'; cat $d/{label}.max; echo '{MARK}over {label}'; cat $d/{label}.over")
+    s.append(f"for f in $d/*; do echo \"{MARK}$(basename $f)\"; while IFS= read -r l; do echo \"$l\"; done <$f; done")
     s.append(f"echo '{MARK}sas_after'; swanctl --list-sas --raw 2>/dev/null")
     s.append("rm -rf $d")
     return "\n".join(s) + "\n"
+
+
+def frr_documents(text: str) -> tuple[dict, dict, dict]:
+    """(neighbors, interfaces, routes) from one vtysh run, told apart by shape, not position."""
+    nbr, ospfif, routes = {}, {}, {}
+    for doc in parsers.json_documents(text):
+        if not isinstance(doc, dict):
+            continue
+        if "neighbors" in doc:
+            nbr = doc
+        elif "interfaces" in doc:
+            ospfif = doc
+        elif not doc or all("/" in k for k in doc):
+            routes = doc
+    return nbr, ospfif, routes
+
+
+def route_gets(peers: list[str], docs: list, raw: str) -> dict[str, dict]:
+    """``ip -j -batch`` prints one JSON array per ``route get``; a lookup that fails prints none."""
+    out, by_dst = {}, {d[0].get("dst"): d for d in docs if isinstance(d, list) and d}
+    for p in peers:
+        out[p] = (parsers.parse_route_get(json.dumps(by_dst[p])) if p in by_dst
+                  else {"error": (raw.strip().splitlines() or ["no route"])[0][:200]})
+    return out
 
 
 def auth_failed(log: str, peers: dict[str, str]) -> list[str]:
@@ -94,19 +119,22 @@ def collect_task(task: Task, overlay: Overlay, site: str | None) -> Result:
     conn = task.host.get_connection("napalm", task.nornir.config)
     peers = sorted({str(t.end(name).peer_wan) for t in tunnels})
     sec = _sections(conn.run_script(state_script(peers)))
+    charon = next((k for k in sec if k.startswith("charon ")), "charon 1")
+    nbr, ospfif, routes = frr_documents(sec.get("frr", ""))
+    rg = parsers.json_documents(sec.get("rg", ""))
     targets = [(t.site, str(t.end(t.site if name == t.hub else t.hub).address.ip),
                 checks_mod.tunnel_mtu(overlay, t) - 28) for t in tunnels]
     sec2 = _sections(conn.run_script(ping_script(targets)))
     st = {"gre": parsers.parse_gre_links(sec.get("gre", "")),
           "sas": parsers.parse_vici_raw(sec.get("sas", "")),
-          "charon": sec.get("charon", "").strip() == "yes",
+          "charon": charon == "charon 0",
           "auth_failed": auth_failed(sec.get("ikelog", ""), {t.end(name).peer: str(t.end(name).peer_wan)
                                                                for t in tunnels}),
-          "ospf_neighbors": parsers.parse_ospf_neighbors(sec.get("nbr", "")),
-          "ospf_interfaces": parsers.parse_ospf_interfaces(sec.get("ospfif", "")),
-          "routes": parsers.parse_routes(sec.get("routes", "")),
-          "route_get": {p: parsers.parse_route_get(sec.get(f"rg {p}", "")) for p in peers},
-          "ping": {label: {"max": _ping(sec2.get(f"max {label}", "")), "over": _ping(sec2.get(f"over {label}", ""))}
+          "ospf_neighbors": parsers.parse_ospf_neighbors(json.dumps(nbr)),
+          "ospf_interfaces": parsers.parse_ospf_interfaces(json.dumps(ospfif)),
+          "routes": parsers.parse_routes(json.dumps(routes)),
+          "route_get": route_gets(peers, rg, sec.get("rg", "")),
+          "ping": {label: {"max": _ping(sec2.get(f"{label}.max", "")), "over": _ping(sec2.get(f"{label}.over", ""))}
                    for label, _, _ in targets},
           "sas_after": parsers.parse_vici_raw(sec2.get("sas_after", ""))}
     return Result(host=task.host, result=st)

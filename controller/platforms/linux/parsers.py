@@ -21,6 +21,25 @@ def _json(text: str, default):
         return default
 
 
+def json_documents(text: str) -> list:
+    """Several JSON documents printed back to back (vtysh -c ... -c ..., ip -batch), in order.
+
+    >>> json_documents('{"a": 1}\\n[2]\\nnoise {"b": 3}')
+    [{'a': 1}, [2], {'b': 3}]
+    """
+    dec, out, i, text = json.JSONDecoder(), [], 0, text or ""
+    while i < len(text):
+        j = min((k for k in (text.find("{", i), text.find("[", i)) if k >= 0), default=-1)
+        if j < 0:
+            break
+        try:
+            doc, i = dec.raw_decode(text, j)
+            out.append(doc)
+        except ValueError:
+            i = j + 1
+    return out
+
+
 # ------------------------------------------------------------------ iproute2
 
 def parse_gre_links(text: str) -> dict[str, dict]:
