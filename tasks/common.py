@@ -10,6 +10,7 @@ from nornir.core import Nornir
 from nornir.core.inventory import ConnectionOptions
 
 from controller import inventory, secrets
+from napalm_linux_frr import linuxconf
 from controller.models import Overlay
 
 def lab_state_dir(overlay: Overlay) -> Path:
@@ -46,3 +47,21 @@ def make_nornir(overlay: Overlay, workers: int = 20, with_secrets: bool = False)
             extras={"optional_args": dict(optional), "timeout": 20})
         host.connection_options["netmiko"] = ConnectionOptions(platform="linux")
     return nr.filter(filter_func=lambda h: h.name in overlay.devices)
+
+
+def error_text(exc: BaseException | None, fallback: str = "failed") -> str:
+    if exc is None:
+        return fallback
+    return linuxconf.mask(f"{exc.__class__.__name__}: {exc}".strip())[:500]
+
+
+def run_on(nr, names: list[str], task, **kw) -> dict[str, tuple[bool, object, BaseException | None]]:
+    """Run a task on some hosts; host -> (failed, result, exception)."""
+    if not names:
+        return {}
+    agg = nr.filter(filter_func=lambda h: h.name in names).run(task=task, **kw)
+    out = {}
+    for name, multi in agg.items():
+        exc = next((r.exception for r in multi if r.exception is not None), None)
+        out[name] = (multi.failed, None if multi.failed else multi[0], exc)
+    return out

@@ -15,7 +15,7 @@ from controller.models import Overlay
 from controller.platforms.linux.scope import with_site_from
 from napalm_linux_frr import linuxconf
 
-from .common import make_nornir
+from .common import error_text, make_nornir, run_on
 
 
 @dataclass
@@ -37,12 +37,6 @@ class Outcome:
         d = asdict(self)
         d["changes"] = self.changes
         return d
-
-
-def _error(exc: BaseException | None, fallback: str = "failed") -> str:
-    if exc is None:
-        return fallback
-    return linuxconf.mask(f"{exc.__class__.__name__}: {exc}".strip())[:500]
 
 
 # ------------------------------------------------------------------ nornir tasks
@@ -72,18 +66,6 @@ def configure_task(task: Task, candidates: dict[str, tuple[str, bool]], dry_run:
     return Result(host=task.host, changed=r0.changed, diff=r0.diff)
 
 
-def _run(nr, names: list[str], task, **kw) -> dict[str, tuple[bool, object, BaseException | None]]:
-    """Run a task on some hosts; host -> (failed, result, exception)."""
-    if not names:
-        return {}
-    agg = nr.filter(filter_func=lambda h: h.name in names).run(task=task, **kw)
-    out = {}
-    for name, multi in agg.items():
-        exc = next((r.exception for r in multi if r.exception is not None), None)
-        out[name] = (multi.failed, None if multi.failed else multi[0], exc)
-    return out
-
-
 # ------------------------------------------------------------------ orchestration
 
 def deploy(overlay: Overlay, site: str | None = None, dry_run: bool = False, confirm_timeout: int = 120,
@@ -107,10 +89,10 @@ def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_tim
     stamp = time.strftime("%Y%m%dT%H%M%S")
     progress(f"{'reading' if dry_run else 'backing up'} {len(outcomes)} devices")
     running: dict[str, str] = {}
-    for name, (failed, res, exc) in _run(nr, list(outcomes), backup_task,
+    for name, (failed, res, exc) in run_on(nr, list(outcomes), backup_task,
                                          backup_dir=None if dry_run else backup_dir, stamp=stamp).items():
         if failed:
-            outcomes[name].status, outcomes[name].error = "failed", "unreachable: " + _error(exc)
+            outcomes[name].status, outcomes[name].error = "failed", "unreachable: " + error_text(exc)
         else:
             running[name] = res.result["running"]
             outcomes[name].backup = res.result["backup"]
@@ -161,11 +143,11 @@ def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_tim
 
 
 def _configure(nr, names, candidates, outcomes, dry_run, confirm_timeout) -> None:
-    for name, (failed, res, exc) in _run(nr, names, configure_task, candidates=candidates, dry_run=dry_run,
+    for name, (failed, res, exc) in run_on(nr, names, configure_task, candidates=candidates, dry_run=dry_run,
                                          confirm_timeout=confirm_timeout).items():
         o = outcomes[name]
         if failed:
-            o.status, o.error = "failed", _error(exc)
+            o.status, o.error = "failed", error_text(exc)
         else:
             o.diff = res.diff or ""
             o.status = ("would-change" if dry_run else "ok") if res.changed else "unchanged"
@@ -187,4 +169,4 @@ def _restore_hub_side(overlay, nr, hub, failed_sites, running, outcomes, confirm
             host.get_connection("napalm", nr.config).confirm_commit()
         outcomes[hub].notes.append(f"restored hub side of {', '.join(sorted(failed_sites))}")
     except Exception as e:  # report, never raise: the other devices' results stand
-        outcomes[hub].status, outcomes[hub].error = "failed", "restoring failed sites: " + _error(e)
+        outcomes[hub].status, outcomes[hub].error = "failed", "restoring failed sites: " + error_text(e)

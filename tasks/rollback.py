@@ -8,8 +8,8 @@ from nornir.core.task import Result, Task
 from controller.errors import GrectlError
 from controller.models import Overlay
 
-from .common import make_nornir
-from .deploy import Outcome, _error, _run
+from .common import error_text, make_nornir, run_on
+from .deploy import Outcome
 
 
 def find_backup(backup_dir: Path, device: str, backup_id: str | None) -> Path:
@@ -40,11 +40,11 @@ def rollback(overlay: Overlay, devices: list[str], backup_dir: Path, backup_id: 
     nr = make_nornir(overlay, with_secrets=True)
     out = []
     try:
-        for name, (failed, res, exc) in _run(nr, devices, restore_task, backups=backups,
+        for name, (failed, res, exc) in run_on(nr, devices, restore_task, backups=backups,
                                              confirm_timeout=confirm_timeout).items():
             o = Outcome(name, overlay.devices[name].role, backup=str(backups[name]))
             if failed:
-                o.status, o.error = "failed", _error(exc)
+                o.status, o.error = "failed", error_text(exc)
             else:
                 o.status, o.diff = ("ok" if res.changed else "unchanged"), res.diff or ""
             out.append(o)

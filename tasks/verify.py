@@ -14,8 +14,7 @@ from controller import verify as checks_mod
 from controller.models import Overlay
 from controller.platforms.linux import parsers
 
-from .common import make_nornir
-from .deploy import _error
+from .common import error_text, make_nornir
 
 MARK = "@@grectl "
 AUTH_FAIL = r"AUTHENTICATION_FAILED|authentication of .* failed|MAC mismatched|no shared key found"
@@ -151,7 +150,7 @@ def collect(overlay: Overlay, site: str | None = None, workers: int = 20) -> dic
     for name, multi in agg.items():
         if multi.failed:
             exc = next((r.exception for r in multi if r.exception is not None), None)
-            states[name] = {"error": _error(exc, "collection failed")}
+            states[name] = {"error": error_text(exc, "collection failed")}
         else:
             states[name] = multi[0].result
     return states
