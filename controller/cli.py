@@ -29,6 +29,9 @@ def validate(inventory_dir: Path = InventoryOpt,
     """Check the inventory and intent; one line per problem naming file and field."""
     try:
         ov = inventory.load(inventory_dir)
+        problems = inventory.nornir_check(ov)
+        if problems:
+            raise InventoryError(problems)
     except InventoryError as e:
         if as_json:
             print(json.dumps({"valid": False, "problems": e.problems}, indent=2))

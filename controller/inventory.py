@@ -253,6 +253,27 @@ def load(inventory_dir: Path | str) -> Overlay:
                    tunnels=tuple(allocate.tunnels(intent)))
 
 
+def nornir_check(overlay: Overlay) -> list[str]:
+    """Load the same files with Nornir's SimpleInventory; its view of every device must match ours."""
+    from nornir import InitNornir
+
+    inv = Path(overlay.inventory_dir)
+    try:
+        nr = InitNornir(inventory={"plugin": "SimpleInventory", "options": {
+            "host_file": str(inv / "hosts.yaml"), "group_file": str(inv / "groups.yaml"),
+            "defaults_file": str(inv / "defaults.yaml")}}, logging={"enabled": False})
+    except Exception as e:  # Nornir's own loader refused the files
+        return [f"{inv / 'hosts.yaml'}: Nornir cannot load the inventory: {e.__class__.__name__}: {e}"]
+    problems = []
+    for name, dev in overlay.devices.items():
+        host = nr.inventory.hosts.get(name)
+        if host is None or (host.hostname, host.platform) != (dev.hostname, dev.platform):
+            seen = "absent" if host is None else f"hostname {host.hostname}, platform {host.platform}"
+            problems.append(f"{inv / 'hosts.yaml'}: {name}: Nornir resolves {seen}, grectl resolves "
+                            f"hostname {dev.hostname}, platform {dev.platform}")
+    return problems
+
+
 def psks(overlay: Overlay) -> dict[str, str]:
     """Site name -> PSK for every tunnel. Only device I/O code should call this."""
     inv = Path(overlay.inventory_dir)

@@ -66,3 +66,12 @@ def test_missing_inventory_dir(tmp_path):
     with pytest.raises(InventoryError) as e:
         inventory.load(tmp_path / "nope")
     assert "inventory directory not found" in e.value.problems[0]
+
+
+def test_nornir_sees_what_grectl_sees(inv):
+    """Platform inherited from defaults.yaml instead of a group: both resolvers agree."""
+    edit_yaml(inv / "groups.yaml", deletes=["lab_linux.platform"])
+    edit_yaml(inv / "defaults.yaml", {"platform": "linux"})
+    ov = inventory.load(inv)
+    assert {d.platform for d in ov.devices.values()} == {"linux"}
+    assert inventory.nornir_check(ov) == []
