@@ -2,8 +2,6 @@
 with the pure checks in controller.verify."""
 from __future__ import annotations
 
-import json
-import re
 import shlex
 import time
 from typing import Callable
@@ -16,23 +14,9 @@ from controller.platforms.linux import parsers
 
 from .common import error_text, make_nornir
 
-MARK = "@@grectl "
-AUTH_FAIL = r"AUTHENTICATION_FAILED|authentication of .* failed|MAC mismatched|no shared key found"
+MARK = parsers.MARK
+AUTH_FAIL = parsers.AUTH_FAIL
 LOGS = "/run/charon.log /var/log/charon.log /var/log/syslog"
-
-
-def _sections(text: str) -> dict[str, str]:
-    out, cur, buf = {}, None, []
-    for line in text.splitlines():
-        if line.startswith(MARK):
-            if cur is not None:
-                out[cur] = "\n".join(buf)
-            cur, buf = line[len(MARK):].strip(), []
-        else:
-            buf.append(line)
-    if cur is not None:
-        out[cur] = "\n".join(buf)
-    return out
 
 
 def state_script(peers_wan: list[str]) -> str:
@@ -64,76 +48,28 @@ def ping_script(targets: list[tuple[str, str, int]]) -> str:
     return "\n".join(s) + "\n"
 
 
-def frr_documents(text: str) -> tuple[dict, dict, dict]:
-    """(neighbors, interfaces, routes) from one vtysh run, told apart by shape, not position."""
-    nbr, ospfif, routes = {}, {}, {}
-    for doc in parsers.json_documents(text):
-        if not isinstance(doc, dict):
-            continue
-        if "neighbors" in doc:
-            nbr = doc
-        elif "interfaces" in doc:
-            ospfif = doc
-        elif not doc or all("/" in k for k in doc):
-            routes = doc
-    return nbr, ospfif, routes
-
-
-def route_gets(peers: list[str], docs: list, raw: str) -> dict[str, dict]:
-    """``ip -j -batch`` prints one JSON array per ``route get``; a lookup that fails prints none."""
-    out, by_dst = {}, {d[0].get("dst"): d for d in docs if isinstance(d, list) and d}
-    for p in peers:
-        out[p] = (parsers.parse_route_get(json.dumps(by_dst[p])) if p in by_dst
-                  else {"error": (raw.strip().splitlines() or ["no route"])[0][:200]})
-    return out
-
-
-def auth_failed(log: str, peers: dict[str, str]) -> list[str]:
-    """Peers whose latest IKE event in the log is an authentication failure (not an old one since healed).
-
-    >>> auth_failed("<a|1> IKE_SA a[1] established\\n<a|2> received AUTHENTICATION_FAILED notify", {"a": "x"})
-    ['a']
-    >>> auth_failed("<a|2> MAC mismatched\\n<a|3> IKE_SA a[3] established", {"a": "x"})
-    []
-    """
-    out = []
-    for peer, wan in peers.items():
-        events = [ln for ln in log.splitlines() if f"<{peer}|" in ln or wan in ln]
-        if events and re.search(AUTH_FAIL, events[-1]):
-            out.append(peer)
-    return sorted(out)
-
-
-def _ping(text: str) -> dict:
-    rc = 1
-    for line in text.splitlines():
-        if line.startswith("rc="):
-            rc = int(line[3:])
-    return parsers.parse_ping(text, rc)
-
-
 def collect_task(task: Task, overlay: Overlay, site: str | None) -> Result:
     name = task.host.name
     tunnels = [t for t in overlay.scoped(site) if name in (t.hub, t.site)]
     conn = task.host.get_connection("napalm", task.nornir.config)
     peers = sorted({str(t.end(name).peer_wan) for t in tunnels})
-    sec = _sections(conn.run_script(state_script(peers)))
+    sec = parsers.parse_sections(conn.run_script(state_script(peers)))
     charon = next((k for k in sec if k.startswith("charon ")), "charon 1")
-    nbr, ospfif, routes = frr_documents(sec.get("frr", ""))
+    nbr, ospfif, routes = parsers.frr_documents(sec.get("frr", ""))
     rg = parsers.json_documents(sec.get("rg", ""))
     targets = [(t.site, str(t.end(t.site if name == t.hub else t.hub).address.ip),
                 checks_mod.tunnel_mtu(overlay, t) - 28) for t in tunnels]
-    sec2 = _sections(conn.run_script(ping_script(targets)))
+    sec2 = parsers.parse_sections(conn.run_script(ping_script(targets)))
     st = {"gre": parsers.parse_gre_links(sec.get("gre", "")),
           "sas": parsers.parse_vici_raw(sec.get("sas", "")),
           "charon": charon == "charon 0",
-          "auth_failed": auth_failed(sec.get("ikelog", ""), {t.end(name).peer: str(t.end(name).peer_wan)
+          "auth_failed": parsers.auth_failed(sec.get("ikelog", ""), {t.end(name).peer: str(t.end(name).peer_wan)
                                                                for t in tunnels}),
           "ospf_neighbors": parsers.parse_ospf_neighbors(json.dumps(nbr)),
           "ospf_interfaces": parsers.parse_ospf_interfaces(json.dumps(ospfif)),
           "routes": parsers.parse_routes(json.dumps(routes)),
-          "route_get": route_gets(peers, rg, sec.get("rg", "")),
-          "ping": {label: {"max": _ping(sec2.get(f"{label}.max", "")), "over": _ping(sec2.get(f"{label}.over", ""))}
+          "route_get": parsers.route_gets(peers, rg, sec.get("rg", "")),
+          "ping": {label: {"max": parsers.parse_ping_result(sec2.get(f"{label}.max", "")), "over": parsers.parse_ping_result(sec2.get(f"{label}.over", ""))}
                    for label, _, _ in targets},
           "sas_after": parsers.parse_vici_raw(sec2.get("sas_after", ""))}
     return Result(host=task.host, result=st)

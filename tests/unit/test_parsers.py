@@ -50,3 +50,22 @@ def test_route_get_without_route():
 def test_vici_nested_lists():
     sa = p.parse_vici_raw("list-sa event {a {child-sas {c-1 {local-ts=[1.1.1.1/32[gre]] state=INSTALLED}}}}")[0]
     assert sa["child-sas"]["c-1"] == {"local-ts": ["1.1.1.1/32[gre]"], "state": "INSTALLED"}
+
+
+def test_script_output_sections_and_vtysh_documents(tmp_path):
+    case = CASES[0].parent
+    frr = "\n".join((case / f"{n}.txt").read_text() for n in
+                    ("show_ip_route_json", "show_ip_ospf_neighbor_json", "show_ip_ospf_interface_json"))
+    out = f"{p.MARK}frr\n{frr}\n{p.MARK}charon 0\n"
+    sec = p.parse_sections(out)
+    assert set(sec) == {"frr", "charon 0"}
+    nbr, ifs, routes = p.frr_documents(sec["frr"])  # order of the documents does not matter
+    assert "neighbors" in nbr and "interfaces" in ifs and "10.1.1.0/24" in routes or "10.1.2.0/24" in routes
+
+
+def test_batch_route_gets_with_one_failure():
+    raw = ('[{"dst":"198.51.100.2","gateway":"198.51.100.5","dev":"wan0"}]\n'
+           "RTNETLINK answers: Network is unreachable\n")
+    got = p.route_gets(["198.51.100.2", "198.51.100.10"], p.json_documents(raw), raw)
+    assert got["198.51.100.2"]["dev"] == "wan0"
+    assert "unreachable" in got["198.51.100.10"]["error"]

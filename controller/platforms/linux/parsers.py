@@ -11,6 +11,10 @@ import json
 import re
 
 
+MARK = "@@grectl "
+AUTH_FAIL = r"AUTHENTICATION_FAILED|authentication of .* failed|MAC mismatched|no shared key found"
+
+
 def _json(text: str, default):
     text = (text or "").strip()
     if not text:
@@ -64,16 +68,6 @@ def parse_route_get(text: str) -> dict:
         return {"error": (text or "no route").strip()[:200]}
     r = routes[0]
     return {"dev": r.get("dev"), "gateway": r.get("gateway"), "prefsrc": r.get("prefsrc")}
-
-
-def parse_addresses(text: str) -> dict[str, list[str]]:
-    """``ip -j addr show`` -> {ifname: [a.b.c.d/len, ...]} (IPv4)."""
-    out: dict[str, list[str]] = {}
-    for a in _json(text, []):
-        for i in a.get("addr_info", []):
-            if i.get("family") == "inet":
-                out.setdefault(a["ifname"], []).append(f"{i['local']}/{i['prefixlen']}")
-    return out
 
 
 # ------------------------------------------------------------------ strongSwan (vici raw)
@@ -176,3 +170,66 @@ def parse_ping(text: str, rc: int) -> dict:
     mtu = re.search(r"mtu\s*=\s*(\d+)", low)
     return {"rc": rc, "sent": sent, "received": received, "error": err,
             "mtu": int(mtu.group(1)) if mtu else None}
+
+
+# ------------------------------------------------------------------ verify script output
+
+def parse_sections(text: str) -> dict[str, str]:
+    """Split one script's output at ``@@grectl <name>`` marker lines."""
+    out, cur, buf = {}, None, []
+    for line in text.splitlines():
+        if line.startswith(MARK):
+            if cur is not None:
+                out[cur] = "\n".join(buf)
+            cur, buf = line[len(MARK):].strip(), []
+        else:
+            buf.append(line)
+    if cur is not None:
+        out[cur] = "\n".join(buf)
+    return out
+
+def frr_documents(text: str) -> tuple[dict, dict, dict]:
+    """(neighbors, interfaces, routes) from one vtysh run, told apart by shape, not position."""
+    nbr, ospfif, routes = {}, {}, {}
+    for doc in json_documents(text):
+        if not isinstance(doc, dict):
+            continue
+        if "neighbors" in doc:
+            nbr = doc
+        elif "interfaces" in doc:
+            ospfif = doc
+        elif not doc or all("/" in k for k in doc):
+            routes = doc
+    return nbr, ospfif, routes
+
+def route_gets(peers: list[str], docs: list, raw: str) -> dict[str, dict]:
+    """``ip -j -batch`` prints one JSON array per ``route get``; a lookup that fails prints none."""
+    out, by_dst = {}, {d[0].get("dst"): d for d in docs if isinstance(d, list) and d}
+    errors = [ln.strip() for ln in raw.splitlines() if ln.strip() and not ln.lstrip().startswith(("[", "{"))]
+    for p in peers:
+        out[p] = (parse_route_get(json.dumps(by_dst[p])) if p in by_dst
+                  else {"error": (errors or ["no route"])[0][:200]})
+    return out
+
+def auth_failed(log: str, peers: dict[str, str]) -> list[str]:
+    """Peers whose latest IKE event in the log is an authentication failure (not an old one since healed).
+
+    >>> auth_failed("<a|1> IKE_SA a[1] established\\n<a|2> received AUTHENTICATION_FAILED notify", {"a": "x"})
+    ['a']
+    >>> auth_failed("<a|2> MAC mismatched\\n<a|3> IKE_SA a[3] established", {"a": "x"})
+    []
+    """
+    out = []
+    for peer, wan in peers.items():
+        events = [ln for ln in log.splitlines() if f"<{peer}|" in ln or wan in ln]
+        if events and re.search(AUTH_FAIL, events[-1]):
+            out.append(peer)
+    return sorted(out)
+
+def parse_ping_result(text: str) -> dict:
+    """A ping's output followed by an ``rc=N`` line (as the verify script writes it)."""
+    rc = 1
+    for line in text.splitlines():
+        if line.startswith("rc="):
+            rc = int(line[3:])
+    return parse_ping(text, rc)
