@@ -22,6 +22,8 @@ def overlay_lab(tmp_path_factory):
     state = Path(f"/var/lib/grectl/test-{TEST_LAB}")
     old = os.environ.get("GRECTL_LAB_DIR")
     os.environ["GRECTL_LAB_DIR"] = str(state)
+    lab.down(state)  # never inherit a lab (and its config) left by an interrupted run
+    shutil.rmtree(state, ignore_errors=True)
     lab.up(inventory.lab_topology(inv), state)
     try:
         yield inv, state
