@@ -2,6 +2,7 @@
 with the pure checks in controller.verify."""
 from __future__ import annotations
 
+import json
 import shlex
 import time
 from typing import Callable

@@ -1,0 +1,40 @@
+"""The verify collector end to end without a lab: scripts in, recorded router output back, state out."""
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+from controller import inventory, verify
+from controller.platforms.linux import parsers
+from tasks import verify as tv
+
+REC = Path(__file__).parent / "recorded" / "linux" / "healthy-osaka"
+
+
+class FakeRouter:
+    """Answers the two verify scripts with outputs recorded on osaka."""
+
+    def run_script(self, script: str, timeout: float = 60) -> str:
+        r = lambda n: (REC / f"{n}.txt").read_text()  # noqa: E731
+        m = parsers.MARK
+        if script.startswith("d=$(mktemp"):
+            after = re.sub(r"(packets-(?:in|out))=(\d+)", lambda x: f"{x.group(1)}={int(x.group(2)) + 5}",
+                           r("swanctl_list-sas_raw"))  # traffic went through: every counter moved
+            return (f"{m}osaka.max\n{r('ping_max')}\nrc=0\n{m}osaka.over\n{r('ping_over')}\nrc=1\n"
+                    f"{m}sas_after\n{after}")
+        frr = "\n".join(r(n) for n in ("show_ip_ospf_neighbor_json", "show_ip_ospf_interface_json",
+                                        "show_ip_route_json"))
+        return (f"{m}gre\n{r('ip_-d_-j_link_show_type_gre')}\n{m}sas\n{r('swanctl_list-sas_raw')}\n{m}charon 0\n"
+                f"{m}ikelog\n\n{m}frr\n{frr}\n{m}rg\n{r('ip_-j_route_get_wan')}\n")
+
+
+def test_collect_task_builds_a_state_the_judge_passes(inv):
+    ov = inventory.load(inv)
+    host = SimpleNamespace(name="osaka", get_connection=lambda *a: FakeRouter())
+    task = SimpleNamespace(host=host, nornir=SimpleNamespace(config=None))
+    st = tv.collect_task(task, ov, "osaka").result
+    assert st["charon"] and st["route_get"]["198.51.100.2"]["dev"] == "wan0"
+    checks = [c for c in verify.check_end(ov, ov.tunnels[0], "osaka", st)]
+    assert {c.check: c.status for c in checks} == {
+        "gre.link": "pass", "gre.endpoints": "pass", "gre.mtu": "pass", "ike.sa": "pass", "ipsec.child": "pass",
+        "ipsec.counters": "pass", "df.max": "pass", "df.over": "pass", "ospf.neighbor": "pass",
+        "ospf.interface": "pass", "underlay.route": "pass"}
