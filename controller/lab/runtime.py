@@ -469,10 +469,27 @@ def up(topo: LabTopology, state_dir: Path, backend: str | None = None, timeout: 
             "routers": [r.name for r in topo.routers], "state_dir": str(state_dir), "already_running": False}
 
 
+def kill_uml(uid: str, seconds: float = 15.0) -> bool:
+    """SIGKILL every process of one UML until none is left: a crashed UML can leave helpers that
+    appear after the first sweep (seen: one stuck in tracing stop). True when all are gone."""
+    end = time.monotonic() + seconds
+    while True:
+        pids = _uml_pids_by_umid(uid)
+        if not pids:
+            return True
+        if time.monotonic() > end:
+            return False
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.2)
+
+
 def _cleanup_leftovers(topo: LabTopology) -> None:
     """Leftovers of this lab that no state dir knows about (a crash, another state dir)."""
-    for pid in _uml_pids_by_umid(umid(topo)):
-        os.kill(pid, signal.SIGKILL)
+    kill_uml(umid(topo))
     for link in (tap_name(topo), f"gl{topo.name}-br"):
         if _link_exists(link):
             _run(["ip", "link", "del", link], check=False)
@@ -505,12 +522,7 @@ def down(state_dir: Path) -> dict:
                      check=False, timeout=10)
                 if not _wait_gone(pids, 10):
                     how = "sigkill"
-                    for p in pids:
-                        try:
-                            os.kill(p, signal.SIGKILL)
-                        except ProcessLookupError:
-                            pass
-                    _wait_gone(pids, 10)
+        kill_uml(meta["umid"])  # also any straggler the halt left behind
         if _link_exists(meta["tap"]):
             _run(["ip", "link", "del", meta["tap"]], check=False)
         shutil.rmtree(state_dir / "uml" / meta["umid"], ignore_errors=True)
