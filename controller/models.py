@@ -174,5 +174,13 @@ class Overlay(Strict):
             self.__dict__["_by_device"] = index
         return list(index.get(device, []))
 
+    def tunnel_mtu(self, t: Tunnel) -> int:
+        """MTU set on both ends of a tunnel: the smaller path MTU of the two, so OSPF MTUs match
+        and hosts see one PMTUD round."""
+        from .mtu import compute
+        i = self.intent
+        return min(compute(self.devices[d].wan.mtu, i.ipsec.transform, i.ipsec.mode, i.gre.key, i.nat_t).path_mtu
+                   for d in (t.hub, t.site))
+
     def scoped(self, site: str | None) -> list[Tunnel]:
         return [t for t in self.tunnels if site is None or t.site == site]

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from ipaddress import IPv4Network
 
-from . import mtu as mtu_calc
 from .models import Overlay, Tunnel
 
 # strongSwan encr-alg names per ESP transform prefix
@@ -48,12 +47,6 @@ def expected_encr(transform: str) -> tuple[str, str]:
     return "?", size
 
 
-def tunnel_mtu(overlay: Overlay, t: Tunnel) -> int:
-    i = overlay.intent
-    return min(mtu_calc.compute(overlay.devices[d].wan.mtu, i.ipsec.transform, i.ipsec.mode, i.gre.key,
-                                i.nat_t).path_mtu for d in (t.hub, t.site))
-
-
 def _children(sas: list[dict], conn: str, child: str) -> list[dict]:
     return [c for sa in sas if sa.get("name") == conn for c in sa.get("child-sas", {}).values()
             if c.get("name") == child]
@@ -77,7 +70,7 @@ def check_end(overlay: Overlay, t: Tunnel, device: str, st: dict) -> list[Check]
 
     # GRE
     link = st["gre"].get(end.interface)
-    want_mtu = tunnel_mtu(overlay, t)
+    want_mtu = overlay.tunnel_mtu(t)
     if link is None:
         add("gre.link", False, "absent", "present, up", "GRE_MISSING", f"no GRE link {end.interface}")
     else:

@@ -65,3 +65,11 @@ def run_on(nr, names: list[str], task, **kw) -> dict[str, tuple[bool, object, Ba
         exc = next((r.exception for r in multi if r.exception is not None), None)
         out[name] = (multi.failed, None if multi.failed else multi[0], exc)
     return out
+
+
+def commit_confirmed(host, config, conn, confirm_timeout: int) -> None:
+    """Commit with a self-rollback timer, then confirm only once the device is reached again on a
+    fresh session (proof that management still works after the change)."""
+    conn.commit_config(revert_in=confirm_timeout)
+    host.close_connection("napalm")
+    host.get_connection("napalm", config).confirm_commit()

@@ -15,7 +15,7 @@ from controller.models import Overlay
 from controller.platforms.linux.scope import with_site_from
 from napalm_linux_frr import linuxconf
 
-from .common import error_text, make_nornir, run_on
+from .common import commit_confirmed, error_text, make_nornir, run_on
 
 
 @dataclass
@@ -59,8 +59,7 @@ def configure_task(task: Task, candidates: dict[str, tuple[str, bool]], dry_run:
     r = task.run(task=napalm_configure, configuration=text, replace=replace, dry_run=dry_run,
                  revert_in=confirm_timeout if not dry_run else None)
     r0 = r[0]
-    if r0.changed and not dry_run:
-        # confirm only once the controller reaches the device again on a fresh session
+    if r0.changed and not dry_run:  # napalm_configure committed with the timer; confirm on a fresh session
         task.host.close_connection("napalm")
         task.host.get_connection("napalm", task.nornir.config).confirm_commit()
     return Result(host=task.host, changed=r0.changed, diff=r0.diff)
@@ -164,9 +163,7 @@ def _restore_hub_side(overlay, nr, hub, failed_sites, running, outcomes, confirm
                 doc = with_site_from(doc, linuxconf.parse(running[hub]), t)
         conn.load_replace_candidate(config=linuxconf.dump(doc))
         if conn.compare_config():
-            conn.commit_config(revert_in=confirm_timeout)
-            host.close_connection("napalm")
-            host.get_connection("napalm", nr.config).confirm_commit()
+            commit_confirmed(host, nr.config, conn, confirm_timeout)
         outcomes[hub].notes.append(f"restored hub side of {', '.join(sorted(failed_sites))}")
     except Exception as e:  # report, never raise: the other devices' results stand
         outcomes[hub].status, outcomes[hub].error = "failed", "restoring failed sites: " + error_text(e)

@@ -8,7 +8,7 @@ from nornir.core.task import Result, Task
 from controller.errors import GrectlError
 from controller.models import Overlay
 
-from .common import error_text, make_nornir, run_on
+from .common import commit_confirmed, error_text, make_nornir, run_on
 from .deploy import Outcome
 
 
@@ -26,9 +26,7 @@ def restore_task(task: Task, backups: dict[str, Path], confirm_timeout: int) -> 
     conn.load_replace_candidate(config=backups[task.host.name].read_text())
     diff = conn.compare_config()
     if diff:
-        conn.commit_config(revert_in=confirm_timeout)
-        task.host.close_connection("napalm")
-        task.host.get_connection("napalm", task.nornir.config).confirm_commit()
+        commit_confirmed(task.host, task.nornir.config, conn, confirm_timeout)
     else:
         conn.discard_config()
     return Result(host=task.host, changed=bool(diff), diff=diff)

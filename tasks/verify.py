@@ -59,7 +59,7 @@ def collect_task(task: Task, overlay: Overlay, site: str | None) -> Result:
     nbr, ospfif, routes = parsers.frr_documents(sec.get("frr", ""))
     rg = parsers.json_documents(sec.get("rg", ""))
     targets = [(t.site, str(t.end(t.site if name == t.hub else t.hub).address.ip),
-                checks_mod.tunnel_mtu(overlay, t) - 28) for t in tunnels]
+                overlay.tunnel_mtu(t) - 28) for t in tunnels]
     sec2 = parsers.parse_sections(conn.run_script(ping_script(targets)))
     st = {"gre": parsers.parse_gre_links(sec.get("gre", "")),
           "sas": parsers.parse_vici_raw(sec.get("sas", "")),

@@ -15,7 +15,7 @@ def healthy(ov) -> dict[str, dict]:
               "ospf_neighbors": [], "ospf_interfaces": {}, "routes": {}, "route_get": {}, "ping": {}}
         for t in ov.tunnels_of(name):
             end = t.end(name)
-            mtu = verify.tunnel_mtu(ov, t)
+            mtu = ov.tunnel_mtu(t)
             st["gre"][end.interface] = {"local": str(end.wan), "remote": str(end.peer_wan), "mtu": mtu,
                                         "admin_up": True, "lower_up": True, "key": None}
             encr, size = verify.expected_encr(i.ipsec.transform)

@@ -11,7 +11,6 @@ import jinja2
 
 from napalm_linux_frr import linuxconf
 
-from ... import mtu as mtu_calc
 from ...models import Overlay
 
 
@@ -22,12 +21,6 @@ def _env() -> jinja2.Environment:
                               keep_trailing_newline=True)
 
 
-def tunnel_mtu(overlay: Overlay, device: str) -> int:
-    i = overlay.intent
-    return mtu_calc.compute(overlay.devices[device].wan.mtu, i.ipsec.transform, i.ipsec.mode,
-                            i.gre.key, i.nat_t).path_mtu
-
-
 def render(overlay: Overlay, device: str, site: str | None, secrets: dict[str, str]) -> str:
     """``secrets`` maps site -> the text to write as its PSK (a placeholder or the key)."""
     i, dev = overlay.intent, overlay.devices[device]
@@ -36,8 +29,7 @@ def render(overlay: Overlay, device: str, site: str | None, secrets: dict[str, s
         if site is not None and t.site != site:
             continue
         end = t.end(device)
-        # both ends use the smaller path MTU so OSPF MTUs match and PMTUD takes one round
-        mtu = min(tunnel_mtu(overlay, t.hub), tunnel_mtu(overlay, t.site))
+        mtu = overlay.tunnel_mtu(t)
         ends.append(dict(peer=end.peer, interface=end.interface, wan=end.wan, peer_wan=end.peer_wan,
                          address=end.address, mtu=mtu, secret=secrets[t.site], key=t.hub_end.number))
     full = site is None or dev.role == "site"
