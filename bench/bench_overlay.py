@@ -72,7 +72,7 @@ def main() -> None:
     rows = []
     try:
         t0 = time.monotonic()
-        lab.up(inventory.lab_topology(inv8.inventory_dir), state)
+        lab.up(lab.from_inventory(inv8.inventory_dir), state)
         print(f"lab hub+8 up in {time.monotonic() - t0:.1f}s")
         for name, ov in (("hub+2", inv2), ("hub+8", inv8)):
             reset(inv8)

@@ -12,6 +12,7 @@ IPv4Network('172.16.0.4/31')
 from __future__ import annotations
 
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from typing import Callable
 
 from .models import Intent, Router, Tunnel, TunnelEnd
 
@@ -46,12 +47,14 @@ def router_id(r: Router) -> IPv4Address:
     return r.router_id if r.router_id is not None else lan_gateway(r.lans[0])
 
 
-def interface_name(peer: str) -> str:
-    """A GRE link is named after its peer, never gre0 (the kernel's fallback device)."""
-    return f"gre-{peer}"
+def default_name(device: str, peer: str, number: int) -> str:
+    """Tunnel interface naming when no platform says otherwise."""
+    return f"Tunnel{number}"
 
 
-def tunnels(intent: Intent) -> list[Tunnel]:
+def tunnels(intent: Intent, ifname: Callable[[str, str, int], str] = default_name) -> list[Tunnel]:
+    """Every hub <-> site tunnel. ``ifname(device, peer, number)`` names the tunnel interface on
+    ``device`` (each platform has its own naming)."""
     out = []
     for name in sorted(intent.sites, key=lambda n: intent.sites[n].id):
         site = intent.sites[name]
@@ -60,9 +63,9 @@ def tunnels(intent: Intent) -> list[Tunnel]:
         hub_ip, site_ip = tunnel_addresses(subnet)
         out.append(Tunnel(
             site=name, hub=site.hub, subnet=subnet,
-            hub_end=TunnelEnd(device=site.hub, interface=interface_name(name), number=site.id,
+            hub_end=TunnelEnd(device=site.hub, interface=ifname(site.hub, name, site.id), number=site.id,
                               address=hub_ip, wan=hub.wan.address.ip, peer_wan=site.wan.address.ip, peer=name),
-            site_end=TunnelEnd(device=name, interface=interface_name(site.hub), number=site.id,
+            site_end=TunnelEnd(device=name, interface=ifname(name, site.hub, site.id), number=site.id,
                                address=site_ip, wan=site.wan.address.ip, peer_wan=hub.wan.address.ip,
                                peer=site.hub),
             psk_ref=site.psk or intent.psk))

@@ -213,6 +213,30 @@ def verify(inventory_dir: Path = InventoryOpt,
         raise typer.Exit(1)
 
 
+@app.command()
+def parse(platform: str = typer.Argument(..., help="Platform name, e.g. ios, vyos, huawei_vrp, linux."),
+          command: str = typer.Argument(..., help='The command that produced the output, e.g. "show crypto ikev2 sa".'),
+          file: Path = typer.Argument(..., help="A file holding the captured output."),
+          as_json: bool = typer.Option(False, "--json")):
+    """Print the normalised facts one captured command output yields (checks a parser on your router)."""
+    from . import platforms
+    plat = platforms.get(platform)
+    try:
+        text = file.read_text(errors="replace")
+    except OSError as e:
+        fail(f"{file}: cannot read: {e.strerror or e}")
+    try:
+        state = plat.parse_command(command, text)
+    except NotImplementedError as e:
+        known = plat.commands()
+        fail(f"{e}" + (f" (known: {'; '.join(known)})" if known else ""))
+    data = state.model_dump(exclude_defaults=True)
+    if as_json:
+        print(json.dumps(data, indent=2, sort_keys=True))
+    else:
+        out.print_json(json.dumps(data, sort_keys=True))
+
+
 def _mount_subcommands() -> None:
     try:
         from .lab.cli import lab_app

@@ -19,7 +19,7 @@ from . import allocate, secrets, yamlio
 from .errors import InventoryError
 from .models import Device, Intent, Overlay, PskRef
 from .mtu import known_transform
-from .platforms import PLATFORMS
+from . import platforms
 
 FILES = ("hosts", "groups", "defaults", "overlay")
 
@@ -148,13 +148,10 @@ def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
         if host is None:
             p.append(f"{ov}: {kind}.{name}: no host {name!r} in {hf}")
             continue
-        plat = PLATFORMS.get(host.platform or "")
+        plat = platforms.find(host.platform)
         if plat is None:
             p.append(f"{hf}: {name}.platform: unknown platform {host.platform!r} "
-                     f"(known: {', '.join(sorted(PLATFORMS))})")
-        elif intent.ipsec.transform not in plat.transforms and known_transform(intent.ipsec.transform):
-            p.append(f"{ov}: ipsec.transform: platform {plat.name} of {name!r} cannot do "
-                     f"ESP transform {intent.ipsec.transform!r}")
+                     f"(known: {', '.join(platforms.names())})")
     if not known_transform(intent.ipsec.transform):
         p.append(f"{ov}: ipsec.transform: unknown ESP transform {intent.ipsec.transform!r}")
 
@@ -249,8 +246,35 @@ def load(inventory_dir: Path | str) -> Overlay:
             name=name, role="hub" if name in intent.hubs else "site", platform=h.platform,
             hostname=h.hostname, wan=r.wan, lans=tuple(r.lans), router_id=allocate.router_id(r),
             lan_interfaces=tuple(f"lan{i}" for i in range(len(r.lans))))
-    return Overlay(inventory_dir=str(inv), intent=intent, devices=devices,
-                   tunnels=tuple(allocate.tunnels(intent)))
+    def ifname(device: str, peer: str, number: int) -> str:
+        return platforms.get(devices[device].platform).interface_name(peer, number)
+
+    ov = Overlay(inventory_dir=str(inv), intent=intent, devices=devices,
+                 tunnels=tuple(allocate.tunnels(intent, ifname)))
+    problems = platform_problems(ov)
+    if problems:
+        raise InventoryError(problems)
+    return ov
+
+
+def platform_problems(ov: Overlay) -> list[str]:
+    """What each device's platform cannot do or name: checked on the resolved model, so derived
+    names (tunnel interfaces) are checked, not only the raw site names."""
+    inv = Path(ov.inventory_dir)
+    of, hf = inv / "overlay.yaml", inv / "hosts.yaml"
+    out: list[str] = []
+    for name, dev in ov.devices.items():
+        plat = platforms.get(dev.platform)
+        for problem in plat.check(ov, name):
+            out.append(f"{hf if problem.startswith('platform:') else of}: "
+                       + (f"{name}.{problem}" if problem.startswith("platform:") else problem))
+    for t in ov.tunnels:
+        for end in (t.hub_end, t.site_end):
+            problem = platforms.get(ov.devices[end.device].platform).check_device_name(end.interface)
+            if problem:
+                out.append(f"{of}: sites.{t.site}: {problem} on {end.device} "
+                           f"(platform {ov.devices[end.device].platform})")
+    return sorted(set(out), key=out.index)
 
 
 def nornir_check(overlay: Overlay) -> list[str]:
@@ -284,35 +308,3 @@ def psks(overlay: Overlay) -> dict[str, str]:
             raise InventoryError([f"{inv / 'overlay.yaml'}: sites.{t.site}.psk: {problem}"])
         out[t.site] = key
     return out
-
-
-def lab_topology(inventory_dir: Path | str):
-    """The lab's view of the inventory (every hub and site becomes a lab router)."""
-    from .lab.topology import LabLan, LabRouter, LabTopology
-
-    ov = load(inventory_dir)
-    lab = ov.intent.lab
-    problems, routers = [], []
-    hf = Path(inventory_dir) / "hosts.yaml"
-    for d in ov.devices.values():
-        if d.platform != "linux":
-            continue
-        try:
-            mgmt = IPv4Address(d.hostname)
-        except ValueError:
-            problems.append(f"{hf}: {d.name}.hostname: lab routers need an IPv4 management address")
-            continue
-        if mgmt not in lab.mgmt_network or mgmt in (lab.mgmt_network.network_address,
-                                                    next(lab.mgmt_network.hosts())):
-            problems.append(f"{hf}: {d.name}.hostname: {mgmt} is not a router address in lab.mgmt_network "
-                            f"{lab.mgmt_network} (the first host address is the lab host's)")
-        lans = tuple(LabLan(interface=ifname, gateway=IPv4Interface(f"{allocate.lan_gateway(n)}/{n.prefixlen}"),
-                            host=IPv4Interface(f"{allocate.lan_host(n)}/{n.prefixlen}"))
-                     for ifname, n in zip(d.lan_interfaces, d.lans))
-        routers.append(LabRouter(name=d.name, mgmt_ip=mgmt, wan_interface=d.wan.interface, wan=d.wan.address,
-                                 wan_gateway=d.wan.next_hop, underlay_mtu=d.wan.mtu, lans=lans))
-    if problems:
-        raise InventoryError(problems)
-    host = next(lab.mgmt_network.hosts())
-    return LabTopology(name=lab.name, mgmt_network=lab.mgmt_network,
-                       mgmt_host=IPv4Interface(f"{host}/{lab.mgmt_network.prefixlen}"), routers=tuple(routers))

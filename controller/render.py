@@ -1,12 +1,11 @@
-"""Render device configs from the overlay: dispatch to the platform's renderer."""
+"""Render device configs from the overlay: dispatch to each device's platform."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import inventory, secrets
+from . import inventory, platforms, secrets
 from .errors import GrectlError
 from .models import Overlay
-from .platforms import PLATFORMS
 
 
 def devices_in_scope(overlay: Overlay, site: str | None = None, device: str | None = None) -> list[str]:
@@ -19,24 +18,24 @@ def devices_in_scope(overlay: Overlay, site: str | None = None, device: str | No
     return [n for n in names if device is None or n == device]
 
 
-def secret_texts(overlay: Overlay, show_secrets: bool = False) -> dict[str, str]:
-    """Site -> what a rendered config carries as its PSK: a placeholder, or the key itself."""
-    keys = inventory.psks(overlay)
+def secret_texts(overlay: Overlay, keys: dict[str, str] | None = None, show_secrets: bool = False) -> dict[str, str]:
+    """Site -> what a rendered config carries as its PSK: a placeholder, or the key itself.
+    ``keys`` (site -> PSK, read once by the caller) is read from the inventory when not given."""
+    keys = inventory.psks(overlay) if keys is None else keys
     return {s: (k if show_secrets else secrets.placeholder(k)) for s, k in keys.items()}
 
 
 def render_device(overlay: Overlay, device: str, site: str | None = None,
                   texts: dict[str, str] | None = None) -> str:
-    platform = PLATFORMS[overlay.devices[device].platform]
-    if not platform.renders:
+    platform = platforms.get(overlay.devices[device].platform)
+    if not platform.can_render:
         raise GrectlError(f"device {device!r}: no renderer for platform {platform.name!r} yet")
-    from .platforms.linux.render import render  # the only renderer so far
-    return render(overlay, device, site, texts if texts is not None else secret_texts(overlay))
+    return platform.render(overlay, device, texts if texts is not None else secret_texts(overlay), site)
 
 
 def render_all(overlay: Overlay, site: str | None = None, device: str | None = None,
                show_secrets: bool = False) -> dict[str, str]:
-    texts = secret_texts(overlay, show_secrets)
+    texts = secret_texts(overlay, show_secrets=show_secrets)
     return {d: render_device(overlay, d, site, texts) for d in devices_in_scope(overlay, site, device)}
 
 

@@ -144,8 +144,13 @@ class LinuxFrrDriver(NetworkDriver):
                 "candidate": candidate}
 
     def cli(self, commands, encoding="text"):
+        """Each command's output. A multi-line command is a POSIX sh script run in one round trip
+        (its stdout only); a one-line command gets stdout, and stderr too when it fails."""
         out = {}
         for c in commands:
+            if "\n" in c.strip():
+                out[c] = self.run_script(c)
+                continue
             rc, o, e = self._run(c)
             out[c] = o if rc == 0 else (o + e)
         return out

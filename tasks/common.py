@@ -9,8 +9,7 @@ from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.core.inventory import ConnectionOptions
 
-from controller import inventory, secrets
-from napalm_linux_frr import linuxconf
+from controller import platforms, secrets
 from controller.models import Overlay
 
 def lab_state_dir(overlay: Overlay) -> Path:
@@ -28,7 +27,9 @@ def ssh_options(overlay: Overlay) -> dict:
                               ("known_hosts", os.environ.get("GRECTL_KNOWN_HOSTS"))) if v}
 
 
-def make_nornir(overlay: Overlay, workers: int = 20, with_secrets: bool = False) -> Nornir:
+def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None = None) -> Nornir:
+    """One Nornir over the inventory; ``keys`` (site -> PSK, read once by the caller) lets drivers
+    put real keys in place of placeholders when they write a device."""
     inv = Path(overlay.inventory_dir)
     opts = {"host_file": str(inv / "hosts.yaml"), "group_file": str(inv / "groups.yaml"),
             "defaults_file": str(inv / "defaults.yaml")}
@@ -37,22 +38,25 @@ def make_nornir(overlay: Overlay, workers: int = 20, with_secrets: bool = False)
                     logging={"enabled": False})
     ssh = ssh_options(overlay)
     optional = {k: ssh[k] for k in ("key_file", "known_hosts") if k in ssh}
-    if with_secrets:
-        optional["secrets"] = {secrets.fingerprint(k): k for k in inventory.psks(overlay).values()}
+    if keys:
+        optional["secrets"] = {secrets.fingerprint(k): k for k in keys.values()}
     for name, host in nr.inventory.hosts.items():
         if name not in overlay.devices:
             continue
-        host.connection_options["napalm"] = ConnectionOptions(
-            platform="linux_frr", username=ssh.get("username") or host.username,
-            extras={"optional_args": dict(optional), "timeout": 20})
-        host.connection_options["netmiko"] = ConnectionOptions(platform="linux")
+        caps = platforms.get(overlay.devices[name].platform).caps
+        if caps.napalm_driver:
+            host.connection_options["napalm"] = ConnectionOptions(
+                platform=caps.napalm_driver, username=ssh.get("username") or host.username,
+                extras={"optional_args": dict(optional), "timeout": 20})
+        if caps.netmiko_device_type:
+            host.connection_options["netmiko"] = ConnectionOptions(platform=caps.netmiko_device_type)
     return nr.filter(filter_func=lambda h: h.name in overlay.devices)
 
 
 def error_text(exc: BaseException | None, fallback: str = "failed") -> str:
     if exc is None:
         return fallback
-    return linuxconf.mask(f"{exc.__class__.__name__}: {exc}".strip())[:500]
+    return secrets.mask(f"{exc.__class__.__name__}: {exc}".strip())[:500]
 
 
 def run_on(nr, names: list[str], task, **kw) -> dict[str, tuple[bool, object, BaseException | None]]:

@@ -10,10 +10,8 @@ from typing import Callable
 from nornir.core.task import Result, Task
 from nornir_napalm.plugins.tasks import napalm_configure
 
-from controller import render
+from controller import inventory, platforms, render
 from controller.models import Overlay
-from controller.platforms.linux.scope import with_site_from
-from napalm_linux_frr import linuxconf
 
 from .common import commit_confirmed, error_text, make_nornir, run_on
 
@@ -71,12 +69,13 @@ def deploy(overlay: Overlay, site: str | None = None, dry_run: bool = False, con
            backup_dir: Path = Path(".grectl/backups"), workers: int = 20,
            progress: Callable[[str], None] = lambda msg: None) -> list[Outcome]:
     names = render.devices_in_scope(overlay, site)
-    texts = render.secret_texts(overlay)
+    keys = inventory.psks(overlay)  # read once, passed down
+    texts = render.secret_texts(overlay, keys)
     outcomes = {n: Outcome(n, overlay.devices[n].role) for n in names}
     hubs = [n for n in names if overlay.devices[n].role == "hub"]
     sites = [n for n in names if overlay.devices[n].role == "site"]
     candidates = {n: (render.render_device(overlay, n, site, texts), site is None or n in sites) for n in names}
-    nr = make_nornir(overlay, workers=workers, with_secrets=True)
+    nr = make_nornir(overlay, workers=workers, keys=keys)
     try:
         return _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout,
                        backup_dir, progress)
@@ -106,11 +105,11 @@ def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_tim
             if bad:
                 candidates.pop(hub)
             return
-        doc = linuxconf.parse(text)
+        plat = platforms.get(overlay.devices[hub].platform)
         for t in tunnels_of_hub(hub, bad):
-            doc = with_site_from(doc, linuxconf.parse(running[hub]), t)
+            text = plat.keep_site(text, running[hub], t)
             outcomes[hub].notes.append(f"{t.site}: hub side left as it runs")
-        candidates[hub] = (linuxconf.dump(doc), True)
+        candidates[hub] = (text, True)
 
     bad_sites = {s for s in sites if outcomes[s].status == "failed"}
     for hub in hubs:
@@ -157,11 +156,12 @@ def _restore_hub_side(overlay, nr, hub, failed_sites, running, outcomes, confirm
     host = nr.inventory.hosts[hub]
     try:
         conn = host.get_connection("napalm", nr.config)
-        doc = linuxconf.parse(conn.get_config(retrieve="running")["running"])
+        plat = platforms.get(overlay.devices[hub].platform)
+        text = conn.get_config(retrieve="running")["running"]
         for t in overlay.tunnels_of(hub):
             if t.site in failed_sites:
-                doc = with_site_from(doc, linuxconf.parse(running[hub]), t)
-        conn.load_replace_candidate(config=linuxconf.dump(doc))
+                text = plat.keep_site(text, running[hub], t)
+        conn.load_replace_candidate(config=text)
         if conn.compare_config():
             commit_confirmed(host, nr.config, conn, confirm_timeout)
         outcomes[hub].notes.append(f"restored hub side of {', '.join(sorted(failed_sites))}")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from nornir.core.task import Result, Task
 
+from controller import inventory
 from controller.errors import GrectlError
 from controller.models import Overlay
 
@@ -35,7 +36,7 @@ def restore_task(task: Task, backups: dict[str, Path], confirm_timeout: int) -> 
 def rollback(overlay: Overlay, devices: list[str], backup_dir: Path, backup_id: str | None = None,
              confirm_timeout: int = 120) -> list[Outcome]:
     backups = {d: find_backup(backup_dir, d, backup_id) for d in devices}
-    nr = make_nornir(overlay, with_secrets=True)
+    nr = make_nornir(overlay, keys=inventory.psks(overlay))
     out = []
     try:
         for name, (failed, res, exc) in run_on(nr, devices, restore_task, backups=backups,

@@ -25,9 +25,9 @@ def _fail(lines: list[str] | str) -> None:
 
 
 def _topology(inventory_dir: Path):
-    from controller import inventory
+    from controller import lab
     try:
-        return inventory.lab_topology(inventory_dir)
+        return lab.from_inventory(inventory_dir)
     except InventoryError as e:
         _fail(e.problems)
     except LabError as e:

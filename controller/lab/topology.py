@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from pathlib import Path
+
+from .. import allocate, inventory
+from ..errors import InventoryError
 
 
 @dataclass(frozen=True)
@@ -38,3 +42,33 @@ class LabTopology:
             if r.name == name:
                 return r
         raise KeyError(name)
+
+
+def from_inventory(inventory_dir: Path | str) -> LabTopology:
+    """The lab's view of the inventory (every hub and site becomes a lab router)."""
+    ov = inventory.load(inventory_dir)
+    lab = ov.intent.lab
+    problems, routers = [], []
+    hf = Path(inventory_dir) / "hosts.yaml"
+    for d in ov.devices.values():
+        if d.platform != "linux":
+            continue
+        try:
+            mgmt = IPv4Address(d.hostname)
+        except ValueError:
+            problems.append(f"{hf}: {d.name}.hostname: lab routers need an IPv4 management address")
+            continue
+        if mgmt not in lab.mgmt_network or mgmt in (lab.mgmt_network.network_address,
+                                                    next(lab.mgmt_network.hosts())):
+            problems.append(f"{hf}: {d.name}.hostname: {mgmt} is not a router address in lab.mgmt_network "
+                            f"{lab.mgmt_network} (the first host address is the lab host's)")
+        lans = tuple(LabLan(interface=ifname, gateway=IPv4Interface(f"{allocate.lan_gateway(n)}/{n.prefixlen}"),
+                            host=IPv4Interface(f"{allocate.lan_host(n)}/{n.prefixlen}"))
+                     for ifname, n in zip(d.lan_interfaces, d.lans))
+        routers.append(LabRouter(name=d.name, mgmt_ip=mgmt, wan_interface=d.wan.interface, wan=d.wan.address,
+                                 wan_gateway=d.wan.next_hop, underlay_mtu=d.wan.mtu, lans=lans))
+    if problems:
+        raise InventoryError(problems)
+    host = next(lab.mgmt_network.hosts())
+    return LabTopology(name=lab.name, mgmt_network=lab.mgmt_network,
+                       mgmt_host=IPv4Interface(f"{host}/{lab.mgmt_network.prefixlen}"), routers=tuple(routers))

@@ -1,32 +1,72 @@
-"""Platforms are data: what each can do, and which renderer (if any) writes its config.
+"""The platform registry: platforms by name, found in ``controller/platforms/<name>/`` or in
+third-party packages through the entry-point group ``grectl.platforms`` (as NAPALM finds
+``napalm_<name>`` drivers).
 
-One folder per platform that grectl renders (``linux/`` today); the rest are
-capability tables so validation can already answer for them.
+>>> get("linux").caps.ownership
+'files'
+>>> "junos" in names()
+True
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from importlib.metadata import entry_points
 
-_GCM = {f"aes{k}gcm{i}" for k in (128, 256) for i in (8, 12, 16)}
-_CBC = {f"aes{k}-{h}" for k in (128, 256) for h in ("sha1", "sha256", "sha384", "sha512")}
+from ..errors import GrectlError
+from .base import Capabilities, Platform
+
+ENTRY_POINT_GROUP = "grectl.platforms"
+BUILTIN = ("linux", "ios", "iosxe", "vyos", "huawei_vrp", "h3c_comware", "junos")
+
+_registry: dict[str, Platform] = {}
+_loaded = False
 
 
-@dataclass(frozen=True)
-class Platform:
-    name: str
-    transforms: frozenset[str]
-    renders: bool = False  # has a renderer in controller/platforms/<name>/
+def register(platform: Platform) -> Platform:
+    """Add (or replace) a platform. Returns it, so a module can ``PLATFORM = register(...)``."""
+    _registry[platform.name] = platform
+    return platform
 
 
-PLATFORMS: dict[str, Platform] = {
-    p.name: p
-    for p in (
-        # strongSwan with the lean charon plugin set (aes sha1 sha2 hmac gcm openssl)
-        Platform("linux", frozenset(_GCM | _CBC | {"chacha20poly1305"}), renders=True),
-        Platform("ios", frozenset({"aes128gcm16", "aes256gcm16"} | _CBC | {"3des-sha1"})),
-        Platform("iosxe", frozenset({"aes128gcm16", "aes256gcm16"} | _CBC)),
-        Platform("vyos", frozenset(_GCM | _CBC | {"chacha20poly1305"})),
-        Platform("huawei_vrp", frozenset({"aes128gcm16", "aes256gcm16"} | _CBC)),
-        Platform("junos", frozenset({"aes128gcm16", "aes256gcm16"} | {t for t in _CBC if "sha512" not in t})),
-    )
-}
+def unregister(name: str) -> None:
+    _registry.pop(name, None)
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for name in BUILTIN:
+        mod = importlib.import_module(f"{__name__}.{name}")
+        if name not in _registry:
+            register(mod.PLATFORM)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name not in _registry:
+            try:
+                obj = ep.load()
+            except Exception as e:  # a broken plugin must not break grectl
+                raise GrectlError(f"platform plugin {ep.name!r} ({ep.value}) failed to load: "
+                                  f"{e.__class__.__name__}: {e}") from None
+            register(obj() if isinstance(obj, type) else obj)
+
+
+def get(name: str) -> Platform:
+    _load()
+    try:
+        return _registry[name]
+    except KeyError:
+        raise GrectlError(f"unknown platform {name!r} (known: {', '.join(names())})") from None
+
+
+def find(name: str | None) -> Platform | None:
+    _load()
+    return _registry.get(name or "")
+
+
+def names() -> list[str]:
+    _load()
+    return sorted(_registry)
+
+
+__all__ = ["Capabilities", "Platform", "register", "unregister", "get", "find", "names", "ENTRY_POINT_GROUP"]

@@ -24,7 +24,7 @@ def overlay_lab(tmp_path_factory):
     os.environ["GRECTL_LAB_DIR"] = str(state)
     lab.down(state)  # never inherit a lab (and its config) left by an interrupted run
     shutil.rmtree(state, ignore_errors=True)
-    lab.up(inventory.lab_topology(inv), state)
+    lab.up(lab.from_inventory(inv), state)
     try:
         yield inv, state
     finally:

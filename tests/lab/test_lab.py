@@ -46,12 +46,12 @@ def running_lab(request, tmp_path_factory):
         edit_yaml(inv / "overlay.yaml", {"lab.name": "gl3", "lab.mgmt_network": "172.31.251.0/24"})
         edit_yaml(inv / "hosts.yaml", {f"{h}.hostname": f"172.31.251.{n}"
                                        for h, n in (("tokyo", 11), ("osaka", 12), ("fukuoka", 13))})
-        topo = inventory.lab_topology(inv)
+        topo = lab.from_inventory(inv)
     elif request.param == "hub_and_4":
         inv = generate(tmp / "inv", 4, hub="core", prefix="site", lab_name="gl4site", mgmt="192.168.77.0/24",
                        wan_base="203.0.113.0/24", lan_base="10.20.0.0/16", pool="172.20.0.0/24", mtu=1400,
                        wan_if="eth1")
-        topo = inventory.lab_topology(inv)
+        topo = lab.from_inventory(inv)
     else:
         topo, backend = hub_and_spokes("glnetns", 2, mtu=1450, hub="hq", mgmt=76), "netns"
     state = Path(f"/var/lib/grectl/test-lab-{topo.name}")

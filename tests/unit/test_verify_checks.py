@@ -1,49 +1,43 @@
-"""The verify judge: a healthy state built from the intent passes; each fault fails with its reason."""
-import copy
-
+"""The verify judge on vendor-neutral DeviceState: a healthy state built from the intent passes;
+each fault fails with its reason. No strongSwan or FRR words here."""
 import pytest
 
 from controller import inventory, verify
+from controller.state import (ChildSa, DeviceState, DfProbe, GreTunnel, IkeSa, NextHop, OspfInterface,
+                              OspfNeighbor, Route, RouteLookup)
 
 
-def healthy(ov) -> dict[str, dict]:
+def healthy(ov) -> dict[str, DeviceState]:
     """What correctly configured routers would report, derived from the intent."""
     i = ov.intent
     states = {}
+    encr, size = verify.expected_esp(i.ipsec.transform)
     for name, dev in ov.devices.items():
-        st = {"gre": {}, "sas": [], "sas_after": [], "charon": True, "auth_failed": [],
-              "ospf_neighbors": [], "ospf_interfaces": {}, "routes": {}, "route_get": {}, "ping": {}}
+        st = DeviceState(daemons={"ike": True})
         for t in ov.tunnels_of(name):
             end = t.end(name)
             mtu = ov.tunnel_mtu(t)
-            st["gre"][end.interface] = {"local": str(end.wan), "remote": str(end.peer_wan), "mtu": mtu,
-                                        "admin_up": True, "lower_up": True, "key": None}
-            encr, size = verify.expected_encr(i.ipsec.transform)
-            child = {"name": f"gre-{end.peer}", "state": "INSTALLED", "mode": "TRANSPORT", "protocol": "ESP",
-                     "encr-alg": encr, "encr-keysize": size, "packets-in": "10", "packets-out": "10"}
-            sa = {"name": end.peer, "state": "ESTABLISHED", "remote-host": str(end.peer_wan),
-                  "child-sas": {f"gre-{end.peer}-1": child}}
-            st["sas"].append(sa)
-            after = copy.deepcopy(sa)
-            after["child-sas"][f"gre-{end.peer}-1"].update({"packets-in": "14", "packets-out": "14"})
-            st["sas_after"].append(after)
-            st["ospf_neighbors"].append({"router_id": str(ov.devices[end.peer].router_id), "state": "Full",
-                                         "address": None, "interface": end.interface})
-            st["ospf_interfaces"][end.interface] = {"area": str(i.ospf.area), "hello": i.ospf.hello,
-                                                    "dead": i.ospf.dead, "network_type": "POINTOPOINT",
-                                                    "mtu": mtu, "passive": False, "up": True}
-            st["route_get"][str(end.peer_wan)] = {"dev": dev.wan.interface, "gateway": str(dev.wan.next_hop)}
-            size = mtu - 28
-            st["ping"][t.site] = {"max": {"rc": 0, "sent": 3, "received": 3, "error": None, "mtu": None},
-                                  "over": {"rc": 1, "sent": 1, "received": 0, "error": "message too long",
-                                           "mtu": mtu}}
+            wan = str(end.peer_wan)
+            st.gre[end.interface] = GreTunnel(name=end.interface, source=str(end.wan), destination=wan, mtu=mtu)
+            st.ike_sas.append(IkeSa(peer=wan, state="established", version=2))
+            child = dict(peer=wan, state="installed", mode=i.ipsec.mode, encryption=encr, key_size=size)
+            st.child_sas.append(ChildSa(**child, packets_in=10, packets_out=10))
+            st.child_sas_after.append(ChildSa(**child, packets_in=14, packets_out=14))
+            st.ospf_neighbors.append(OspfNeighbor(router_id=str(ov.devices[end.peer].router_id), state="full",
+                                                  interface=end.interface))
+            st.ospf_interfaces[end.interface] = OspfInterface(
+                name=end.interface, area=str(i.ospf.area), hello=i.ospf.hello, dead=i.ospf.dead,
+                network_type="point-to-point", mtu=mtu)
+            st.route_lookups[wan] = RouteLookup(interface=dev.wan.interface, gateway=str(dev.wan.next_hop))
+            far = str(t.end(t.site if name == t.hub else t.hub).address.ip)
+            st.probes[far] = {"max": DfProbe(size=mtu - 28, sent=3, received=3),
+                              "over": DfProbe(size=mtu - 27, sent=1, received=0, error="message too long", mtu=mtu)}
             remote = [end.peer] if dev.role == "site" else [t.site]
             if dev.role == "site":
                 remote += [x.site for x in ov.tunnels_of(t.hub) if x.site != name]
             for r in remote:
                 for lan in ov.devices[r].lans:
-                    st["routes"][str(lan)] = [{"protocol": "ospf", "selected": True,
-                                               "nexthops": [{"ip": None, "interface": end.interface, "active": True}]}]
+                    st.routes[str(lan)] = [Route(protocol="ospf", nexthops=[NextHop(interface=end.interface)])]
         states[name] = st
     return states
 
@@ -65,46 +59,49 @@ def test_healthy_overlay_passes_every_check(inv):
 
 
 def _mut_psk(st):
-    st["osaka"]["sas"], st["osaka"]["auth_failed"] = [], ["tokyo"]
+    st["osaka"].ike_sas, st["osaka"].auth_failed = [], ["198.51.100.2"]
 
 
 def _mut_charon(st):
-    st["osaka"]["charon"], st["osaka"]["sas"] = False, []
+    st["osaka"].daemons["ike"], st["osaka"].ike_sas = False, []
 
 
 def _mut_wan_down(st):
-    st["osaka"]["route_get"]["198.51.100.2"] = {"error": "RTNETLINK answers: Network is unreachable"}
+    st["osaka"].route_lookups["198.51.100.2"] = RouteLookup(error="RTNETLINK answers: Network is unreachable")
 
 
 def _mut_hello(st):
-    st["osaka"]["ospf_interfaces"]["gre-tokyo"]["hello"] = 5
+    st["osaka"].ospf_interfaces["gre-tokyo"].hello = 5
 
 
 def _mut_mtu(st):
-    st["osaka"]["gre"]["gre-tokyo"]["mtu"] = 1400
-    st["osaka"]["ospf_neighbors"][0]["state"] = "ExStart"
+    st["osaka"].gre["gre-tokyo"].mtu = 1400
+    st["osaka"].ospf_neighbors[0].state = "exstart"
 
 
 def _mut_recursive(st):
-    st["tokyo"]["route_get"]["198.51.100.6"] = {"dev": "gre-osaka", "gateway": None}
-    st["tokyo"]["routes"]["198.51.100.4/30"] = [{"protocol": "ospf", "selected": True, "nexthops": []}]
+    st["tokyo"].route_lookups["198.51.100.6"] = RouteLookup(interface="gre-osaka")
+    st["tokyo"].routes["198.51.100.4/30"] = [Route(protocol="ospf")]
 
 
 def _mut_df_timeout(st):
-    st["tokyo"]["ping"]["fukuoka"]["over"] = {"rc": 1, "sent": 1, "received": 0, "error": None, "mtu": None}
+    far = next(str(t.site_end.address.ip) for t in OV.tunnels if t.site == "fukuoka")
+    st["tokyo"].probes[far]["over"] = DfProbe(size=1, sent=1, received=0)
 
 
 def _mut_counters(st):
-    st["fukuoka"]["sas_after"] = copy.deepcopy(st["fukuoka"]["sas"])
+    st["fukuoka"].child_sas_after = [c.model_copy() for c in st["fukuoka"].child_sas]
 
 
 def _mut_route(st):
-    del st["fukuoka"]["routes"]["10.1.2.0/24"]
+    del st["fukuoka"].routes["10.1.2.0/24"]
 
 
 def _mut_mode(st):
-    st["tokyo"]["sas"][0]["child-sas"]["gre-osaka-1"]["mode"] = "TUNNEL"
+    st["tokyo"].child_sas[0].mode = "tunnel"
 
+
+OV = None
 
 FAULTS = [
     (_mut_psk, ("osaka", "ike.sa", "IKE_PHASE1_KEY_MISMATCH")),
@@ -124,7 +121,8 @@ FAULTS = [
 
 @pytest.mark.parametrize("mutate,expected", FAULTS, ids=[f"{m.__name__[5:]}-{e[2]}" for m, e in FAULTS])
 def test_fault_gives_reason(inv, mutate, expected):
-    ov = inventory.load(inv)
+    global OV
+    ov = OV = inventory.load(inv)
     st = healthy(ov)
     mutate(st)
     assert expected in failing(verify.evaluate(ov, st))
@@ -133,7 +131,7 @@ def test_fault_gives_reason(inv, mutate, expected):
 def test_unreachable_device(inv):
     ov = inventory.load(inv)
     st = healthy(ov)
-    st["fukuoka"] = {"error": "ConnectionException: timed out"}
+    st["fukuoka"] = "ConnectionException: timed out"
     f = failing(verify.evaluate(ov, st))
     assert ("fukuoka", "device.reachable", "DEVICE_UNREACHABLE") in f
     assert not any(d == "osaka" for d, _, _ in f)
@@ -144,3 +142,21 @@ def test_site_scope(inv):
     checks = verify.evaluate(ov, healthy(ov), site="osaka")
     assert {c.peer for c in checks} <= {"osaka", "tokyo", "-"}
     assert {c.device for c in checks} == {"tokyo", "osaka"}
+
+
+def test_unavailable_group_is_not_a_pass(inv):
+    """A target that cannot observe a check group (e.g. a NETCONF-only server) reports n/a."""
+    ov = inventory.load(inv)
+    st = healthy(ov)
+    st["osaka"].unavailable["ipsec"] = "NETCONF target carries no SAs"
+    st["osaka"].child_sas = []
+    checks = [c for c in verify.evaluate(ov, st) if c.device == "osaka" and c.group == "ipsec"]
+    assert checks and all(c.status == "n/a" and c.reason == "NOT_AVAILABLE_ON_TARGET" for c in checks)
+
+
+def test_judge_reads_only_device_state():
+    """No vendor words in the judge: it must work for any platform's parser."""
+    import inspect
+    src = inspect.getsource(verify).lower()
+    for word in ("swanctl", "vtysh", "strongswan", "frr", "gre-", "aes_gcm", "pointopoint"):
+        assert word not in src, word

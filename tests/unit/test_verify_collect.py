@@ -13,13 +13,16 @@ REC = Path(__file__).parent / "recorded" / "linux" / "healthy-osaka"
 class FakeRouter:
     """Answers the two verify scripts with outputs recorded on osaka."""
 
+    def cli(self, commands):
+        return {c: self.run_script(c) for c in commands}
+
     def run_script(self, script: str, timeout: float = 60) -> str:
         r = lambda n: (REC / f"{n}.txt").read_text()  # noqa: E731
         m = parsers.MARK
         if script.startswith("d=$(mktemp"):
             after = re.sub(r"(packets-(?:in|out))=(\d+)", lambda x: f"{x.group(1)}={int(x.group(2)) + 5}",
                            r("swanctl_list-sas_raw"))  # traffic went through: every counter moved
-            return (f"{m}osaka.max\n{r('ping_max')}\nrc=0\n{m}osaka.over\n{r('ping_over')}\nrc=1\n"
+            return (f"{m}172.16.0.1.max\n{r('ping_max')}\nrc=0\n{m}172.16.0.1.over\n{r('ping_over')}\nrc=1\n"
                     f"{m}sas_after\n{after}")
         frr = "\n".join(r(n) for n in ("show_ip_ospf_neighbor_json", "show_ip_ospf_interface_json",
                                         "show_ip_route_json"))
@@ -32,7 +35,7 @@ def test_collect_task_builds_a_state_the_judge_passes(inv):
     host = SimpleNamespace(name="osaka", get_connection=lambda *a: FakeRouter())
     task = SimpleNamespace(host=host, nornir=SimpleNamespace(config=None))
     st = tv.collect_task(task, ov, "osaka").result
-    assert st["charon"] and st["route_get"]["198.51.100.2"]["dev"] == "wan0"
+    assert st.daemons["ike"] and st.route_lookups["198.51.100.2"].interface == "wan0"
     checks = [c for c in verify.check_end(ov, ov.tunnels[0], "osaka", st)]
     assert {c.check: c.status for c in checks} == {
         "gre.link": "pass", "gre.endpoints": "pass", "gre.mtu": "pass", "ike.sa": "pass", "ipsec.child": "pass",

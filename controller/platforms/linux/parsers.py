@@ -12,6 +12,13 @@ import re
 
 
 MARK = "@@grectl "
+# strongSwan / FRR words -> the neutral words of controller.state and controller.proposals
+ENCR = {"AES_GCM_16": "aes-gcm-16", "AES_GCM_12": "aes-gcm-12", "AES_GCM_8": "aes-gcm-8", "AES_CBC": "aes-cbc",
+        "CHACHA20_POLY1305": "chacha20-poly1305", "3DES_CBC": "3des"}
+INTEG = {"HMAC_SHA1_96": "sha1", "HMAC_SHA2_256_128": "sha256", "HMAC_SHA2_384_192": "sha384",
+         "HMAC_SHA2_512_256": "sha512", "HMAC_MD5_96": "md5"}
+NETWORK_TYPES = {"POINTOPOINT": "point-to-point", "BROADCAST": "broadcast", "NBMA": "nbma",
+                 "POINTOMULTIPOINT": "point-to-multipoint"}
 AUTH_FAIL = r"AUTHENTICATION_FAILED|authentication of .* failed|MAC mismatched|no shared key found"
 
 
