@@ -76,7 +76,7 @@ def test_charon_stopped_on_one_site(deployed):
     sh(state, "fukuoka", "kill $(cat /run/charon.pid)")
     try:
         c = wait_reason(ov, "fukuoka", "ike.sa", "IKE_DAEMON_DOWN")
-        assert c.observed == "charon not running"
+        assert c.observed == "IKE daemon not running"
     finally:
         sh(state, "fukuoka", "setsid -f /usr/lib/ipsec/charon </dev/null >/dev/null 2>&1; "
                              "for i in $(seq 100); do swanctl --stats >/dev/null 2>&1 && break; sleep 0.1; done")
