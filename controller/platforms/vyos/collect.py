@@ -83,7 +83,7 @@ def parse_interface_detail(text: str) -> dict[str, GreTunnel]:
             cur = out[m.group(1)] = GreTunnel(name=m.group(1), admin_up="UP" in flags,
                                               oper_up="LOWER_UP" in flags, mtu=int(m.group(3)))
             continue
-        m = re.match(rf"^\s+link/gre ({IPIP}) peer ({IPIP})", line)
+        m = re.match(rf"^\s*link/gre ({IPIP}) peer ({IPIP})", line)
         if m and cur is not None:
             cur.source, cur.destination = m.group(1), m.group(2)
     return out
@@ -195,6 +195,10 @@ def parse_command(command: str, output: str) -> DeviceState:
                                                                      error=r.get("error"))})
     if c in ("show ip route", ROUTES):
         return DeviceState(routes=_routes(output))
+    if c.startswith(("show log ipsec", "show log vpn ipsec")):
+        # connections (not addresses: the log names them) whose latest event is an auth failure
+        names = sorted(set(re.findall(r"<([^|>]+)\|", output or "")))
+        return DeviceState(auth_failed=linux_parsers.auth_failed(output, {n: f"<{n}|" for n in names}))
     if c.startswith("ping "):
         m = re.search(r"size (\d+)", c)
         r = linux_parsers.parse_ping(output, 0)
