@@ -220,3 +220,18 @@ def test_psk_masked_in_every_vyos_form():
     out = p.mask("set vpn ipsec authentication psk grectl-tokyo secret 'hunter2hunter2hunter2'\n"
                  "set vpn ipsec site-to-site peer 1.2.3.4 authentication pre-shared-secret 'hunter2hunter2hunter2'\n")
     assert "hunter2" not in out and out.count("%{psk:") == 2
+
+
+@need_defs
+def test_validate_vyos_command(tmp_path):
+    import typer
+    from typer.testing import CliRunner
+    from controller import vyos_cli
+    app = typer.Typer()
+    app.command()(vyos_cli.validate_vyos)
+    app.command("noop")(lambda: None)
+    ok = CliRunner().invoke(app, ["validate-vyos", "-i", str(mixed_inventory(tmp_path / "a")), "--vyos-defs", str(VYOS_DEFS)])
+    assert ok.exit_code == 0, ok.output
+    bad = CliRunner().invoke(app, ["validate-vyos", "-i", str(mixed_inventory(tmp_path / "b", vyos_release="1.3")),
+                                   "--vyos-defs", str(VYOS_DEFS)])
+    assert bad.exit_code == 1 and "Node [interfaces tunnel] has no child local-ip" in bad.output
