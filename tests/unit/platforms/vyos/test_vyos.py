@@ -41,10 +41,18 @@ def test_gre_key_and_site_scope(tmp_path):
 
 
 @need_defs
-def test_checker_accepts_every_14_rendering(ov14):
+@pytest.mark.parametrize("intent", [{}, {"gre.key": True, "nat_t": True}, {"ipsec.transform": "aes128gcm16",
+                                     "ike.proposal": "aes128gcm16-prfsha256-ecp256", "ipsec.mode": "tunnel"}])
+def test_checker_accepts_every_14_rendering(tmp_path, intent):
     c = cli_check.Checker(VYOS_DEFS)
-    for key in (False, True):
-        assert c.check(render.render_device(ov14, "osaka")) == []
+    inv = mixed_inventory(tmp_path, **intent)
+    if "ike.proposal" in intent:   # VRP cannot take it: leave fukuoka on linux for this one
+        import yaml
+        h = yaml.safe_load((inv / "hosts.yaml").read_text())
+        h["fukuoka"] = {"hostname": "172.31.255.13", "groups": ["lab_linux"]}
+        (inv / "hosts.yaml").write_text(yaml.safe_dump(h))
+    ov = inventory.load(inv)
+    assert c.check(render.render_device(ov, "osaka")) == []
     assert not c.unjudged, c.unjudged
 
 
