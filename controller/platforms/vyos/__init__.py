@@ -1,7 +1,85 @@
-"""VyOS. A capability row until its renderer and parsers land."""
+"""VyOS (1.3 equuleus syntax on request, 1.4/1.5 by default): ``set`` lines for grectl's objects,
+checked against VyOS's own CLI definitions; deploy by remediation (set/delete) with commit-confirm;
+verify through op-mode commands (FRR's own text for OSPF and routes).
+
+>>> PLATFORM.interface_name("osaka", 3)
+'tun3'
+>>> PLATFORM.check_device_name("tun1234567890123")
+"interface name 'tun1234567890123' is longer than 15 bytes"
+"""
+from __future__ import annotations
+
+import re
+
 from ..base import Capabilities, Platform
 from ..tables import CBC, GCM
+from . import collect, proposals, remediation as _rem, render as _render
 
-PLATFORM = Platform("vyos", Capabilities(
+PSK_LINE = re.compile(r"((?:pre-shared-secret|authentication psk \S+ secret)\s+)('[^']*'|\"[^\"]*\"|\S+)")
+
+
+class VyosPlatform(Platform):
+    def interface_name(self, peer: str, number: int) -> str:
+        return f"tun{number}"  # VyOS: tunnel interface must be named tunN
+
+    def check(self, overlay, device):
+        out = super().check(overlay, device)
+        if out and out[0].startswith("platform:"):
+            return out
+        problem = _render.release_problem(overlay, device)
+        return out + proposals.problems(overlay, device) + ([f"hosts.{device}.{problem}"] if problem else [])
+
+    def release(self, overlay, device) -> str:
+        return _render.release(overlay, device)
+
+    def render(self, overlay, device, secrets, site=None):
+        return _render.render(overlay, device, secrets, site)
+
+    def mask(self, text):
+        from ...secrets import mask, placeholder, PLACEHOLDER_RE
+
+        def sub(m):
+            value = m.group(2).strip("'\"")
+            if PLACEHOLDER_RE.fullmatch(value):
+                return m.group(0)
+            return f"{m.group(1)}'{placeholder(value)}'"
+        return mask(PSK_LINE.sub(sub, text))
+
+    def keep_site(self, candidate, running, tunnel):
+        """The hub candidate with ``tunnel``'s lines exactly as they run."""
+        iface = tunnel.hub_end.interface
+        mine = (f"interfaces tunnel {iface} ", f"grectl-{tunnel.site} ", f"peer {tunnel.site_end.wan} ",
+                f"ospf interface {iface} ", f"passive-interface-exclude '{iface}'", f"'{tunnel.subnet}'")
+
+        def ours(line):
+            return any(k in line + " " for k in mine)
+        return "\n".join([ln for ln in candidate.splitlines() if not ours(ln)]
+                         + [ln for ln in running.splitlines() if ours(ln)]) + "\n"
+
+    def remediation(self, running, intended, full):
+        return _rem.remediation(running, intended, full)
+
+    def plan(self, intended, running, full):
+        return "\n".join(self.remediation(running, intended, full)), False
+
+    def deploy_plan(self, commands, confirm_timeout):
+        return _rem.deploy_plan(commands, confirm_timeout)
+
+    def collect(self, overlay, device, site):
+        return collect.commands(overlay, device, site, _render.release(overlay, device))
+
+    def parse(self, overlay, device, site, outputs):
+        return collect.parse(overlay, device, site, outputs, _render.release(overlay, device))
+
+    def parse_command(self, command, output):
+        return collect.parse_command(command, output)
+
+    def commands(self):
+        return list(collect.COMMANDS)
+
+
+PLATFORM = VyosPlatform("vyos", Capabilities(
     transforms=frozenset(GCM | CBC | {"chacha20poly1305"}), ifname_max=15, ownership="objects",
-    commit_confirm="native", transport="ssh-cli", netmiko_device_type="vyos"))
+    commit_confirm="native", transport="ssh-cli", netmiko_device_type="vyos", renders=True,
+    notes=("1.4/1.5 syntax by default; hosts.yaml data: {vyos_release: '1.3'} for equuleus syntax",
+           "deploy is planned (remediation + commit-confirm sessions); no NAPALM driver ships yet")))

@@ -1,0 +1,83 @@
+"""Render one Huawei VRP router's grectl objects (system-view commands) and map the neutral
+proposals to VRP keywords. Pure.
+
+What VRP is asked to do is limited to what the cited Huawei pages show on AR routers
+(templates/vrp.j2 [1]-[4]): ESP AES-CBC 128/256 with SHA-1/SHA-2 (no AES-GCM: the AR guide
+retrieved here lists none), IKEv2 with AES-CBC, SHA-1/SHA-2 and DH group 14.
+
+>>> esp("aes256-sha256")
+{'encryption': 'aes-256', 'authentication': 'sha2-256'}
+>>> ike("aes256-sha256-modp2048")["dh"]
+'group14'
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from ... import proposals as neutral
+from ...models import Overlay
+
+GROUP = "grectl"
+IKE_NUMBER = 99          # grectl's IKE proposal number (the AR range is 1-99)
+AUTH = {"sha1": "sha1", "sha256": "sha2-256", "sha384": "sha2-384", "sha512": "sha2-512"}
+INTEGRITY = {"sha1": "hmac-sha1-96", "sha256": "hmac-sha2-256", "sha384": "hmac-sha2-384", "sha512": "hmac-sha2-512"}
+DH = {"modp2048": "group14"}
+TRANSFORMS = frozenset(f"aes{k}-{h}" for k in (128, 256) for h in AUTH)
+
+
+def esp(transform: str) -> dict:
+    e = neutral.esp(transform)
+    if e.encryption != "aes-cbc" or e.key_size not in (128, 256) or e.integrity not in AUTH:
+        raise neutral.ProposalError(f"Huawei VRP has no grounded ESP keyword for {transform!r}")
+    return {"encryption": f"aes-{e.key_size}", "authentication": AUTH[e.integrity]}
+
+
+def ike(proposal: str) -> dict:
+    p = neutral.ike(proposal)
+    if p.encryption != "aes-cbc" or p.key_size not in (128, 256):
+        raise neutral.ProposalError(f"Huawei VRP: IKE cipher {p.encryption}/{p.key_size} is not grounded here")
+    if p.dh not in DH:
+        raise neutral.ProposalError(f"Huawei VRP: DH group {p.dh} is not grounded here (only {', '.join(DH)})")
+    if p.integrity not in AUTH or p.prf not in INTEGRITY:
+        raise neutral.ProposalError(f"Huawei VRP: integrity {p.integrity} / prf {p.prf} not available")
+    return {"encryption": f"aes-{p.key_size}", "dh": DH[p.dh], "authentication": AUTH[p.integrity],
+            "integrity": INTEGRITY[p.integrity], "prf": INTEGRITY[p.prf].replace("-96", "")}
+
+
+def problems(overlay: Overlay, device: str) -> list[str]:
+    i, out = overlay.intent, []
+    try:
+        esp(i.ipsec.transform)
+    except neutral.ProposalError as e:
+        out.append(f"ipsec.transform: platform huawei_vrp of {device!r}: {e}")
+    try:
+        ike(i.ike.proposal)
+    except neutral.ProposalError as e:
+        out.append(f"ike.proposal: platform huawei_vrp of {device!r}: {e}")
+    return out
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=True)
+
+
+def render(overlay: Overlay, device: str, secrets: dict[str, str], site: str | None = None) -> str:
+    i, dev = overlay.intent, overlay.devices[device]
+    tunnels = []
+    for t in overlay.tunnels_of(device, site):
+        end = t.end(device)
+        mtu = overlay.tunnel_mtu(t)
+        tunnels.append(dict(interface=end.interface, address=end.address, subnet=end.address.network,
+                            wan=end.wan, peer_wan=end.peer_wan, mtu=mtu, mss=mtu - 40,
+                            key=t.hub_end.number if i.gre.key else None, name=f"{GROUP}-{end.peer}",
+                            secret=secrets[t.site], description=f"grectl: {end.peer}"))
+    ctx = dict(tunnels=tunnels, group=GROUP, ike_number=IKE_NUMBER, ike=i.ike, ipsec=i.ipsec, ospf=i.ospf,
+               ike_p=ike(i.ike.proposal), esp_p=esp(i.ipsec.transform), nat_t=i.nat_t,
+               full=site is None or dev.role == "site", router_id=dev.router_id, lans=dev.lans)
+    return _env().get_template("vrp.j2").render(ctx)

@@ -1,0 +1,141 @@
+"""From VyOS's running configuration (``show configuration commands``: one ``set`` line per leaf)
+to the intended grectl objects: ordered ``delete`` and ``set`` commands, and the commit-confirm
+session plan. Pure.
+
+grectl owns, and only ever deletes under:
+- tunnel interfaces it renders, and any ``interfaces tunnel tunN`` whose description starts ``grectl``;
+- ``vpn ipsec ike-group grectl``, ``esp-group grectl``, ``authentication psk grectl-*``, site-to-site
+  peers named ``grectl-*`` (1.4+) or described ``grectl...`` (1.3 names peers by address);
+- OSPF: ``interface tunN`` / ``passive-interface-exclude tunN`` of those tunnels, and ``area A
+  network P`` for P the subnet of one of those tunnels.
+Shared leaves it sets (``vpn ipsec interface``, OSPF router-id, ``passive-interface default``, LAN
+networks) are set, never deleted. A ``--site`` piece (``full=False``) deletes only inside objects the
+piece renders. The set lines are a plain diff of leaves, the same thing hier_config's VyOS driver
+computes, kept here as a few lines to avoid the dependency.
+
+>>> run = "set interfaces tunnel tun1 mtu '1442'\\nset interfaces tunnel tun2 description 'grectl: x'"
+>>> remediation(run, "set interfaces tunnel tun1 mtu '1400'", full=True)
+['delete interfaces tunnel tun2', "set interfaces tunnel tun1 mtu '1400'"]
+"""
+from __future__ import annotations
+
+import ipaddress
+import math
+import shlex
+
+MULTI = {"address", "id", "interface", "network", "passive-interface-exclude"}   # multi-valued leaves we use
+OBJECT_DEPTH = {("interfaces", "tunnel"): 3, ("vpn", "ipsec", "ike-group"): 4, ("vpn", "ipsec", "esp-group"): 4,
+                ("vpn", "ipsec", "authentication", "psk"): 5, ("vpn", "ipsec", "site-to-site", "peer"): 5,
+                ("protocols", "ospf", "interface"): 4}
+
+
+def words(line: str) -> tuple[str, ...] | None:
+    try:
+        w = shlex.split(line)
+    except ValueError:
+        return None
+    return tuple(w[1:]) if w and w[0] == "set" else None
+
+
+def quote(ws: tuple[str, ...], verb: str = "set") -> str:
+    """VyOS's own form: the leaf value single-quoted (as ``show configuration commands`` prints it)."""
+    if not ws:
+        return verb
+    return f"{verb} {' '.join(ws[:-1])} '{ws[-1]}'" if verb == "set" and _has_value(ws) else f"{verb} {' '.join(ws)}"
+
+
+_VALUELESS = {("passive", "disable"), ("disable-mobike",), ("force-udp-encapsulation",)}
+
+
+def _has_value(ws: tuple[str, ...]) -> bool:
+    return not any(ws[-len(v):] == v for v in _VALUELESS)
+
+
+def _root(ws: tuple[str, ...]) -> tuple[str, ...] | None:
+    for prefix, depth in OBJECT_DEPTH.items():
+        if ws[:len(prefix)] == prefix and len(ws) >= depth:
+            return ws[:depth]
+    return None
+
+
+def _owned_roots(running: list[tuple], intended: list[tuple]) -> set[tuple]:
+    roots = {r for r in (_root(w) for w in intended) if r}
+    for w in running:
+        r = _root(w)
+        if r is None:
+            continue
+        name = r[-1]
+        if r[:3] in (("vpn", "ipsec", "ike-group"), ("vpn", "ipsec", "esp-group")) and name == "grectl":
+            roots.add(r)
+        elif r[:4] in (("vpn", "ipsec", "authentication", "psk"), ("vpn", "ipsec", "site-to-site", "peer")) \
+                and name.startswith("grectl-"):
+            roots.add(r)
+        elif "description" in w and len(w) > len(r) and w[len(r)] == "description" and w[-1].startswith("grectl"):
+            roots.add(r)
+    tunnels = {r[2] for r in roots if r[:2] == ("interfaces", "tunnel")}
+    roots |= {("protocols", "ospf", "interface", t) for t in tunnels}
+    return roots
+
+
+def remediation(running: str, intended: str, full: bool = True) -> list[str]:
+    """Ordered commands: deletes (whole objects first, then stale values), then sets."""
+    run = [w for w in (words(x) for x in running.splitlines()) if w]
+    want = [w for w in (words(x) for x in intended.splitlines()) if w]
+    want_set = set(want)
+    roots = _owned_roots(run, want)
+    if not full:
+        present = {r for r in (_root(w) for w in want) if r}
+        roots &= present | {("protocols", "ospf", "interface", r[2]) for r in present if r[0] == "interfaces"}
+    tunnels = {r[2] for r in roots if r[:2] == ("interfaces", "tunnel")}
+    subnets = set()   # the tunnel subnets of owned tunnel interfaces, as they run or are intended
+    for w in run + want:
+        if w[:2] == ("interfaces", "tunnel") and len(w) == 5 and w[2] in tunnels and w[3] == "address":
+            try:
+                subnets.add(ipaddress.ip_interface(w[4]).network)
+            except ValueError:
+                pass
+    want_paths = {w[:-1] for w in want}
+    deletes: list[str] = []
+    seen_roots: set[tuple] = set()
+    for w in run:
+        if w in want_set:
+            continue
+        r = _root(w)
+        owned = r in roots
+        if w[:3] == ("protocols", "ospf", "passive-interface-exclude") and len(w) == 4 and w[3] in tunnels:
+            owned = True
+        if w[:3] == ("protocols", "ospf", "area") and len(w) == 6 and w[4] == "network":
+            try:
+                owned = ipaddress.ip_network(w[5]) in subnets
+            except ValueError:
+                owned = False
+        if not owned:
+            continue
+        if r is not None and not any(x[:len(r)] == r for x in want):
+            if r not in seen_roots:
+                seen_roots.add(r)
+                deletes.append("delete " + " ".join(r))
+            continue
+        if w[:-1] in want_paths and w[-2] not in MULTI and _has_value(w):
+            continue  # a single-valued leaf the set below overwrites
+        deletes.append(quote(w, "delete"))
+    sets = [quote(w) for w in want if w not in set(run)]
+    return deletes + sets
+
+
+def minutes(seconds: int) -> int:
+    """VyOS's commit-confirm counts minutes: round the timeout up, at least 1."""
+    return max(1, math.ceil(seconds / 60))
+
+
+def deploy_plan(commands: list[str], confirm_timeout: int) -> dict[str, list[str]]:
+    """The sessions of one change with netmiko's ``vyos`` device type: ``apply`` on the first session
+    (configure, the remediation, commit-confirm N, leave), ``confirm`` on a fresh session opened
+    after the controller reached the router again, ``abort`` when anything in ``apply`` failed before
+    the commit. Without ``confirm`` in N minutes VyOS restores the previous configuration (1.4: by a
+    reboot into the saved config; 1.5 can be told ``commit-confirm action rollback``)."""
+    if not commands:
+        return {"apply": [], "confirm": [], "abort": []}
+    return {"apply": ["configure", *commands, "compare", f"commit-confirm {minutes(confirm_timeout)}", "exit"],
+            "confirm": ["configure", "confirm", "save", "exit"],
+            "abort": ["discard", "exit discard"]}

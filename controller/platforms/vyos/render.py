@@ -1,0 +1,87 @@
+"""Render one VyOS router's grectl objects as ``set`` lines.
+
+The release (``1.4`` syntax by default, ``1.3`` on request) is read from the Nornir host's
+``data: {vyos_release: "1.3"}`` (host, then its groups, then defaults, as Nornir inherits data).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from ... import yamlio
+from ...models import Overlay
+from . import proposals
+
+RELEASES = ("1.3", "1.4", "1.5")
+DEFAULT_RELEASE = "1.4"
+GROUP = "grectl"
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=True)
+
+
+@lru_cache(maxsize=16)
+def _host_data(inventory_dir: str, mtimes: tuple) -> dict[str, dict]:
+    inv = Path(inventory_dir)
+    raw = {n: (yamlio.load(inv / f"{n}.yaml", required=False) or {}) for n in ("hosts", "groups", "defaults")}
+    groups = raw["groups"]
+
+    def data(entry: dict, seen: frozenset = frozenset()) -> dict:
+        out: dict = {}
+        for g in reversed((entry or {}).get("groups") or []):   # earlier groups win, as in Nornir
+            if g in groups and g not in seen:
+                out.update(data(groups[g], seen | {g}))
+        out.update((entry or {}).get("data") or {})
+        return out
+    base = (raw["defaults"] or {}).get("data") or {}
+    return {name: {**base, **data(entry)} for name, entry in (raw["hosts"] or {}).items()}
+
+
+def host_data(overlay: Overlay, device: str) -> dict:
+    inv = Path(overlay.inventory_dir)
+    mtimes = tuple((inv / f"{n}.yaml").stat().st_mtime_ns if (inv / f"{n}.yaml").exists() else 0
+                   for n in ("hosts", "groups", "defaults"))
+    return _host_data(str(inv), mtimes).get(device, {})
+
+
+def release(overlay: Overlay, device: str) -> str:
+    """The VyOS release whose syntax ``device`` gets; ``1.5`` renders like ``1.4``."""
+    r = str(host_data(overlay, device).get("vyos_release", DEFAULT_RELEASE))
+    return "1.3" if r.startswith("1.3") or r.startswith("1.2") else "1.4"
+
+
+def release_problem(overlay: Overlay, device: str) -> str | None:
+    r = str(host_data(overlay, device).get("vyos_release", DEFAULT_RELEASE))
+    if not any(r == x or r.startswith(x + ".") for x in RELEASES):
+        return f"data.vyos_release: {r!r} is not a VyOS release grectl renders ({', '.join(RELEASES)})"
+    return None
+
+
+def context(overlay: Overlay, device: str, secrets: dict[str, str], site: str | None, rel: str) -> dict:
+    i, dev = overlay.intent, overlay.devices[device]
+    tunnels = []
+    for t in overlay.tunnels_of(device, site):
+        end = t.end(device)
+        mtu = overlay.tunnel_mtu(t)
+        tunnels.append(dict(
+            interface=end.interface, address=end.address, subnet=end.address.network, wan=end.wan,
+            peer_wan=end.peer_wan, mtu=mtu, mss=mtu - 40, key=t.hub_end.number if i.gre.key else None,
+            peer=end.peer, psk=f"{GROUP}-{end.peer}", secret=secrets[t.site],
+            description=f"grectl: {end.peer}"))
+    return dict(release=rel, tunnels=tunnels, role=dev.role, full=site is None or dev.role == "site",
+                wan_interface=dev.wan.interface, group=GROUP, ike=i.ike, ipsec=i.ipsec, ospf=i.ospf,
+                ike_p=proposals.ike(i.ike.proposal), esp_p=proposals.esp(i.ipsec.transform),
+                dpd_timeout=min(86400, max(2, i.ike.dpd_delay * 4)), gre_ttl=i.gre.ttl, nat_t=i.nat_t,
+                router_id=dev.router_id, lans=dev.lans)
+
+
+def render(overlay: Overlay, device: str, secrets: dict[str, str], site: str | None = None,
+           rel: str | None = None) -> str:
+    rel = rel or release(overlay, device)
+    return _env().get_template("vyos.j2").render(context(overlay, device, secrets, site, rel))
