@@ -52,6 +52,25 @@ def _idem(*rules: str | tuple) -> list[IdempotentCommandsRule]:
     return out
 
 
+_IDEMPOTENT = _idem(
+    ("interface ", "ip mtu "), ("interface ", "ip tcp adjust-mss "), ("interface ", "tunnel source "),
+    ("interface ", "tunnel destination "), ("interface ", "tunnel key "),
+    ("interface ", "tunnel protection "), ("interface ", "ip ospf hello-interval "),
+    ("interface ", "ip ospf dead-interval "), ("interface ", "ip ospf network "),
+    ("crypto ipsec profile ", "set transform-set "), ("crypto ipsec profile ", "set ikev2-profile "),
+    ("crypto ipsec profile ", "set security-association lifetime seconds "),
+    ("crypto map ", "set peer "), ("crypto map ", "set transform-set "), ("crypto map ", "set ikev2-profile "),
+    ("crypto map ", "match address "), ("crypto map ", "description "),
+    ("crypto map ", "set security-association lifetime seconds "),
+    ("crypto ikev2 profile ", "identity local "), ("crypto ikev2 profile ", "keyring local "),
+    ("crypto ikev2 profile ", "lifetime "), ("crypto ikev2 profile ", "dpd "),
+    ("crypto ikev2 policy ", "match address local "),
+    ("crypto ikev2 keyring ", "peer ", "address "), ("crypto ikev2 keyring ", "peer ", "pre-shared-key "),
+    ("crypto isakmp policy ", "encr"), ("crypto isakmp policy ", "hash "), ("crypto isakmp policy ", "group "),
+    ("crypto isakmp policy ", "lifetime "), ("router ospf ", "router-id "),
+    r"^crypto isakmp key \S+(?: \S+)? address (\S+)", "crypto isakmp keepalive ")
+
+
 class Driver(HConfigDriverCiscoIOS):
     """hier_config's IOS driver, with the rules grectl's objects need: single-valued lines are
     replaced, not negated then added (a ``no`` of them could drop a live SA), and ACL lines are
@@ -60,25 +79,10 @@ class Driver(HConfigDriverCiscoIOS):
     @staticmethod
     def _instantiate_rules():
         rules = HConfigDriverCiscoIOS._instantiate_rules()
-        rules.post_load_callbacks = [_rm_ipv6_acl_sequence_numbers, _remove_ipv4_acl_remarks]
-        rules.idempotent_commands += _idem(
-            ("interface ", "ip mtu "), ("interface ", "ip tcp adjust-mss "), ("interface ", "tunnel source "),
-            ("interface ", "tunnel destination "), ("interface ", "tunnel key "),
-            ("interface ", "tunnel protection "), ("interface ", "ip ospf hello-interval "),
-            ("interface ", "ip ospf dead-interval "), ("interface ", "ip ospf network "),
-            ("crypto ipsec profile ", "set transform-set "), ("crypto ipsec profile ", "set ikev2-profile "),
-            ("crypto ipsec profile ", "set security-association lifetime seconds "),
-            ("crypto map ", "set peer "), ("crypto map ", "set transform-set "), ("crypto map ", "set ikev2-profile "),
-            ("crypto map ", "match address "), ("crypto map ", "description "),
-            ("crypto map ", "set security-association lifetime seconds "),
-            ("crypto ikev2 profile ", "identity local "), ("crypto ikev2 profile ", "keyring local "),
-            ("crypto ikev2 profile ", "lifetime "), ("crypto ikev2 profile ", "dpd "),
-            ("crypto ikev2 policy ", "match address local "),
-            ("crypto ikev2 keyring ", "peer ", "address "), ("crypto ikev2 keyring ", "peer ", "pre-shared-key "),
-            ("crypto isakmp policy ", "encr"), ("crypto isakmp policy ", "hash "), ("crypto isakmp policy ", "group "),
-            ("crypto isakmp policy ", "lifetime "), ("router ospf ", "router-id "),
-            r"^crypto isakmp key \S+(?: \S+)? address (\S+)", "crypto isakmp keepalive ")
-        return rules
+        return rules.model_copy(update={
+            "post_load_callbacks": [_rm_ipv6_acl_sequence_numbers, _remove_ipv4_acl_remarks],
+            "idempotent_commands": rules.idempotent_commands + _IDEMPOTENT})
+
 
 
 def tree(text: str) -> HConfig:
@@ -100,7 +104,7 @@ def owned(running: HConfig, intended: HConfig) -> HConfig:
     for c in running.children:
         if _OWNED_TOP.match(c.text) or c.text in ospf:
             keep.append(c)
-        elif _TUNNEL.match(c.text) and any(x.text.startswith(names.DESCRIPTION) for x in c.get_children(startswith="description ")):
+        elif _TUNNEL.match(c.text) and c.get_child(startswith=f"description {names.DESCRIPTION}") is not None:
             keep.append(c)
         elif c.text.startswith("interface ") and (c.text in wan or any(_OWNED_IF_LINE.match(x.text) for x in c.children)):
             part = out.add_child(c.text)
