@@ -8,7 +8,7 @@ from controller import inventory
 HERE = Path(__file__).parent
 PSK = "ios-test-psk-0123456789abcdef"
 PSK_FUKUOKA = "fukuoka-psk-0123456789abcdef"
-RECORDED = HERE.parents[4] / ".." / "shared" / "recorded"
+RECORDED = HERE.parents[3] / ".." / "shared" / "recorded"
 
 
 def copy_inventory(name: str, dst: Path) -> Path:
