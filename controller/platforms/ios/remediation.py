@@ -166,6 +166,9 @@ def remediation(running: str, intended: str, full: bool) -> list[str]:
     ``running`` are masked first, so a PSK compares by its fingerprint, never by its text."""
     want = tree(intended)
     have = owned(tree(mask(running)), want)
+    for c in have.children:  # someone's interface: only grectl's lines on it go, never the interface
+        if c.text.startswith("interface ") and not _TUNNEL.match(c.text) and want.get_child(equals=c.text) is None:
+            want.add_child(c.text)
     if not full:
         have = _scoped(have, want)
     rem = WorkflowRemediation(have, want).remediation_config
