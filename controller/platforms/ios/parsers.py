@@ -75,7 +75,11 @@ def fsm(key: str, output: str, platform: str = "cisco_ios") -> list[dict]:
     """Rows (lower-case keys) of the template named for ``(platform, key)`` in ``TEMPLATES``."""
     import io
     t = textfsm.TextFSM(io.StringIO(_template_text(TEMPLATES[(platform, key)])))
-    return [dict(zip((h.lower() for h in t.header), row)) for row in t.ParseText(output or "")]
+    try:
+        rows = t.ParseText(output or "")
+    except textfsm.TextFSMError:  # a template that refuses unknown lines: not this command's output
+        return []
+    return [dict(zip((h.lower() for h in t.header), row)) for row in rows]
 
 
 def _int(v) -> int | None:
