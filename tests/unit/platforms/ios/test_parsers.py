@@ -34,7 +34,9 @@ def test_ipsec_sa_on_an_ios_capture(recorded):
     assert [(c.encryption, c.key_size, c.integrity) for c in sas] == [("aes-cbc", 256, "sha1")] * 2
     # the counters agree with what ntc-templates' own golden result says for this capture
     assert [(c.peer, str(c.packets_in), str(c.packets_out)) for c in sas] == [
-        (s["current_peer"], s["pkts_decaps"], s["pkts_encaps"]) for s in sample]
+        # ntc-templates' result has a row per SA direction: one flow per peer here
+        (s["current_peer"], s["pkts_decaps"], s["pkts_encaps"]) for i, s in enumerate(sample)
+        if s["current_peer"] not in [x["current_peer"] for x in sample[:i]]]
     assert sas[0].packets_in == 4112421 and sas[0].packets_out == 4981028
 
 
