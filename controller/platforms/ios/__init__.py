@@ -38,7 +38,8 @@ class IosPlatform(Platform):
             out.append(f"ike.lifetime: {where} takes at most {IKE_LIFETIME_MAX} s (got {i.ike.lifetime})")
         wan = overlay.devices[device].wan.interface
         if names.canonical_ifname(wan) == wan and not any(wan.startswith(full) for full, _ in names._TYPES):
-            out.append(f"hubs/sites.{device}.wan.interface: {wan!r} is not an IOS interface name "
+            kind = "hubs" if overlay.devices[device].role == "hub" else "sites"
+            out.append(f"{kind}.{device}.wan.interface: {wan!r} is not an IOS interface name "
                        f"(e.g. GigabitEthernet0/0, Gi0/0, Dialer1) on {where}")
         return out
 

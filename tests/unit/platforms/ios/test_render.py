@@ -175,7 +175,7 @@ REFUSED = [
     ({"ike.proposal": "chacha20poly1305-prfsha256-x25519"}, "ike.proposal: platform ios of 'osaka' cannot do this"),
     ({"ike.proposal": "aes256-sha256-x448"}, "DH group x448"),
     ({"ike.lifetime": 172800}, "ike.lifetime: platform ios of 'osaka' takes at most 86400"),
-    ({"sites.osaka.wan.interface": "wan0"}, "'wan0' is not an IOS interface name"),
+    ({"sites.osaka.wan.interface": "wan0"}, "sites.osaka.wan.interface: 'wan0' is not an IOS interface name"),
 ]
 
 
