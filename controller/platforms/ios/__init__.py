@@ -1,7 +1,79 @@
-"""Cisco IOS / IOS-XE over the CLI. A capability row until its renderer and parsers land."""
+"""Cisco IOS / IOS-XE over the CLI (SSH; NAPALM's ``ios`` driver for deploy and verify).
+
+grectl owns objects inside someone's router config, never the whole config: deploy loads the
+remediation (hier_config) from the grectl-owned part of the running config to the intended, as a
+NAPALM merge, committed with the IOS archive's revert timer.
+
+>>> PLATFORM.interface_name("osaka", 3)
+'Tunnel3'
+>>> PLATFORM.caps.napalm_driver, PLATFORM.caps.ownership
+('ios', 'objects')
+"""
+from __future__ import annotations
+
 from ..base import Capabilities, Platform
 from ..tables import CBC, GCM_IOS
+from . import collect, names, options, parsers, proposals, remediation as _remediation, render as _render, secrets
 
-PLATFORM = Platform("ios", Capabilities(
+IKE_LIFETIME_MAX = 86400   # crypto ikev2 profile: lifetime 120-86400
+
+
+class IosPlatform(Platform):
+    def interface_name(self, peer, number):
+        return f"Tunnel{number}"
+
+    def check(self, overlay, device):
+        out = super().check(overlay, device)
+        if out and out[0].startswith("platform:"):
+            return out
+        i = overlay.intent
+        where = f"platform {self.name} of {device!r}"
+        out += [f"platform: {self.name}: {p}" for p in options.problems(overlay, device)]
+        seen = {p.split(":")[0] for p in out}
+        for p in proposals.problems(i.ike.proposal, i.ipsec.transform, i.ike.version):
+            field, _, what = p.partition(": ")
+            if field not in seen:
+                out.append(f"{field}: {where} cannot do this: {what}")
+        if i.ike.lifetime > IKE_LIFETIME_MAX:
+            out.append(f"ike.lifetime: {where} takes at most {IKE_LIFETIME_MAX} s (got {i.ike.lifetime})")
+        wan = overlay.devices[device].wan.interface
+        if names.canonical_ifname(wan) == wan and not any(wan.startswith(full) for full, _ in names._TYPES):
+            kind = "hubs" if overlay.devices[device].role == "hub" else "sites"
+            out.append(f"{kind}.{device}.wan.interface: {wan!r} is not an IOS interface name "
+                       f"(e.g. GigabitEthernet0/0, Gi0/0, Dialer1) on {where}")
+        return out
+
+    def render(self, overlay, device, secrets_, site=None):
+        return _render.render(overlay, device, site, secrets_)
+
+    def mask(self, text):
+        return secrets.mask(text)
+
+    def keep_site(self, candidate, running, tunnel):
+        return _remediation.keep_site(candidate, running, tunnel)
+
+    def plan(self, intended, running, full):
+        cmds = _remediation.remediation(running, intended, full)
+        return ("\n".join(cmds + ["end"]) + "\n" if cmds else ""), False
+
+    def remediation(self, running, intended, full):
+        return _remediation.remediation(running, intended, full)
+
+    def collect(self, overlay, device, site):
+        return collect.commands(overlay, device, site)
+
+    def parse(self, overlay, device, site, outputs):
+        return collect.parse(overlay, device, site, outputs)
+
+    def parse_command(self, command, output):
+        return parsers.parse_command(command, output)
+
+    def commands(self):
+        return list(parsers.COMMANDS)
+
+
+PLATFORM = IosPlatform("ios", Capabilities(
     transforms=frozenset(GCM_IOS | CBC | {"3des-sha1"}), ifname_max=64, ownership="objects",
-    commit_confirm="native", transport="ssh-cli", napalm_driver="ios", netmiko_device_type="cisco_ios"))
+    commit_confirm="native", transport="ssh-cli", napalm_driver="ios", netmiko_device_type="cisco_ios",
+    renders=True, notes=("revert_in needs the IOS archive (`archive`) and `file prompt quiet`; "
+                         "the revert timer counts whole minutes (60-7200 s)",)))

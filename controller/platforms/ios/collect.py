@@ -1,0 +1,94 @@
+"""What verify runs on an IOS router (two rounds of show commands through NAPALM's ``cli``), and
+the parse of their outputs into one ``DeviceState``. Pure: overlay in, commands out; outputs in,
+state out.
+
+Round 1 reads the state; round 2 sends the DF probes and reads the SA counters again (the ``detail``
+form of the same command, so both rounds' outputs keep their own key).
+"""
+from __future__ import annotations
+
+from ...models import Overlay, Tunnel
+from ...state import DeviceState, GreTunnel, RouteLookup
+from . import names, options, parsers
+
+
+def _tunnels(overlay: Overlay, device: str, site: str | None) -> list[Tunnel]:
+    return [t for t in overlay.scoped(site) if device in (t.hub, t.site)]
+
+
+def _far(t: Tunnel, device: str) -> str:
+    return str(t.end(t.site if device == t.hub else t.hub).address.ip)
+
+
+def ipsec_command(overlay: Overlay, device: str, t: Tunnel) -> str:
+    """Per tunnel: the SAs of its interface (tunnel protection) or of its peer (crypto map)."""
+    end = t.end(device)
+    if options.of(overlay, device).style == "crypto-map":
+        return f"show crypto ipsec sa peer {end.peer_wan}"
+    return f"show crypto ipsec sa interface {end.interface}"
+
+
+def ike_command(overlay: Overlay) -> str:
+    return "show crypto ikev2 sa" if overlay.intent.ike.version == 2 else "show crypto isakmp sa"
+
+
+LOG = "show logging | include IKEV2|IKMP"
+
+
+def probe_commands(overlay: Overlay, t: Tunnel, device: str) -> tuple[str, str]:
+    """(max, over): IOS ``size`` is the whole datagram, so the path MTU passes and one more is refused."""
+    mtu, far = overlay.tunnel_mtu(t), _far(t, device)
+    return (f"ping {far} size {mtu} df-bit repeat 2", f"ping {far} size {mtu + 1} df-bit repeat 2")
+
+
+def commands(overlay: Overlay, device: str, site: str | None) -> list[list[str]]:
+    tunnels = _tunnels(overlay, device, site)
+    first = [ike_command(overlay), "show ip ospf neighbor", "show ip route ospf", LOG]
+    second = []
+    for t in tunnels:
+        end = t.end(device)
+        first += [f"show interfaces {end.interface}", f"show ip interface {end.interface}",
+                  f"show ip ospf interface {end.interface}", ipsec_command(overlay, device, t),
+                  f"show ip cef {end.peer_wan}"]
+        second += list(probe_commands(overlay, t, device)) + [ipsec_command(overlay, device, t) + " detail"]
+    return [first, second]
+
+
+def _invalid(output: str | None) -> bool:
+    return output is None or "% Invalid input" in output or "% Incomplete command" in output
+
+
+def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, str]) -> DeviceState:
+    dev = overlay.devices[device]
+    tunnels = _tunnels(overlay, device, site)
+    st = DeviceState()
+    ike_out = outputs.get(ike_command(overlay))
+    st.daemons["ike"] = not _invalid(ike_out)
+    if overlay.intent.ike.version == 2:
+        st.ike_sas = parsers.ikev2_sa(ike_out or "").ike_sas
+    else:
+        st.ike_sas = parsers.isakmp_sa(ike_out or "", {str(dev.wan.address.ip)}).ike_sas
+    st.ospf_neighbors = parsers.ospf_neighbor(outputs.get("show ip ospf neighbor", "")).ospf_neighbors
+    st.routes = parsers.routes_ospf(outputs.get("show ip route ospf", "")).routes
+    peers = {str(t.end(device).peer_wan) for t in tunnels}
+    st.auth_failed = [p for p in parsers.auth_failures(outputs.get(LOG, "")) if p in peers]
+    for t in tunnels:
+        end = t.end(device)
+        ifname, peer = end.interface, str(end.peer_wan)
+        g = parsers.interfaces(outputs.get(f"show interfaces {ifname}", "")).gre.get(ifname)
+        ip = parsers.ip_interface(outputs.get(f"show ip interface {ifname}", "")).gre.get(ifname)
+        if g is not None:
+            st.gre[ifname] = GreTunnel(**{**g.model_dump(), "mtu": ip.mtu if ip else None})
+        st.ospf_interfaces.update(parsers.ospf_interface(outputs.get(f"show ip ospf interface {ifname}", "")).ospf_interfaces)
+        cmd = ipsec_command(overlay, device, t)
+        st.child_sas += [c for c in parsers.ipsec_sa(outputs.get(cmd, "")).child_sas if c.peer == peer]
+        st.child_sas_after += [c for c in parsers.ipsec_sa(outputs.get(cmd + " detail", "")).child_sas if c.peer == peer]
+        rl = parsers.cef(peer, outputs.get(f"show ip cef {peer}", "")).route_lookups[peer]
+        if rl.interface and names.same_interface(rl.interface, dev.wan.interface):
+            rl = RouteLookup(interface=dev.wan.interface, gateway=rl.gateway)  # the intent's spelling
+        st.route_lookups[peer] = rl
+        far = _far(t, device)
+        p_max, p_over = probe_commands(overlay, t, device)
+        st.probes[far] = {which: parsers.ping(outputs[cmd], far) for which, cmd in (("max", p_max), ("over", p_over))
+                          if cmd in outputs}
+    return st

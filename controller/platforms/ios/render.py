@@ -1,0 +1,50 @@
+"""Render one Cisco IOS / IOS-XE router from the overlay: pure, the overlay and PSK texts in,
+IOS configuration text out (the grectl-owned objects only; never a whole router config)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from ...models import Overlay
+from . import names, options, proposals
+
+
+@lru_cache(maxsize=1)
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=True)
+
+
+def context(overlay: Overlay, device: str, site: str | None, secrets: dict[str, str]) -> dict:
+    i, dev = overlay.intent, overlay.devices[device]
+    opts = options.of(overlay, device)
+    tunnels = []
+    for t in overlay.tunnels_of(device):
+        if site is not None and t.site != site:
+            continue
+        end = t.end(device)
+        mtu = overlay.tunnel_mtu(t)
+        tunnels.append(dict(peer=end.peer, interface=end.interface, number=end.number, address=end.address,
+                            subnet=t.subnet, peer_wan=end.peer_wan, mtu=mtu, mss=mtu - 40,
+                            secret=secrets[t.site], acl=names.gre_acl(end.number)))
+    v = i.ike.version
+    return dict(
+        names=names, style=opts.style, wan_acl=opts.wan_acl, role=dev.role, full=site is None or dev.role == "site",
+        ike=i.ike, ipsec=i.ipsec, ospf=i.ospf, nat_t=i.nat_t, gre_key=i.gre.key, ike_version=v,
+        ikev2=proposals.ikev2(i.ike.proposal) if v == 2 else None,
+        isakmp=proposals.isakmp(i.ike.proposal) if v == 1 else None,
+        proposal_name=names.proposal_name(i.ike.proposal),
+        ts_name=names.transform_set_name(i.ipsec.transform), transform_set=proposals.transform_set(i.ipsec.transform),
+        wan_if=names.canonical_ifname(dev.wan.interface), wan_ip=dev.wan.address.ip,
+        router_id=dev.router_id, lans=dev.lans, tunnels=tunnels)
+
+
+def render(overlay: Overlay, device: str, site: str | None, secrets: dict[str, str]) -> str:
+    """``secrets`` maps site -> the text to write as its PSK (a placeholder or the key)."""
+    ctx = context(overlay, device, site, secrets)
+    if not ctx["tunnels"] and site is not None:
+        return ""
+    return _env().get_template("ios.j2").render(ctx)
