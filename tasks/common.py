@@ -71,6 +71,19 @@ def run_on(nr, names: list[str], task, **kw) -> dict[str, tuple[bool, object, Ba
     return out
 
 
+def load_planned(conn, plat, text: str, replace: bool, keys: dict[str, str]) -> bool:
+    """Load what a platform planned; True when the device then differs (else discarded)."""
+    if not replace and not text.strip():
+        return False
+    if not plat.caps.driver_unmasks:
+        text = secrets.unmask(text, {secrets.fingerprint(k): k for k in keys.values()})
+    (conn.load_replace_candidate if replace else conn.load_merge_candidate)(config=text)
+    if conn.compare_config():
+        return True
+    conn.discard_config()
+    return False
+
+
 def commit_confirmed(host, config, conn, confirm_timeout: int) -> None:
     """Commit with a self-rollback timer, then confirm only once the device is reached again on a
     fresh session (proof that management still works after the change)."""

@@ -10,10 +10,10 @@ from typing import Callable
 from nornir.core.task import Result, Task
 from nornir_napalm.plugins.tasks import napalm_configure
 
-from controller import inventory, platforms, render
+from controller import inventory, platforms, render, secrets
 from controller.models import Overlay
 
-from .common import commit_confirmed, error_text, make_nornir, run_on
+from .common import commit_confirmed, error_text, load_planned, make_nornir, run_on
 
 
 @dataclass
@@ -39,10 +39,14 @@ class Outcome:
 
 # ------------------------------------------------------------------ nornir tasks
 
-def backup_task(task: Task, backup_dir: Path | None, stamp: str) -> Result:
-    """Read the running config; save it (masked by the driver: placeholders, never keys) unless a dry run."""
+def _platform(task: Task, overlay: Overlay):
+    return platforms.get(overlay.devices[task.host.name].platform)
+
+
+def backup_task(task: Task, backup_dir: Path | None, stamp: str, overlay: Overlay) -> Result:
+    """Read the running config; save it masked (placeholders, never keys) unless a dry run."""
     conn = task.host.get_connection("napalm", task.nornir.config)
-    running = conn.get_config(retrieve="running")["running"]
+    running = _platform(task, overlay).mask(conn.get_config(retrieve="running")["running"])
     if backup_dir is None:
         return Result(host=task.host, result={"running": running, "backup": ""})
     path = backup_dir / task.host.name / f"{stamp}.conf"
@@ -52,11 +56,20 @@ def backup_task(task: Task, backup_dir: Path | None, stamp: str) -> Result:
 
 
 def configure_task(task: Task, candidates: dict[str, tuple[str, bool]], dry_run: bool,
-                   confirm_timeout: int) -> Result:
+                   confirm_timeout: int, overlay: Overlay, keys: dict[str, str]) -> Result:
+    """napalm_configure: load, compare, commit with the confirm timer only when there is a diff and
+    it is not a dry run. Placeholders become keys only on the way into a driver that cannot swap
+    them itself; what comes back is masked again."""
+    plat = _platform(task, overlay)
     text, replace = candidates[task.host.name]
+    if not replace and not text.strip():  # an object platform with nothing to change
+        return Result(host=task.host, changed=False, diff="")
+    if not plat.caps.driver_unmasks:
+        text = secrets.unmask(text, {secrets.fingerprint(k): k for k in keys.values()})
     r = task.run(task=napalm_configure, configuration=text, replace=replace, dry_run=dry_run,
-                 revert_in=confirm_timeout if not dry_run else None)
+                 revert_in=plat.revert_in(confirm_timeout) if not dry_run else None)
     r0 = r[0]
+    r0.diff = plat.mask(r0.diff or "")
     if r0.changed and not dry_run:  # napalm_configure committed with the timer; confirm on a fresh session
         task.host.close_connection("napalm")
         task.host.get_connection("napalm", task.nornir.config).confirm_commit()
@@ -79,17 +92,18 @@ def deploy(overlay: Overlay, site: str | None = None, dry_run: bool = False, con
     nr = make_nornir(overlay, workers=workers, keys=keys)
     try:
         return _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout,
-                       backup_dir, progress)
+                       backup_dir, progress, keys)
     finally:
         nr.close_connections()
 
 
-def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout, backup_dir, progress):
+def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout, backup_dir, progress, keys):
     stamp = time.strftime("%Y%m%dT%H%M%S")
     progress(f"{'reading' if dry_run else 'backing up'} {len(outcomes)} devices")
     running: dict[str, str] = {}
     for name, (failed, res, exc) in run_on(nr, list(outcomes), backup_task,
-                                         backup_dir=None if dry_run else backup_dir, stamp=stamp).items():
+                                         backup_dir=None if dry_run else backup_dir, stamp=stamp,
+                                         overlay=overlay).items():
         if failed:
             outcomes[name].status, outcomes[name].error = "failed", "unreachable: " + error_text(exc)
         else:
@@ -126,7 +140,7 @@ def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_tim
     # phase 1: hubs
     ready_hubs = [h for h in hubs if h in running and h in candidates]
     progress(f"{'checking' if dry_run else 'committing'} hubs: {', '.join(ready_hubs) or 'none'}")
-    _configure(nr, ready_hubs, candidates, outcomes, dry_run, confirm_timeout)
+    _configure(nr, ready_hubs, candidates, outcomes, dry_run, confirm_timeout, overlay, keys)
     for s in sites:
         hub = overlay.intent.sites[s].hub
         if outcomes[s].status == "pending" and hub in outcomes and outcomes[hub].status == "failed":
@@ -135,7 +149,7 @@ def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_tim
     # phase 2: sites
     ready_sites = [s for s in sites if outcomes[s].status == "pending"]
     progress(f"{'checking' if dry_run else 'committing'} sites: {', '.join(ready_sites) or 'none'}")
-    _configure(nr, ready_sites, candidates, outcomes, dry_run, confirm_timeout)
+    _configure(nr, ready_sites, candidates, outcomes, dry_run, confirm_timeout, overlay, keys)
 
     # phase 3: a site that failed after its hub changed: put the hub's side back as it was
     if not dry_run:
@@ -143,13 +157,13 @@ def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_tim
             failed_now = {s for s in ready_sites if outcomes[s].status == "failed"
                           and overlay.intent.sites[s].hub == hub}
             if failed_now and outcomes[hub].status == "ok":
-                _restore_hub_side(overlay, nr, hub, failed_now, running, outcomes, confirm_timeout, progress)
+                _restore_hub_side(overlay, nr, hub, failed_now, running, outcomes, confirm_timeout, progress, keys)
     return list(outcomes.values())
 
 
-def _configure(nr, names, candidates, outcomes, dry_run, confirm_timeout) -> None:
+def _configure(nr, names, candidates, outcomes, dry_run, confirm_timeout, overlay, keys) -> None:
     for name, (failed, res, exc) in run_on(nr, names, configure_task, candidates=candidates, dry_run=dry_run,
-                                         confirm_timeout=confirm_timeout).items():
+                                         confirm_timeout=confirm_timeout, overlay=overlay, keys=keys).items():
         o = outcomes[name]
         if failed:
             o.status, o.error = "failed", error_text(exc)
@@ -158,20 +172,18 @@ def _configure(nr, names, candidates, outcomes, dry_run, confirm_timeout) -> Non
             o.status = ("would-change" if dry_run else "ok") if res.changed else "unchanged"
 
 
-def _restore_hub_side(overlay, nr, hub, failed_sites, running, outcomes, confirm_timeout, progress) -> None:
+def _restore_hub_side(overlay, nr, hub, failed_sites, running, outcomes, confirm_timeout, progress, keys) -> None:
     progress(f"{hub}: restoring the hub side of {', '.join(sorted(failed_sites))}")
     host = nr.inventory.hosts[hub]
     try:
         conn = host.get_connection("napalm", nr.config)
         plat = platforms.get(overlay.devices[hub].platform)
-        now = text = conn.get_config(retrieve="running")["running"]
+        now = text = plat.mask(conn.get_config(retrieve="running")["running"])
         for t in overlay.tunnels_of(hub):
             if t.site in failed_sites:
                 text = plat.keep_site(text, running[hub], t)
-        text, replace = plat.plan(text, now, True)
-        (conn.load_replace_candidate if replace else conn.load_merge_candidate)(config=text)
-        if conn.compare_config():
-            commit_confirmed(host, nr.config, conn, confirm_timeout)
+        if load_planned(conn, plat, *plat.plan(text, now, True), keys):
+            commit_confirmed(host, nr.config, conn, plat.revert_in(confirm_timeout))
         outcomes[hub].notes.append(f"restored hub side of {', '.join(sorted(failed_sites))}")
     except Exception as e:  # report, never raise: the other devices' results stand
         outcomes[hub].status, outcomes[hub].error = "failed", "restoring failed sites: " + error_text(e)

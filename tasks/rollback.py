@@ -9,7 +9,7 @@ from controller import inventory, platforms
 from controller.errors import GrectlError
 from controller.models import Overlay
 
-from .common import commit_confirmed, error_text, make_nornir, run_on
+from .common import commit_confirmed, error_text, load_planned, make_nornir, run_on
 from .deploy import Outcome
 
 
@@ -22,29 +22,29 @@ def find_backup(backup_dir: Path, device: str, backup_id: str | None) -> Path:
     return files[-1]
 
 
-def restore_task(task: Task, backups: dict[str, Path], confirm_timeout: int, overlay: Overlay) -> Result:
+def restore_task(task: Task, backups: dict[str, Path], confirm_timeout: int, overlay: Overlay,
+                 keys: dict[str, str]) -> Result:
     """Load the backup as the platform loads any intent: a whole document where grectl owns files,
     the remediation of grectl's own objects where it shares the device."""
     conn = task.host.get_connection("napalm", task.nornir.config)
     plat = platforms.get(overlay.devices[task.host.name].platform)
-    running = conn.get_config(retrieve="running")["running"] if plat.caps.ownership == "objects" else ""
+    running = plat.mask(conn.get_config(retrieve="running")["running"]) if plat.caps.ownership == "objects" else ""
     text, replace = plat.plan(backups[task.host.name].read_text(), running, True)
-    (conn.load_replace_candidate if replace else conn.load_merge_candidate)(config=text)
-    diff = conn.compare_config()
-    if diff:
-        commit_confirmed(task.host, task.nornir.config, conn, confirm_timeout)
-    else:
-        conn.discard_config()
-    return Result(host=task.host, changed=bool(diff), diff=diff)
+    changed = load_planned(conn, plat, text, replace, keys)
+    diff = plat.mask(conn.compare_config() or "") if changed else ""
+    if changed:
+        commit_confirmed(task.host, task.nornir.config, conn, plat.revert_in(confirm_timeout))
+    return Result(host=task.host, changed=changed, diff=diff)
 
 
 def rollback(overlay: Overlay, devices: list[str], backup_dir: Path, backup_id: str | None = None,
              confirm_timeout: int = 120) -> list[Outcome]:
     backups = {d: find_backup(backup_dir, d, backup_id) for d in devices}
-    nr = make_nornir(overlay, keys=inventory.psks(overlay))
+    keys = inventory.psks(overlay)
+    nr = make_nornir(overlay, keys=keys)
     out = []
     try:
-        for name, (failed, res, exc) in run_on(nr, devices, restore_task, backups=backups, overlay=overlay,
+        for name, (failed, res, exc) in run_on(nr, devices, restore_task, backups=backups, overlay=overlay, keys=keys,
                                              confirm_timeout=confirm_timeout).items():
             o = Outcome(name, overlay.devices[name].role, backup=str(backups[name]))
             if failed:

@@ -31,6 +31,9 @@ class Capabilities:
     commit_confirm: Literal["native", "emulated", "none"] = "none"
     transport: Literal["agent", "ssh-cli", "netconf"] = "ssh-cli"
     napalm_driver: str | None = None                  # what tasks/ opens for deploy and verify
+    driver_unmasks: bool = False                      # the driver swaps PSK placeholders itself (grectl's own)
+    revert_step: int = 1                              # commit-confirm timer granularity, seconds (IOS: minutes)
+    revert_max: int | None = None                     # longest timer the device takes
     netmiko_device_type: str | None = None
     renders: bool = False                             # has a renderer
     supported: bool = True                            # False: validate refuses devices on it
@@ -103,6 +106,16 @@ class Platform:
     def keep_site(self, candidate: str, running: str, tunnel: "Tunnel") -> str:
         """The hub ``candidate`` with ``tunnel``'s hub pieces exactly as in ``running``."""
         raise NotImplementedError
+
+    def revert_in(self, seconds: int) -> int:
+        """The confirm timer the device can take: rounded up to its step, within its limit.
+
+        >>> Platform("x", Capabilities(frozenset(), revert_step=60, revert_max=7200)).revert_in(90)
+        120
+        """
+        step = self.caps.revert_step
+        value = max(step, -(-seconds // step) * step)
+        return min(value, self.caps.revert_max) if self.caps.revert_max else value
 
     def plan(self, intended: str, running: str, full: bool) -> tuple[str, bool]:
         """What to load: (text, replace). Files platforms load the intended document (replace when

@@ -75,5 +75,6 @@ class IosPlatform(Platform):
 PLATFORM = IosPlatform("ios", Capabilities(
     transforms=frozenset(GCM_IOS | CBC | {"3des-sha1"}), ifname_max=64, ownership="objects",
     commit_confirm="native", transport="ssh-cli", napalm_driver="ios", netmiko_device_type="cisco_ios",
+    revert_step=60, revert_max=7200,
     renders=True, notes=("revert_in needs the IOS archive (`archive`) and `file prompt quiet`; "
                          "the revert timer counts whole minutes (60-7200 s)",)))
