@@ -9,32 +9,65 @@ from __future__ import annotations
 
 import bisect
 import ipaddress
+import re
+import socket
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import allocate, secrets, yamlio
-from .errors import InventoryError
-from .models import Device, Intent, Overlay, PskRef
+from .errors import InventoryError, shown
+from .models import Device, Intent, Overlay, PskRef, unusable
 from .mtu import known_transform
 from .platforms import PLATFORMS
+from .platforms.linux.names import check_interface_name
+from .platforms.linux.proposals import check_esp_proposal, check_ike_proposal
 
 FILES = ("hosts", "groups", "defaults", "overlay")
+
+
+HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")
+# Field paths whose values are never quoted in a message: keys, passwords, anything under psk.
+SECRET_FIELD_RE = re.compile(r"pass|secret|psk|token|key", re.I)
 
 
 class HostEntry(BaseModel):
     """A Nornir SimpleInventory host or group, as far as grectl reads it."""
     model_config = ConfigDict(extra="forbid")
-    hostname: str | None = None
-    platform: str | None = None
-    port: int | None = Field(None, ge=1, le=65535)
-    username: str | None = None
-    password: str | None = None
+    hostname: str | None = Field(None, strict=True)
+    platform: str | None = Field(None, strict=True, pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    port: int | None = Field(None, ge=1, le=65535, strict=True)
+    username: str | None = Field(None, strict=True, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
+    password: str | None = Field(None, strict=True)
     groups: list[str] = []
     data: dict[str, Any] = {}
     connection_options: dict[str, Any] = {}
+
+    @field_validator("hostname")
+    @classmethod
+    def _hostname(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        try:
+            ip = ipaddress.ip_address(v)
+        except ValueError:
+            if not HOSTNAME_RE.match(v) or v.replace(".", "").isdigit():
+                raise ValueError("must be an IP address or a DNS name (letters, digits, dashes, dots)") from None
+            return v
+        if ip.is_multicast or ip.is_unspecified or ip == ipaddress.ip_address("255.255.255.255") \
+                or (ip.version == 4 and ip in IPv4Network("0.0.0.0/8")):
+            raise ValueError(f"management address {ip} is not a unicast host address")
+        return v
+
+    @field_validator("password")
+    @classmethod
+    def _password(cls, v: str | None) -> str | None:
+        if v is not None and not v.isprintable():
+            raise ValueError("holds a control character")
+        return v
 
 
 def _loc(loc: tuple) -> str:
@@ -44,17 +77,27 @@ def _loc(loc: tuple) -> str:
     return out or "(top level)"
 
 
+def _is_secret_field(loc: tuple) -> bool:
+    return any(isinstance(p, str) and SECRET_FIELD_RE.search(p) for p in loc)
+
+
 def _pydantic_problems(path: Path, err: ValidationError, prefix: tuple = ()) -> list[str]:
+    """One line per error. A value is quoted only cut short, and never for a secret field."""
     lines = []
     for e in err.errors():
         loc = prefix + tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         kind, msg = e["type"], e["msg"]
+        secret = _is_secret_field(loc)
         if kind == "extra_forbidden":
             msg = "unknown field"
         elif kind == "missing":
             msg = "missing field"
+        elif kind == "string_pattern_mismatch" and len(msg) > 120:
+            msg = "holds characters or a form not allowed here"
+        elif secret:
+            msg = f"{msg} (value not shown: secret field)"
         elif not isinstance(e.get("input"), (dict, list)):
-            msg = f"{msg} (got {e['input']!r})"
+            msg = f"{msg} (got {shown(e['input'])})"
         lines.append(f"{path}: {_loc(loc)}: {msg}")
     return lines
 
@@ -91,7 +134,8 @@ def _hosts(inv: Path, raw: dict) -> tuple[dict[str, HostEntry], list[str]]:
         for name, entry in entries[kind].items():
             for g in entry.groups:
                 if g not in entries["groups"]:
-                    problems.append(f"{inv / f'{kind}.yaml'}: {name}.groups: unknown group {g!r}")
+                    problems.append(f"{inv / f'{kind}.yaml'}: {name}.groups: unknown group {shown(g)}")
+    problems += _group_cycles(inv, entries["groups"])
     if problems:
         return {}, problems
 
@@ -107,11 +151,37 @@ def _hosts(inv: Path, raw: dict) -> tuple[dict[str, HostEntry], list[str]]:
 
     resolved = {}
     for name, entry in entries["hosts"].items():
-        resolved[name] = HostEntry(
+        resolved[name] = HostEntry.model_construct(  # already validated piece by piece
             hostname=inherit(entry, "hostname") or defaults.hostname or name,
             platform=inherit(entry, "platform") or defaults.platform,
+            port=inherit(entry, "port") or defaults.port or 22,
             groups=entry.groups, data=entry.data)
     return resolved, problems
+
+
+def _group_cycles(inv: Path, groups: dict[str, HostEntry]) -> list[str]:
+    """Groups that (through other groups) are members of themselves: Nornir would recurse forever."""
+    found: set[tuple[str, ...]] = set()
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for root in sorted(groups):
+        if root in state:
+            continue
+        path, stack = [root], [iter(groups[root].groups)]
+        state[root] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif nxt in groups and state.get(nxt) == 1:
+                cycle = path[path.index(nxt):]
+                i = cycle.index(min(cycle))
+                found.add(tuple(cycle[i:] + cycle[:i]))
+            elif nxt in groups and nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(groups[nxt].groups))
+    return [f"{inv / 'groups.yaml'}: {c[0]}.groups: group cycle {' -> '.join(c + (c[0],))}" for c in sorted(found)]
 
 
 class _Spans:
@@ -216,6 +286,9 @@ def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
     if intent.ospf.dead <= intent.ospf.hello:
         p.append(f"{ov}: ospf.dead: dead interval {intent.ospf.dead} must exceed hello {intent.ospf.hello}")
 
+    p += _platform_checks(ov, intent, routers, hosts)
+    p += _management_checks(hf, routers, hosts)
+
     # pre-shared keys: the global one, and any per-site override
     refs: list[tuple[str, PskRef]] = [("psk", intent.psk)]
     refs += [(f"sites.{n}.psk", s.psk) for n, s in intent.sites.items() if s.psk is not None]
@@ -223,6 +296,90 @@ def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
         _, problem = secrets.read(ref, inv)
         if problem:
             p.append(f"{ov}: {field}: {problem}")
+    return p
+
+
+# Per-platform checks of values that reach a platform's config: pure (text) -> problem or None.
+# Platforms without an entry get the model's general rules only (one safe token, no line breaks).
+IKE_PROPOSAL_CHECKS: dict[str, Callable[[str], str | None]] = {"linux": check_ike_proposal}
+ESP_PROPOSAL_CHECKS: dict[str, Callable[[str], str | None]] = {"linux": check_esp_proposal}
+INTERFACE_NAME_CHECKS: dict[str, Callable[[str], str | None]] = {"linux": check_interface_name}
+
+
+def _platform_checks(ov: Path, intent: Intent, routers: dict, hosts: dict[str, HostEntry]) -> list[str]:
+    p: list[str] = []
+    platform_of = {n: (hosts[n].platform if n in hosts else None) for n in routers}
+    for plat in sorted({x for x in platform_of.values() if x}):
+        users = sorted(n for n, x in platform_of.items() if x == plat)
+        for field, value, checks in (("ike.proposal", intent.ike.proposal, IKE_PROPOSAL_CHECKS),
+                                     ("ipsec.transform", intent.ipsec.transform, ESP_PROPOSAL_CHECKS)):
+            check = checks.get(plat)
+            why = check(value) if check else None
+            if why and (field == "ike.proposal" or known_transform(value)):
+                p.append(f"{ov}: {field}: {why} (platform {plat} of {users[0]!r})")
+    for name, (kind, r) in routers.items():
+        check = INTERFACE_NAME_CHECKS.get(platform_of[name] or "")
+        if check is None:
+            continue
+        why = check(r.wan.interface)
+        if why:
+            p.append(f"{ov}: {kind}.{name}.wan.interface: {r.wan.interface!r} {why}")
+    # names the renderer derives: gre-<peer> on both ends of every tunnel
+    for site, s in intent.sites.items():
+        for dev, peer, field in ((s.hub, site, f"sites.{site}"), (site, s.hub, f"sites.{site}.hub")):
+            check = INTERFACE_NAME_CHECKS.get(platform_of.get(dev) or "")
+            ifname = allocate.interface_name(peer)
+            why = check(ifname) if check else None
+            if why:
+                p.append(f"{ov}: {field}: tunnel interface {ifname!r} on {dev} ({platform_of[dev]}) {why}; "
+                         f"use a shorter name")
+    return p
+
+
+_resolved: dict[str, tuple[tuple[str, ...], str | None]] = {}
+
+
+def resolve_host(hostname: str) -> tuple[tuple[str, ...], str | None]:
+    """(addresses, None) or ((), problem) for a Nornir hostname. IP literals need no lookup;
+    names go through the system resolver (hosts file, then DNS), once per process."""
+    try:
+        return (str(ipaddress.ip_address(hostname)),), None
+    except ValueError:
+        pass
+    if hostname not in _resolved:
+        try:
+            infos = socket.getaddrinfo(hostname, None, type=socket.SOCK_STREAM)
+            addrs = tuple(dict.fromkeys(str(i[4][0]) for i in infos))
+            _resolved[hostname] = (addrs, None if addrs else f"{shown(hostname)} resolves to no address")
+        except (OSError, UnicodeError, ValueError) as e:
+            why = getattr(e, "strerror", None) or e.__class__.__name__
+            _resolved[hostname] = ((), f"{shown(hostname)} does not resolve ({why}): grectl could not "
+                                       "tell which machine it would configure")
+    return _resolved[hostname]
+
+
+def _management_checks(hf: Path, routers: dict, hosts: dict[str, HostEntry]) -> list[str]:
+    """Each router's management address is its own: it resolves, no two routers share it, and it
+    is not another router's WAN address (a change meant for one router would reach another)."""
+    p: list[str] = []
+    wan_owner = {str(r.wan.address.ip): n for n, (_, r) in routers.items()}
+    seen: dict[tuple[str, int], str] = {}
+    for name in sorted(routers):
+        host = hosts.get(name)
+        if host is None:
+            continue
+        addrs, problem = resolve_host(host.hostname)
+        if problem:
+            p.append(f"{hf}: {name}.hostname: {problem}")
+        for a in addrs:
+            port = host.port or 22
+            other = seen.setdefault((a, port), name)
+            if other != name:
+                p.append(f"{hf}: {name}.hostname: management address {a} port {port} is also {other!r}'s: "
+                         "two routers cannot share one management address")
+            owner = wan_owner.get(a)
+            if owner is not None and owner != name:
+                p.append(f"{hf}: {name}.hostname: management address {a} is the WAN address of {owner!r}")
     return p
 
 
@@ -249,8 +406,12 @@ def load(inventory_dir: Path | str) -> Overlay:
             name=name, role="hub" if name in intent.hubs else "site", platform=h.platform,
             hostname=h.hostname, wan=r.wan, lans=tuple(r.lans), router_id=allocate.router_id(r),
             lan_interfaces=tuple(f"lan{i}" for i in range(len(r.lans))))
-    return Overlay(inventory_dir=str(inv), intent=intent, devices=devices,
-                   tunnels=tuple(allocate.tunnels(intent)))
+    overlay = Overlay(inventory_dir=str(inv), intent=intent, devices=devices,
+                      tunnels=tuple(allocate.tunnels(intent)))
+    problems = nornir_check(overlay)  # every command, not only validate: Nornir must see the same devices
+    if problems:
+        raise InventoryError(problems)
+    return overlay
 
 
 def nornir_check(overlay: Overlay) -> list[str]:
@@ -263,7 +424,9 @@ def nornir_check(overlay: Overlay) -> list[str]:
             "host_file": str(inv / "hosts.yaml"), "group_file": str(inv / "groups.yaml"),
             "defaults_file": str(inv / "defaults.yaml")}}, logging={"enabled": False})
     except Exception as e:  # Nornir's own loader refused the files
-        return [f"{inv / 'hosts.yaml'}: Nornir cannot load the inventory: {e.__class__.__name__}: {e}"]
+        text = " ".join(str(e).split())
+        return [f"{inv / 'hosts.yaml'}: Nornir cannot load the inventory: {e.__class__.__name__}: "
+                f"{secrets.mask(text)[:160]}"]
     problems = []
     for name, dev in overlay.devices.items():
         host = nr.inventory.hosts.get(name)
