@@ -58,6 +58,8 @@ def write(configs: dict[str, str], out: Path, secret: bool = False) -> list[Path
             raise GrectlError(f"{out}: --out is a symlink; give a real directory for files holding keys")
         out.mkdir(mode=0o700, parents=True, exist_ok=True)
         dfd = os.open(out, os.O_RDONLY | os.O_DIRECTORY | (os.O_NOFOLLOW if secret else 0))
+    except ValueError:
+        raise GrectlError(f"{str(out)!r}: --out is not a usable path") from None
     except FileExistsError:
         raise GrectlError(f"{out}: --out exists and is not a directory") from None
     except NotADirectoryError:
