@@ -43,7 +43,7 @@ class Doc:
 PLACEHOLDER_RE = re.compile(r"%\{psk:([0-9a-f]{12})\}")
 # A secret as swanctl, strongSwan's logs or a Python/JSON dump may print it: `secret = "k"`, `secret = k`,
 # `secret='k'`, `"secret": "k"`. A value already masked is matched first and kept.
-SECRET_RE = re.compile(r"""(?P<pre>\bsecret["']?[ \t]*[=:][ \t]*)(?:(?P<ph>"?%\{psk:[0-9a-f]{12}\}"?)"""
+SECRET_RE = re.compile(r"""(?P<pre>\bsecret["']?[ \t]*[=:][ \t]*)(?:(?P<ph>["']?%\{psk:[0-9a-f]{12}\}["']?)"""
                        r"""|"(?P<dq>(?:[^"\\\n]|\\.)*)"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s"',;]+))""")
 SECRET_LINE_RE = SECRET_RE  # the old name
 
