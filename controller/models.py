@@ -91,7 +91,7 @@ class Strict(BaseModel):
 
 
 class Wan(Strict):
-    interface: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,14}$")
+    interface: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_./-]{0,14}$")  # per platform: names.py
     address: Iface
     gateway: Addr | None = None
     mtu: int = Int(1500, ge=576, le=9216)
