@@ -28,10 +28,7 @@ def validate(inventory_dir: Path = InventoryOpt,
              as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")):
     """Check the inventory and intent; one line per problem naming file and field."""
     try:
-        ov = inventory.load(inventory_dir)
-        problems = inventory.nornir_check(ov)
-        if problems:
-            raise InventoryError(problems)
+        ov = inventory.load(inventory_dir)  # the full validation every command runs, Nornir's view included
     except InventoryError as e:
         if as_json:
             print(json.dumps({"valid": False, "problems": e.problems}, indent=2))
@@ -56,10 +53,8 @@ def render(inventory_dir: Path = InventoryOpt,
     ov = inventory.load(inventory_dir)
     configs = render_mod.render_all(ov, site=site, device=device, show_secrets=show_secrets)
     if out_dir is not None:
-        for p in render_mod.write(configs, out_dir):
-            if show_secrets:
-                p.chmod(0o600)
-            out.print(f"wrote {p}", highlight=False)
+        for p in render_mod.write(configs, out_dir, secret=show_secrets):
+            out.print(f"wrote {p}", highlight=False, markup=False)
     elif as_json:
         print(json.dumps(configs, indent=2, sort_keys=True))
     else:
@@ -249,29 +244,67 @@ def _mount_subcommands() -> None:
 _mount_subcommands()
 
 
-def main() -> None:
+def _usage_line(e: BaseException) -> str | None:
+    """A usage error of click or typer (any version: click-based or vendored) as one line, else None.
+
+    Duck-typed on what every version's ClickException has, so no click import is needed."""
+    fmt = getattr(e, "format_message", None)
+    if not callable(fmt) or not isinstance(getattr(e, "exit_code", None), int):
+        return None
     try:
-        rc = app(standalone_mode=False)
+        message = " ".join(str(fmt()).split())
+    except Exception:  # a broken formatter must not turn a usage error into a traceback
+        message = e.__class__.__name__
+    ctx = getattr(e, "ctx", None)
+    where = getattr(ctx, "command_path", None) or "grectl"
+    return f"{where}: {message}"
+
+
+def _quiet_library_logging() -> None:
+    """Nornir logs each failed host with its traceback; with no handler configured Python's last-resort
+    handler prints those to the terminal. The outcome table and JSON already say what failed."""
+    import logging
+    if os.environ.get("GRECTL_DEBUG"):
+        logging.basicConfig(level=logging.DEBUG)
+    else:
+        logging.getLogger().addHandler(logging.NullHandler())
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    from napalm_linux_frr.linuxconf import mask
+    text = " ".join(mask(text).split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def main(argv: list[str] | None = None) -> None:
+    _quiet_library_logging()
+    try:
+        rc = app(args=argv, prog_name="grectl", standalone_mode=False)
         sys.exit(rc if isinstance(rc, int) else 0)
     except InventoryError as e:
         for p in e.problems:
             err.print(p, highlight=False, markup=False)
         sys.exit(1)
     except GrectlError as e:
-        err.print(f"error: {e}", highlight=False, markup=False)
+        err.print(f"error: {_one_line(str(e))}", highlight=False, markup=False)
         sys.exit(1)
     except typer.Exit as e:
         sys.exit(e.exit_code)
     except (typer.Abort, KeyboardInterrupt):
         err.print("aborted")
         sys.exit(1)
-    except Exception as e:  # click usage errors and the unexpected: a line, not a traceback
-        import click
-        if isinstance(e, click.ClickException):
-            e.show()
-            sys.exit(e.exit_code if e.exit_code != 2 else 1)
+    except Exception as e:  # usage errors and the unexpected: a line, not a traceback
+        if e.__class__.__name__ == "NoArgsIsHelpError":  # click >= 8.2: a bare group shows its help
+            ctx = getattr(e, "ctx", None)
+            if ctx is not None:
+                out.print(ctx.get_help(), markup=False, highlight=False)
+            sys.exit(0)
+        line = _usage_line(e)
+        if line is not None:
+            err.print(f"error: {line}", highlight=False, markup=False)
+            sys.exit(1)
         if os.environ.get("GRECTL_DEBUG"):
             raise
-        err.print(f"internal error: {e.__class__.__name__}: {e} (set GRECTL_DEBUG=1 for a traceback)",
-                  highlight=False, markup=False)
+        err.print(f"internal error: {e.__class__.__name__}: {_one_line(str(e))} "
+                  "(set GRECTL_DEBUG=1 for a traceback)", highlight=False, markup=False)
         sys.exit(1)

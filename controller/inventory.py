@@ -9,32 +9,63 @@ from __future__ import annotations
 
 import bisect
 import ipaddress
+import re
+import socket
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import allocate, secrets, yamlio
-from .errors import InventoryError
-from .models import Device, Intent, Overlay, PskRef
+from .errors import InventoryError, shown
+from .models import Device, Intent, Overlay, PskRef, unusable
 from .mtu import known_transform
 from . import platforms
 
 FILES = ("hosts", "groups", "defaults", "overlay")
 
 
+HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")
+# Field paths whose values are never quoted in a message: keys, passwords, anything under psk.
+SECRET_FIELD_RE = re.compile(r"pass|secret|psk|token|key", re.I)
+
+
 class HostEntry(BaseModel):
     """A Nornir SimpleInventory host or group, as far as grectl reads it."""
     model_config = ConfigDict(extra="forbid")
-    hostname: str | None = None
-    platform: str | None = None
-    port: int | None = Field(None, ge=1, le=65535)
-    username: str | None = None
-    password: str | None = None
+    hostname: str | None = Field(None, strict=True)
+    platform: str | None = Field(None, strict=True, pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    port: int | None = Field(None, ge=1, le=65535, strict=True)
+    username: str | None = Field(None, strict=True, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
+    password: str | None = Field(None, strict=True)
     groups: list[str] = []
     data: dict[str, Any] = {}
     connection_options: dict[str, Any] = {}
+
+    @field_validator("hostname")
+    @classmethod
+    def _hostname(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        try:
+            ip = ipaddress.ip_address(v)
+        except ValueError:
+            if not HOSTNAME_RE.match(v) or v.replace(".", "").isdigit():
+                raise ValueError("must be an IP address or a DNS name (letters, digits, dashes, dots)") from None
+            return v
+        if ip.is_multicast or ip.is_unspecified or ip == ipaddress.ip_address("255.255.255.255") \
+                or (ip.version == 4 and ip in IPv4Network("0.0.0.0/8")):
+            raise ValueError(f"management address {ip} is not a unicast host address")
+        return v
+
+    @field_validator("password")
+    @classmethod
+    def _password(cls, v: str | None) -> str | None:
+        if v is not None and not v.isprintable():
+            raise ValueError("holds a control character")
+        return v
 
 
 def _loc(loc: tuple) -> str:
@@ -44,17 +75,27 @@ def _loc(loc: tuple) -> str:
     return out or "(top level)"
 
 
+def _is_secret_field(loc: tuple) -> bool:
+    return any(isinstance(p, str) and SECRET_FIELD_RE.search(p) for p in loc)
+
+
 def _pydantic_problems(path: Path, err: ValidationError, prefix: tuple = ()) -> list[str]:
+    """One line per error. A value is quoted only cut short, and never for a secret field."""
     lines = []
     for e in err.errors():
         loc = prefix + tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         kind, msg = e["type"], e["msg"]
+        secret = _is_secret_field(loc)
         if kind == "extra_forbidden":
             msg = "unknown field"
         elif kind == "missing":
             msg = "missing field"
+        elif kind == "string_pattern_mismatch" and len(msg) > 120:
+            msg = "holds characters or a form not allowed here"
+        elif secret:
+            msg = f"{msg} (value not shown: secret field)"
         elif not isinstance(e.get("input"), (dict, list)):
-            msg = f"{msg} (got {e['input']!r})"
+            msg = f"{msg} (got {shown(e['input'])})"
         lines.append(f"{path}: {_loc(loc)}: {msg}")
     return lines
 
@@ -91,7 +132,8 @@ def _hosts(inv: Path, raw: dict) -> tuple[dict[str, HostEntry], list[str]]:
         for name, entry in entries[kind].items():
             for g in entry.groups:
                 if g not in entries["groups"]:
-                    problems.append(f"{inv / f'{kind}.yaml'}: {name}.groups: unknown group {g!r}")
+                    problems.append(f"{inv / f'{kind}.yaml'}: {name}.groups: unknown group {shown(g)}")
+    problems += _group_cycles(inv, entries["groups"])
     if problems:
         return {}, problems
 
@@ -107,11 +149,37 @@ def _hosts(inv: Path, raw: dict) -> tuple[dict[str, HostEntry], list[str]]:
 
     resolved = {}
     for name, entry in entries["hosts"].items():
-        resolved[name] = HostEntry(
+        resolved[name] = HostEntry.model_construct(  # already validated piece by piece
             hostname=inherit(entry, "hostname") or defaults.hostname or name,
             platform=inherit(entry, "platform") or defaults.platform,
+            port=inherit(entry, "port") or defaults.port or 22,
             groups=entry.groups, data=entry.data)
     return resolved, problems
+
+
+def _group_cycles(inv: Path, groups: dict[str, HostEntry]) -> list[str]:
+    """Groups that (through other groups) are members of themselves: Nornir would recurse forever."""
+    found: set[tuple[str, ...]] = set()
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for root in sorted(groups):
+        if root in state:
+            continue
+        path, stack = [root], [iter(groups[root].groups)]
+        state[root] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif nxt in groups and state.get(nxt) == 1:
+                cycle = path[path.index(nxt):]
+                i = cycle.index(min(cycle))
+                found.add(tuple(cycle[i:] + cycle[:i]))
+            elif nxt in groups and nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(groups[nxt].groups))
+    return [f"{inv / 'groups.yaml'}: {c[0]}.groups: group cycle {' -> '.join(c + (c[0],))}" for c in sorted(found)]
 
 
 class _Spans:
@@ -193,7 +261,8 @@ def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
             p.append(f"{ov}: {kind}.{name}.wan.address: duplicate WAN address {r.wan.address.ip} "
                      f"(also {wans[r.wan.address.ip]!r})")
         wans.setdefault(r.wan.address.ip, name)
-        if r.wan.gateway is not None and r.wan.gateway not in r.wan.address.network:
+        if r.wan.gateway is not None and r.wan.address.network.prefixlen < 32 \
+                and r.wan.gateway not in r.wan.address.network:  # a /32 (PPPoE) peer lies outside it
             p.append(f"{ov}: {kind}.{name}.wan.gateway: {r.wan.gateway} is not in {r.wan.address.network}")
         host = hosts.get(name)
         if host is not None:
@@ -213,6 +282,8 @@ def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
     if intent.ospf.dead <= intent.ospf.hello:
         p.append(f"{ov}: ospf.dead: dead interval {intent.ospf.dead} must exceed hello {intent.ospf.hello}")
 
+    p += _management_checks(hf, routers, hosts)
+
     # pre-shared keys: the global one, and any per-site override
     refs: list[tuple[str, PskRef]] = [("psk", intent.psk)]
     refs += [(f"sites.{n}.psk", s.psk) for n, s in intent.sites.items() if s.psk is not None]
@@ -220,6 +291,53 @@ def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
         _, problem = secrets.read(ref, inv)
         if problem:
             p.append(f"{ov}: {field}: {problem}")
+    return p
+
+
+_resolved: dict[str, tuple[tuple[str, ...], str | None]] = {}
+
+
+def resolve_host(hostname: str) -> tuple[tuple[str, ...], str | None]:
+    """(addresses, None) or ((), problem) for a Nornir hostname. IP literals need no lookup;
+    names go through the system resolver (hosts file, then DNS), once per process."""
+    try:
+        return (str(ipaddress.ip_address(hostname)),), None
+    except ValueError:
+        pass
+    if hostname not in _resolved:
+        try:
+            infos = socket.getaddrinfo(hostname, None, type=socket.SOCK_STREAM)
+            addrs = tuple(dict.fromkeys(str(i[4][0]) for i in infos))
+            _resolved[hostname] = (addrs, None if addrs else f"{shown(hostname)} resolves to no address")
+        except (OSError, UnicodeError, ValueError) as e:
+            why = getattr(e, "strerror", None) or e.__class__.__name__
+            _resolved[hostname] = ((), f"{shown(hostname)} does not resolve ({why}): grectl could not "
+                                       "tell which machine it would configure")
+    return _resolved[hostname]
+
+
+def _management_checks(hf: Path, routers: dict, hosts: dict[str, HostEntry]) -> list[str]:
+    """Each router's management address is its own: it resolves, no two routers share it, and it
+    is not another router's WAN address (a change meant for one router would reach another)."""
+    p: list[str] = []
+    wan_owner = {str(r.wan.address.ip): n for n, (_, r) in routers.items()}
+    seen: dict[tuple[str, int], str] = {}
+    for name in sorted(routers):
+        host = hosts.get(name)
+        if host is None:
+            continue
+        addrs, problem = resolve_host(host.hostname)
+        if problem:
+            p.append(f"{hf}: {name}.hostname: {problem}")
+        for a in addrs:
+            port = host.port or 22
+            other = seen.setdefault((a, port), name)
+            if other != name:
+                p.append(f"{hf}: {name}.hostname: management address {a} port {port} is also {other!r}'s: "
+                         "two routers cannot share one management address")
+            owner = wan_owner.get(a)
+            if owner is not None and owner != name:
+                p.append(f"{hf}: {name}.hostname: management address {a} is the WAN address of {owner!r}")
     return p
 
 
@@ -251,7 +369,7 @@ def load(inventory_dir: Path | str) -> Overlay:
 
     ov = Overlay(inventory_dir=str(inv), intent=intent, devices=devices,
                  tunnels=tuple(allocate.tunnels(intent, ifname)))
-    problems = platform_problems(ov)
+    problems = platform_problems(ov) or nornir_check(ov)  # every command: Nornir must see the same devices
     if problems:
         raise InventoryError(problems)
     return ov
@@ -269,11 +387,12 @@ def platform_problems(ov: Overlay) -> list[str]:
             out.append(f"{hf if problem.startswith('platform:') else of}: "
                        + (f"{name}.{problem}" if problem.startswith("platform:") else problem))
     for t in ov.tunnels:
-        for end in (t.hub_end, t.site_end):
-            problem = platforms.get(ov.devices[end.device].platform).check_device_name(end.interface)
-            if problem:
-                out.append(f"{of}: sites.{t.site}: {problem} on {end.device} "
-                           f"(platform {ov.devices[end.device].platform})")
+        for end, field in ((t.hub_end, f"sites.{t.site}"), (t.site_end, f"sites.{t.site}.hub")):
+            plat = ov.devices[end.device].platform
+            why = platforms.get(plat).check_device_name(end.interface)
+            if why:
+                out.append(f"{of}: {field}: tunnel interface {end.interface!r} on {end.device} ({plat}) {why}; "
+                           "use a shorter name")
     return sorted(set(out), key=out.index)
 
 
@@ -287,7 +406,9 @@ def nornir_check(overlay: Overlay) -> list[str]:
             "host_file": str(inv / "hosts.yaml"), "group_file": str(inv / "groups.yaml"),
             "defaults_file": str(inv / "defaults.yaml")}}, logging={"enabled": False})
     except Exception as e:  # Nornir's own loader refused the files
-        return [f"{inv / 'hosts.yaml'}: Nornir cannot load the inventory: {e.__class__.__name__}: {e}"]
+        text = " ".join(str(e).split())
+        return [f"{inv / 'hosts.yaml'}: Nornir cannot load the inventory: {e.__class__.__name__}: "
+                f"{secrets.mask(text)[:160]}"]
     problems = []
     for name, dev in overlay.devices.items():
         host = nr.inventory.hosts.get(name)

@@ -8,11 +8,82 @@ from __future__ import annotations
 
 import re
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-NAME_RE = r"^[a-z][a-z0-9-]{0,14}$"  # fits Linux ifnames as gre-<name> (15 chars max)
+NAME_RE = r"^[a-z][a-z0-9-]{0,14}$"  # lower case, digits, dashes; derived interface names are checked too
+TOKEN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.,:+/-]*$")  # free-text values that reach configs
+TOKEN_MAX = 256
+
+# Ranges nothing may use as a WAN, gateway, LAN or tunnel address.
+UNUSABLE: tuple[tuple[IPv4Network, str], ...] = (
+    (IPv4Network("0.0.0.0/8"), "this-network"),
+    (IPv4Network("127.0.0.0/8"), "loopback"),
+    (IPv4Network("169.254.0.0/16"), "link-local"),
+    (IPv4Network("224.0.0.0/4"), "multicast"),
+    (IPv4Network("255.255.255.255/32"), "broadcast"),
+    (IPv4Network("240.0.0.0/4"), "reserved"),
+)
+
+
+def unusable(net: IPv4Network | IPv4Address) -> str | None:
+    """Why this address or prefix cannot be used on a router interface, or None.
+
+    >>> unusable(IPv4Address("224.0.0.5"))
+    'unusable: multicast (224.0.0.0/4)'
+    >>> unusable(IPv4Network("0.0.0.0/0"))
+    'unusable: overlaps this-network (0.0.0.0/8)'
+    >>> unusable(IPv4Address("198.51.100.1")) is None
+    True
+    """
+    for bad, what in UNUSABLE:
+        if isinstance(net, IPv4Address):
+            if net in bad:
+                return f"unusable: {what} ({bad})"
+        elif net.overlaps(bad):
+            return f"unusable: {'' if net.subnet_of(bad) else 'overlaps '}{what} ({bad})"
+    return None
+
+
+def _text_only(v):
+    """Addresses are written as text: YAML integers and booleans would silently become addresses."""
+    if isinstance(v, (bool, int, float)):
+        raise ValueError("give the address as text, e.g. '10.0.0.1' or '10.0.0.0/24'")
+    return v
+
+
+def _no_bool(v):
+    if isinstance(v, bool):
+        raise ValueError("a boolean is not a number here")
+    return v
+
+
+Addr = Annotated[IPv4Address, BeforeValidator(_text_only)]
+Iface = Annotated[IPv4Interface, BeforeValidator(_text_only)]
+Net = Annotated[IPv4Network, BeforeValidator(_text_only)]
+
+
+def Int(default=..., **kw):  # noqa: N802 - a Field factory
+    """An integer field that refuses booleans, floats and strings (YAML ``yes`` is not 1)."""
+    return Field(default, strict=True, **kw)
+
+
+def check_token(v: str) -> str:
+    r"""A free-text value that reaches a config: one word, no way to add a line or open/close a block.
+
+    >>> check_token("aes256-sha256-x25519")
+    'aes256-sha256-x25519'
+    >>> check_token('x" }\nfoo {')
+    Traceback (most recent call last):
+    ValueError: may hold only letters, digits and _ . , : + / - (no spaces, quotes, braces, # or line breaks)
+    """
+    if not TOKEN_RE.match(v):
+        raise ValueError("may hold only letters, digits and _ . , : + / - "
+                         "(no spaces, quotes, braces, # or line breaks)")
+    if len(v) > TOKEN_MAX:
+        raise ValueError(f"is longer than {TOKEN_MAX} characters")
+    return v
 
 
 class Strict(BaseModel):
@@ -20,17 +91,41 @@ class Strict(BaseModel):
 
 
 class Wan(Strict):
-    interface: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_./-]{0,14}$")
-    address: IPv4Interface
-    gateway: IPv4Address | None = None
-    mtu: int = Field(1500, ge=576, le=9216)
+    interface: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_./-]{0,14}$")  # per platform: names.py
+    address: Iface
+    gateway: Addr | None = None
+    mtu: int = Int(1500, ge=576, le=9216)
 
     @field_validator("address")
     @classmethod
     def _host_address(cls, v: IPv4Interface) -> IPv4Interface:
+        why = unusable(v.ip)
+        if why:
+            raise ValueError(f"{v.ip} is {why}")
         if v.network.prefixlen < 31 and v.ip in (v.network.network_address, v.network.broadcast_address):
             raise ValueError(f"{v} is the network or broadcast address of its prefix")
         return v
+
+    @field_validator("gateway")
+    @classmethod
+    def _gateway(cls, v: IPv4Address | None) -> IPv4Address | None:
+        why = unusable(v) if v is not None else None
+        if why:
+            raise ValueError(f"{v} is {why}")
+        return v
+
+    @model_validator(mode="after")
+    def _next_hop_exists(self) -> "Wan":
+        net = self.address.network
+        if self.gateway is None:
+            if net.prefixlen == 32:
+                raise ValueError(f"a /32 WAN address ({self.address}) needs a gateway: there is no other "
+                                 "address on its prefix to route the underlay through")
+        elif self.gateway == self.address.ip:
+            raise ValueError(f"gateway {self.gateway} is the router's own WAN address")
+        elif net.prefixlen < 31 and self.gateway in (net.network_address, net.broadcast_address):
+            raise ValueError(f"gateway {self.gateway} is the network or broadcast address of {net}")
+        return self
 
     @property
     def next_hop(self) -> IPv4Address:
@@ -43,14 +138,40 @@ class Wan(Strict):
 
 class PskRef(Strict):
     """Where a pre-shared key lives. Never the key itself."""
-    env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    file: str | None = None
+    env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+    file: str | None = Field(None, min_length=1, max_length=4096)
+
+    @field_validator("file")
+    @classmethod
+    def _path(cls, v: str | None) -> str | None:
+        if v is not None and not v.isprintable():
+            raise ValueError("a file path cannot hold control characters")
+        return v
 
 
 class Router(Strict):
     wan: Wan
-    lans: list[IPv4Network] = Field(min_length=1)
-    router_id: IPv4Address | None = None
+    lans: list[Net] = Field(min_length=1, max_length=256)
+    router_id: Addr | None = None
+
+    @field_validator("lans")
+    @classmethod
+    def _lans(cls, v: list[IPv4Network]) -> list[IPv4Network]:
+        for lan in v:
+            why = unusable(lan)
+            if why:
+                raise ValueError(f"LAN prefix {lan} is {why}")
+            if lan.prefixlen > 31:
+                raise ValueError(f"LAN prefix {lan} is too small to hold the router's address "
+                                 "(its first host address) and a host")
+        return v
+
+    @field_validator("router_id")
+    @classmethod
+    def _router_id(cls, v: IPv4Address | None) -> IPv4Address | None:
+        if v is not None and (v == IPv4Address("0.0.0.0") or v == IPv4Address("255.255.255.255")):
+            raise ValueError(f"router-id {v} is not usable (OSPF reserves it)")
+        return v
 
 
 class Hub(Router):
@@ -58,66 +179,82 @@ class Hub(Router):
 
 
 class Site(Router):
-    id: int = Field(ge=1, le=65535)
-    hub: str
+    id: int = Int(ge=1, le=65535)
+    hub: str = Field(pattern=NAME_RE)
     psk: PskRef | None = None
 
 
 class Ike(Strict):
     version: Literal[2] = 2
-    proposal: str = "aes256-sha256-x25519"
-    lifetime: int = Field(86400, ge=300, le=604800)
-    dpd_delay: int = Field(10, ge=1, le=3600)
+    proposal: str = Field("aes256-sha256-x25519", strict=True)
+    lifetime: int = Int(86400, ge=300, le=604800)
+    dpd_delay: int = Int(10, ge=1, le=3600)
+
+    _proposal = field_validator("proposal")(classmethod(lambda cls, v: check_token(v)))
 
 
 class Ipsec(Strict):
-    transform: str = "aes128gcm16"
+    transform: str = Field("aes128gcm16", strict=True)
     mode: Literal["transport", "tunnel"] = "transport"
-    lifetime: int = Field(3600, ge=120, le=86400)
+    lifetime: int = Int(3600, ge=120, le=86400)
+
+    _transform = field_validator("transform")(classmethod(lambda cls, v: check_token(v)))
 
 
 class Gre(Strict):
-    key: bool = False
-    ttl: int = Field(64, ge=1, le=255)
+    key: bool = Field(False, strict=True)
+    ttl: int = Int(64, ge=1, le=255)
 
 
 class Ospf(Strict):
-    process: int = Field(1, ge=1, le=65535)
+    process: int = Int(1, ge=1, le=65535)
     area: IPv4Address = IPv4Address("0.0.0.0")
-    hello: int = Field(10, ge=1, le=65535)
-    dead: int = Field(40, ge=1, le=65535)
+    hello: int = Int(10, ge=1, le=65535)
+    dead: int = Int(40, ge=1, le=65535)
 
     @field_validator("area", mode="before")
     @classmethod
     def _area_number(cls, v):
-        return IPv4Address(v) if isinstance(v, int) else v
+        _no_bool(v)
+        if isinstance(v, float):
+            raise ValueError("an area is a number or a dotted quad, not a fraction")
+        return IPv4Address(v) if isinstance(v, int) and 0 <= v < 2 ** 32 else v
 
 
 class Lab(Strict):
     name: str = Field("grectl", pattern=r"^[a-z0-9][a-z0-9-]{0,7}$")
-    mgmt_network: IPv4Network = IPv4Network("172.31.255.0/24")
+    mgmt_network: Net = IPv4Network("172.31.255.0/24")
 
 
 class Intent(Strict):
     """``overlay.yaml``."""
-    tunnel_pool: IPv4Network
-    tunnel_prefixlen: Literal[30, 31] = 30
+    tunnel_pool: Net
+    tunnel_prefixlen: Annotated[Literal[30, 31], BeforeValidator(_no_bool)] = 30
     ike: Ike = Ike()
     ipsec: Ipsec = Ipsec()
     gre: Gre = Gre()
-    nat_t: bool = False
+    nat_t: bool = Field(False, strict=True)
     ospf: Ospf = Ospf()
     psk: PskRef
     lab: Lab = Lab()
     hubs: dict[str, Hub] = Field(min_length=1)
     sites: dict[str, Site] = {}
 
-    @field_validator("hubs", "sites")
+    @field_validator("hubs", "sites", mode="before")
     @classmethod
-    def _names(cls, v: dict) -> dict:
-        for name in v:
-            if not re.match(NAME_RE, name):
-                raise ValueError(f"name {name!r} must match {NAME_RE} (lower case, at most 15 characters)")
+    def _names(cls, v):
+        from .errors import shown
+        for name in v if isinstance(v, dict) else ():
+            if not isinstance(name, str) or not re.match(NAME_RE, name):
+                raise ValueError(f"name {shown(name)} must match {NAME_RE} (lower case, at most 15 characters)")
+        return v
+
+    @field_validator("tunnel_pool")
+    @classmethod
+    def _pool(cls, v: IPv4Network) -> IPv4Network:
+        why = unusable(v)
+        if why:
+            raise ValueError(f"tunnel pool {v} is {why}")
         return v
 
 

@@ -1,13 +1,89 @@
-"""Strict YAML reading: duplicate keys and syntax errors become file:line messages."""
+"""Strict, safe file reading.
+
+``read_text`` reads a user-named file (inventory or PSK) refusing what is not a plain text file:
+missing, unreadable, a directory, a device/FIFO/socket, a kernel pseudo-file (``/proc``, ``/sys``,
+``/dev``), too large, or not UTF-8. ``load`` adds YAML: duplicate keys and syntax errors become
+``line N`` messages; merge keys (``<<: *anchor``) work.
+"""
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import yaml
 
+MAX_YAML_BYTES = 64 << 20
+MAX_YAML_NODES = 1_000_000  # after alias expansion: refuses "billion laughs" and self-references
+PSEUDO_FS = ("/proc", "/sys", "/dev")
+
 
 class YamlProblem(Exception):
+    """A file could not be used; the message is the "what is wrong" part (no path, no content)."""
+
+
+class FileMissing(YamlProblem):
     pass
+
+
+def read_text(path: Path | str, max_bytes: int = MAX_YAML_BYTES) -> str:
+    """The text of a regular UTF-8 file, or YamlProblem saying why not. Never blocks on a FIFO.
+
+    >>> def why(path):
+    ...     try:
+    ...         read_text(path)
+    ...     except YamlProblem as e:
+    ...         return str(e)
+    >>> why("/proc/self/status")
+    'is a kernel pseudo-file under /proc, not a file'
+    >>> why("/")
+    'is a directory, not a file'
+    """
+    try:
+        real = os.path.realpath(path)
+        st = os.stat(path)
+    except ValueError:
+        raise YamlProblem("is not a usable path (NUL character)") from None
+    except (FileNotFoundError, NotADirectoryError):
+        raise FileMissing("file not found") from None
+    except PermissionError:
+        raise YamlProblem("cannot read: permission denied") from None
+    except OSError as e:
+        raise YamlProblem(f"cannot read: {e.strerror}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise YamlProblem("is a directory, not a file")
+    for top in PSEUDO_FS:
+        if real == top or real.startswith(top + "/"):
+            raise YamlProblem(f"is a kernel pseudo-file under {top}, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise YamlProblem("is not a regular file (a device, FIFO or socket)")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except PermissionError:
+        raise YamlProblem("cannot read: permission denied") from None
+    except OSError as e:
+        raise YamlProblem(f"cannot read: {e.strerror}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped between stat and open
+            raise YamlProblem("is not a regular file (a device, FIFO or socket)")
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as e:
+        raise YamlProblem(f"cannot read: {e.strerror}") from None
+    finally:
+        os.close(fd)
+    if size > max_bytes:
+        raise YamlProblem(f"is larger than {max_bytes} bytes")
+    data = b"".join(chunks)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise YamlProblem(f"is not UTF-8 text (undecodable byte at offset {e.start})") from None
 
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -17,12 +93,24 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
     seen: dict = {}
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":  # `<<`: merged keys may be overridden
+            continue
         key = loader.construct_object(key_node, deep=deep)
+        try:
+            hash(key)
+        except TypeError:
+            raise YamlProblem(f"line {key_node.start_mark.line + 1}: a mapping key must be a plain "
+                              "value, not a list or mapping") from None
         if key in seen:
-            raise YamlProblem(f"line {key_node.start_mark.line + 1}: duplicate key {key!r} "
+            raise YamlProblem(f"line {key_node.start_mark.line + 1}: duplicate key {_short(key)} "
                               f"(first at line {seen[key]})")
         seen[key] = key_node.start_mark.line + 1
-    return loader.construct_mapping(node, deep=deep)
+    return loader.construct_mapping(node, deep=deep)  # flattens merge keys, explicit keys win
+
+
+def _short(key) -> str:
+    from .errors import shown
+    return shown(key)
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -30,22 +118,45 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 
 def load(path: Path, required: bool = True) -> dict:
     """Read a YAML mapping; raise YamlProblem with a human message (no traceback material)."""
-    if not path.exists():
+    try:
+        text = read_text(path)
+    except FileMissing:
         if required:
-            raise YamlProblem("file not found")
+            raise
         return {}
     try:
-        data = yaml.load(path.read_text(), Loader=_StrictLoader)
+        data = yaml.load(text, Loader=_StrictLoader)
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise YamlProblem(f"{where}malformed YAML: {e.problem}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
+    except (yaml.YAMLError, RecursionError) as e:
         raise YamlProblem(f"malformed YAML: {e.__class__.__name__}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise YamlProblem("top level must be a mapping")
+    _check_expansion(data)
     return data
+
+
+def _check_expansion(data) -> None:
+    """Aliases share objects; validation walks them expanded. Refuse a document that refers to
+    itself or expands past MAX_YAML_NODES values."""
+    count, on_path, stack = 0, set(), [(data, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            on_path.discard(id(node))
+            continue
+        if id(node) in on_path:
+            raise YamlProblem("an alias refers to a mapping or list that contains it")
+        children = node.values() if isinstance(node, dict) else node
+        count += len(children)
+        if count > MAX_YAML_NODES:
+            raise YamlProblem(f"aliases expand to more than {MAX_YAML_NODES} values")
+        on_path.add(id(node))
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if isinstance(c, (dict, list)))

@@ -41,7 +41,11 @@ class Doc:
 # ------------------------------------------------------------------ secrets
 
 PLACEHOLDER_RE = re.compile(r"%\{psk:([0-9a-f]{12})\}")
-SECRET_LINE_RE = re.compile(r'(\bsecret\s*=\s*)"([^"]*)"')
+# A secret as swanctl, strongSwan's logs or a Python/JSON dump may print it: `secret = "k"`, `secret = k`,
+# `secret='k'`, `"secret": "k"`. A value already masked is matched first and kept.
+SECRET_RE = re.compile(r"""(?P<pre>\bsecret["']?[ \t]*[=:][ \t]*)(?:(?P<ph>["']?%\{psk:[0-9a-f]{12}\}["']?)"""
+                       r"""|"(?P<dq>(?:[^"\\\n]|\\.)*)"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s"',;]+))""")
+SECRET_LINE_RE = SECRET_RE  # the old name
 
 
 def fingerprint(psk: str) -> str:
@@ -52,19 +56,43 @@ def placeholder(psk: str) -> str:
     return "%{psk:" + fingerprint(psk) + "}"
 
 
+def _secret_value(m: re.Match) -> str | None:
+    for g in ("dq", "sq", "bare"):
+        if m.group(g) is not None:
+            return m.group(g)
+    return None  # already a placeholder
+
+
 def mask(text: str) -> str:
-    """Replace every swanctl ``secret = "..."`` value by its placeholder."""
+    """Replace every secret value (quoted or not) by its placeholder.
+
+    >>> mask('secret = "k1k1k1k1"')
+    'secret = "%{psk:70427501cc65}"'
+    >>> mask("secret=k1k1k1k1 }")
+    'secret="%{psk:70427501cc65}" }'
+    >>> mask("{'secret': 'k1k1k1k1'}")
+    "{'secret': '%{psk:70427501cc65}'}"
+    >>> mask('secret = "%{psk:70427501cc65}"')
+    'secret = "%{psk:70427501cc65}"'
+    """
     def repl(m: re.Match) -> str:
-        value = m.group(2)
-        if PLACEHOLDER_RE.fullmatch(value):
+        value = _secret_value(m)
+        if value is None:
             return m.group(0)
-        return f'{m.group(1)}"{placeholder(value)}"'
-    return SECRET_LINE_RE.sub(repl, text)
+        if m.group("sq") is not None:
+            return f"{m.group('pre')}'{placeholder(value)}'"
+        return f'{m.group("pre")}"{placeholder(value)}"'
+    return SECRET_RE.sub(repl, text)
 
 
 def clear_secrets(text: str) -> dict[str, str]:
     """Real keys written in clear in ``text``, by fingerprint."""
-    return {fingerprint(v): v for _, v in SECRET_LINE_RE.findall(text) if not PLACEHOLDER_RE.fullmatch(v)}
+    out = {}
+    for m in SECRET_RE.finditer(text):
+        value = _secret_value(m)
+        if value is not None:
+            out[fingerprint(value)] = value
+    return out
 
 
 def unmask(text: str, lookup) -> str:

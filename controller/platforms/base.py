@@ -64,7 +64,7 @@ class Platform:
     def check_device_name(self, name: str) -> str | None:
         """A problem with a derived interface name, or None."""
         if len(name.encode()) > self.caps.ifname_max:
-            return f"interface name {name!r} is longer than {self.caps.ifname_max} bytes"
+            return f"is longer than {self.caps.ifname_max} bytes"
         return None
 
     def check(self, overlay: "Overlay", device: str) -> list[str]:
@@ -72,16 +72,27 @@ class Platform:
 
         The base checks the ESP transform, the mode and the IKE proposal against the capabilities.
         """
-        from .. import proposals
+        out = self.check_capabilities(overlay, device)
+        if out and out[0].startswith("platform:"):
+            return out
+        return out + self.check_ike(overlay, device)
+
+    def check_capabilities(self, overlay: "Overlay", device: str) -> list[str]:
+        """Supported at all; the ESP transform and mode in the capability table."""
         i, out = overlay.intent, []
         if not self.caps.supported:
-            out.append(f"platform: {self.name} is not supported yet (device {device!r})")
-            return out
+            return [f"platform: {self.name} is not supported yet (device {device!r})"]
         if i.ipsec.transform not in self.caps.transforms:
             out.append(f"ipsec.transform: platform {self.name} of {device!r} cannot do ESP transform "
                        f"{i.ipsec.transform!r}")
         if i.ipsec.mode not in self.caps.modes:
             out.append(f"ipsec.mode: platform {self.name} of {device!r} cannot do {i.ipsec.mode} mode")
+        return out
+
+    def check_ike(self, overlay: "Overlay", device: str) -> list[str]:
+        """The IKE proposal in neutral terms against the IKE ciphers and DH groups it can do."""
+        from .. import proposals
+        i, out = overlay.intent, []
         try:
             p = proposals.ike(i.ike.proposal)
         except proposals.ProposalError as e:

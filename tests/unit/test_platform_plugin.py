@@ -71,4 +71,4 @@ def test_plugin_interface_names_are_checked(inv, toy_installed):
     edit_yaml(inv / "overlay.yaml", {"sites.osaka.id": 12345, "tunnel_pool": "172.20.0.0/16"})
     with pytest.raises(inventory.InventoryError) as e:
         inventory.load(inv)
-    assert any("toy12345" in p and "longer than 7 bytes" in p for p in e.value.problems), e.value.problems
+    assert any("'toy12345' on osaka (toy) is longer than 7 bytes" in p in p for p in e.value.problems), e.value.problems

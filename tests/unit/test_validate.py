@@ -1,28 +1,99 @@
-"""Table-driven: every file in cases/invalid/ is one bad input and the message it must produce."""
-import subprocess
-import sys
+"""Table-driven: every file in cases/invalid/ is one bad input and the message it must produce.
+
+A case file (YAML) holds:
+  file + set/delete/raw/raw_append   one edit of an inventory file (dotted paths for set/delete)
+  edits: [{file, set, delete, raw, raw_append}, ...]   several edits
+  psk_text        new content of secrets/psk.txt
+  files           {relative path: text} to create;  bytes: {relative path: hex} raw bytes
+  dirs / fifos    [relative path] to create (replacing a file there)
+  symlinks        {relative path: target}
+  chmod           {relative path: mode}  (skipped as root, where modes do not stop reads)
+  env             {NAME: value} set for the run
+  resolve         {name: [address, ...]} what the (fake, offline) resolver answers; other names fail
+  expect          text every run must print (one `file: field: what is wrong` line holds it)
+  also / absent   more text that must / must not appear
+  secret          a value that must never appear in any output (problems, text CLI, --json CLI)
+"""
+import json
+import os
+import socket
 from pathlib import Path
 
 import pytest
 import yaml
 
-from controller import inventory
+from controller import cli, inventory
 from controller.errors import InventoryError
-from tests.conftest import ROOT, edit_yaml
+from tests.conftest import TEST_PSK, edit_yaml
 
 CASES = sorted((Path(__file__).parent / "cases" / "invalid").glob("*.yaml"))
 
 
-def apply_case(inv: Path, case: dict) -> None:
-    target = inv / case["file"]
-    if "raw" in case:
-        target.write_text(case["raw"])
-    if "raw_append" in case:
-        target.write_text(target.read_text() + case["raw_append"])
-    if "set" in case or "delete" in case:
-        edit_yaml(target, case.get("set"), case.get("delete"))
+def _edit(inv: Path, edit: dict) -> None:
+    target = inv / edit["file"]
+    if "raw" in edit:
+        target.write_text(edit["raw"])
+    if "raw_append" in edit:
+        target.write_text(target.read_text() + edit["raw_append"])
+    if "set" in edit or "delete" in edit:
+        edit_yaml(target, edit.get("set"), edit.get("delete"))
+
+
+def _clear(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+
+
+def apply_case(inv: Path, case: dict, monkeypatch=None) -> None:
+    if "chmod" in case and os.geteuid() == 0:
+        pytest.skip("running as root: file modes do not stop root from reading")
+    if "file" in case:
+        _edit(inv, case)
+    for edit in case.get("edits", []):
+        _edit(inv, edit)
     if "psk_text" in case:
         (inv / "secrets" / "psk.txt").write_text(case["psk_text"])
+    for rel, text in (case.get("files") or {}).items():
+        (inv / rel).parent.mkdir(parents=True, exist_ok=True)
+        (inv / rel).write_text(text)
+    for rel, hexdata in (case.get("bytes") or {}).items():
+        (inv / rel).write_bytes(bytes.fromhex(hexdata))
+    for rel in case.get("dirs", []):
+        _clear(inv / rel)
+        (inv / rel).mkdir()
+    for rel in case.get("fifos", []):
+        _clear(inv / rel)
+        os.mkfifo(inv / rel)
+    for rel, target in (case.get("symlinks") or {}).items():
+        _clear(inv / rel)
+        (inv / rel).symlink_to(target)
+    for rel, mode in (case.get("chmod") or {}).items():
+        (inv / rel).chmod(mode)
+    if monkeypatch is not None:
+        for name, value in (case.get("env") or {}).items():
+            monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def offline_resolver(monkeypatch):
+    """Names resolve only from the table a test gives: no lookup ever leaves the machine."""
+    table = {"localhost": ["127.0.0.1"]}
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in table:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, 0)) for a in table[host]]
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(inventory.socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(inventory, "_resolved", {})
+    return table
+
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as e:
+        cli.main(list(args))
+    captured = capsys.readouterr()
+    return e.value.code, captured.out, captured.err
 
 
 def test_example_is_valid(inv):
@@ -32,34 +103,33 @@ def test_example_is_valid(inv):
 
 
 @pytest.mark.parametrize("path", CASES, ids=[c.stem for c in CASES])
-def test_invalid_case(inv, path):
+def test_invalid_case(inv, path, monkeypatch, offline_resolver, capsys):
     case = yaml.safe_load(path.read_text())
-    apply_case(inv, case)
+    offline_resolver.update(case.get("resolve") or {})
+    apply_case(inv, case, monkeypatch)
     with pytest.raises(InventoryError) as e:
         inventory.load(inv)
     text = "\n".join(e.value.problems)
     assert case["expect"] in text
-    if "also" in case:
-        assert case["also"] in text
+    for extra in [case["also"]] if isinstance(case.get("also"), str) else case.get("also", []):
+        assert extra in text
     assert all(line.startswith(str(inv)) for line in e.value.problems), text
-    assert "test-psk" not in text
+    assert all("\n" not in line for line in e.value.problems), text
+    # the same through the CLI, as text and as JSON: exit 1, the message, no traceback, no secret
+    rc, out, err = run_cli(capsys, "validate", "-i", str(inv))
+    assert rc == 1 and case["expect"] in err and "Traceback" not in out + err, err
+    rc, jout, jerr = run_cli(capsys, "validate", "--json", "-i", str(inv))
+    assert rc == 1 and any(case["expect"] in p for p in json.loads(jout)["problems"]), jout + jerr
+    everything = "\n".join([text, out, err, jout, jerr])
+    for forbidden in [TEST_PSK, case.get("secret")] + (case.get("absent") or []):
+        if forbidden:
+            assert forbidden not in everything
 
 
-@pytest.mark.parametrize("path", CASES[:6], ids=[c.stem for c in CASES[:6]])
-def test_cli_exit_1_without_traceback(inv, path):
-    apply_case(inv, yaml.safe_load(path.read_text()))
-    r = subprocess.run([sys.executable, "-m", "controller", "validate", "-i", str(inv)],
-                       capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode == 1
-    assert "Traceback" not in r.stderr + r.stdout
-    assert str(inv) in r.stderr
-
-
-def test_cli_valid_exit_0(inv):
-    r = subprocess.run([sys.executable, "-m", "controller", "validate", "-i", str(inv)],
-                       capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode == 0, r.stderr
-    assert "valid (3 devices, 2 tunnels)" in r.stdout
+def test_cli_valid_exit_0(inv, capsys):
+    rc, out, err = run_cli(capsys, "validate", "-i", str(inv))
+    assert rc == 0, err
+    assert "valid (3 devices, 2 tunnels)" in out
 
 
 def test_missing_inventory_dir(tmp_path):

@@ -4,7 +4,7 @@
 >>> PLATFORM.interface_name("osaka", 3)
 'gre-osaka'
 >>> PLATFORM.check_device_name("gre-" + "x" * 12)
-"interface name 'gre-xxxxxxxxxxxx' is longer than 15 bytes"
+"is 16 bytes; Linux interface names hold at most 15"
 """
 from __future__ import annotations
 
@@ -12,12 +12,29 @@ from napalm_linux_frr import linuxconf
 
 from ..base import Capabilities, Platform
 from ..tables import CBC, GCM
-from . import collect, render as _render, scope
+from . import collect, names, proposals, render as _render, scope
 
 
 class LinuxPlatform(Platform):
     def interface_name(self, peer: str, number: int) -> str:
         return f"gre-{peer}"  # named after the peer, never gre0 (the kernel's fallback device)
+
+    def check_device_name(self, name: str) -> str | None:
+        return names.check_interface_name(name)
+
+    def check(self, overlay, device):
+        """strongSwan's own proposal grammar and the kernel's interface-name rules first; then the
+        capability table."""
+        i, dev = overlay.intent, overlay.devices[device]
+        where = f"(platform linux of {device!r})"
+        out = [f"{field}: {why} {where}" for field, why in (
+            ("ike.proposal", proposals.check_ike_proposal(i.ike.proposal)),
+            ("ipsec.transform", proposals.check_esp_proposal(i.ipsec.transform))) if why]
+        why = names.check_interface_name(dev.wan.interface)
+        if why:
+            kind = "hubs" if dev.role == "hub" else "sites"
+            out.append(f"{kind}.{device}.wan.interface: {dev.wan.interface!r} {why}")
+        return out or self.check_capabilities(overlay, device)  # strongSwan takes any proposal its grammar does
 
     def render(self, overlay, device, secrets, site=None):
         return _render.render(overlay, device, site, secrets)

@@ -5,7 +5,7 @@ verify through op-mode commands (FRR's own text for OSPF and routes).
 >>> PLATFORM.interface_name("osaka", 3)
 'tun3'
 >>> PLATFORM.check_device_name("tun1234567890123")
-"interface name 'tun1234567890123' is longer than 15 bytes"
+'is longer than 15 bytes'
 """
 from __future__ import annotations
 
