@@ -4,7 +4,7 @@
 >>> PLATFORM.interface_name("osaka", 3)
 'gre-osaka'
 >>> PLATFORM.check_device_name("gre-" + "x" * 12)
-"is 16 bytes; Linux interface names hold at most 15"
+'is 16 bytes; Linux interface names hold at most 15'
 """
 from __future__ import annotations
 
