@@ -147,13 +147,22 @@ def _hosts(inv: Path, raw: dict) -> tuple[dict[str, HostEntry], list[str]]:
                     return v
         return None
 
+    def data_of(entry: HostEntry, seen: frozenset = frozenset()) -> dict:
+        """Nornir's data inheritance: the host's own keys, then its groups in order, then defaults."""
+        merged: dict = {}
+        for g in reversed(entry.groups):  # earlier groups win
+            if g not in seen:
+                merged.update(data_of(entries["groups"][g], seen | {g}))
+        merged.update(entry.data)
+        return merged
+
     resolved = {}
     for name, entry in entries["hosts"].items():
         resolved[name] = HostEntry.model_construct(  # already validated piece by piece
             hostname=inherit(entry, "hostname") or defaults.hostname or name,
             platform=inherit(entry, "platform") or defaults.platform,
             port=inherit(entry, "port") or defaults.port or 22,
-            groups=entry.groups, data=entry.data)
+            groups=entry.groups, data={**defaults.data, **data_of(entry)})
     return resolved, problems
 
 
@@ -363,7 +372,7 @@ def load(inventory_dir: Path | str) -> Overlay:
         devices[name] = Device(
             name=name, role="hub" if name in intent.hubs else "site", platform=h.platform,
             hostname=h.hostname, wan=r.wan, lans=tuple(r.lans), router_id=allocate.router_id(r),
-            lan_interfaces=tuple(f"lan{i}" for i in range(len(r.lans))))
+            lan_interfaces=tuple(f"lan{i}" for i in range(len(r.lans))), data=dict(h.data))
     def ifname(device: str, peer: str, number: int) -> str:
         return platforms.get(devices[device].platform).interface_name(peer, number)
 

@@ -292,6 +292,7 @@ class Device(Strict):
     lans: tuple[IPv4Network, ...]
     router_id: IPv4Address
     lan_interfaces: tuple[str, ...]
+    data: dict = {}     # Nornir host data after inheritance: per-platform options (e.g. ios_style)
 
 
 class Overlay(Strict):

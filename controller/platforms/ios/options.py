@@ -16,10 +16,8 @@ The overlay model stays vendor-neutral: these are how an IOS device runs the int
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import NamedTuple
 
-from ... import yamlio
 
 STYLES = ("tunnel-protection", "crypto-map")
 
@@ -29,34 +27,9 @@ class Options(NamedTuple):
     wan_acl: bool = False
 
 
-def _host_data(inv: Path) -> dict[str, dict]:
-    raw = {}
-    for name in ("hosts", "groups", "defaults"):
-        try:
-            raw[name] = yamlio.load(inv / f"{name}.yaml", required=False) or {}
-        except (yamlio.YamlProblem, OSError):
-            raw[name] = {}
-    groups = raw["groups"]
-
-    def data_of(entry: dict, seen: frozenset = frozenset()) -> dict:
-        merged: dict = {}
-        for g in reversed((entry or {}).get("groups") or []):   # earlier groups win
-            if g in groups and g not in seen:
-                merged.update(data_of(groups[g], seen | {g}))
-        merged.update((entry or {}).get("data") or {})
-        return merged
-
-    base = (raw["defaults"] or {}).get("data") or {}
-    return {name: {**base, **data_of(entry)} for name, entry in (raw["hosts"] or {}).items()}
-
-
 def all_data(overlay) -> dict[str, dict]:
-    """Host name -> resolved ``data``; read once per loaded overlay (the model is frozen)."""
-    cached = overlay.__dict__.get("_ios_host_data")
-    if cached is None:
-        cached = _host_data(Path(overlay.inventory_dir))
-        overlay.__dict__["_ios_host_data"] = cached
-    return cached
+    """Device -> its Nornir host data (resolved once by the inventory loader, with inheritance)."""
+    return {name: dev.data for name, dev in overlay.devices.items()}
 
 
 def of(overlay, device: str) -> Options:
