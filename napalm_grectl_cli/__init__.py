@@ -160,8 +160,8 @@ class CliDriver(NetworkDriver):
 
     def play(self, steps: Iterable[Step], respond: Callable[[Step, str], Step | None],
              error: Callable[[Step, str], str | None]) -> list[str]:
-        """Play ``steps`` in order. After each, ``respond`` may name a follow-up (an answer to a
-        question); ``error`` judges the step's whole answer. Raises :class:`StepFailed`."""
+        """Play ``steps`` in order. After each, ``respond`` may name a follow-up (an answer to the
+        question the device's latest output ends with); ``error`` judges the step's whole answer. Raises :class:`StepFailed`."""
         outs: list[str] = []
         for step in steps:
             try:
@@ -169,11 +169,13 @@ class CliDriver(NetworkDriver):
             except StepFailed as e:
                 self.transcript.append(str(e))
                 raise StepFailed(str(e), "\n".join(outs + [str(e)])) from None
+            last = answer
             for _ in range(4):      # at most a few questions per command
-                nxt = respond(step, answer)
+                nxt = respond(step, last)
                 if nxt is None:
                     break
-                answer += "\n" + self.send(nxt)
+                last = self.send(nxt)
+                answer += "\n" + last
             clean = self.scrub(answer)
             outs.append(clean)
             self.transcript.append(clean)
