@@ -18,7 +18,7 @@ from napalm.base import NetworkDriver
 from napalm.base.exceptions import ConnectionException
 from netmiko.exceptions import ConfigInvalidException
 
-from napalm_linux_frr.linuxconf import PLACEHOLDER_RE, placeholder
+from napalm_linux_frr.linuxconf import PLACEHOLDER_RE
 
 
 @dataclass(frozen=True)
@@ -131,11 +131,6 @@ class CliDriver(NetworkDriver):
 
     def unknown_placeholders(self, lines: Iterable[str]) -> list[str]:
         return sorted({fp for ln in lines for fp in PLACEHOLDER_RE.findall(ln) if fp not in self.secrets})
-
-    def learn(self, keys: Iterable[str]) -> None:
-        for k in keys:
-            fp = placeholder(k)[6:-1]
-            self.secrets.setdefault(fp, k)
 
     # ------------------------------------------------------------ playing steps
     def _need_session(self):

@@ -189,3 +189,10 @@ def test_connect_arguments_are_netmikos():
     a = s.connect_args[0]
     assert a["device_type"] == "vyos" and a["host"] == "osaka" and a["port"] == 2222
     assert a["key_file"] == "/k" and a["ssh_strict"] is True and a["alt_key_file"] == "/kh"
+
+
+def test_cli_for_verify_is_scrubbed():
+    s = Sessions("vyos", "running")
+    out = driver(s).cli(["show configuration commands"])
+    assert list(out) == ["show configuration commands"] and "grectl-tokyo" in out["show configuration commands"]
+    no_secret(out)
