@@ -150,24 +150,22 @@ def remediation(running: str, intended: str, full: bool = True) -> list[str]:
 
 
 def deploy_plan(commands: list[str], confirm_timeout: int, vrp8: bool = False) -> dict[str, list[str]]:
-    """Sessions for netmiko's ``huawei`` (VRP5) or ``huawei_vrpv8`` device type.
+    """The lines each session of one change puts on the wire (``session.py`` holds the steps and
+    how each answer is judged; the ``vrp_grectl`` NAPALM driver plays them).
 
-    VRPv8 commits natively: ``commit trial N`` reverts by itself unless ``commit`` follows.
-    VRP5 applies each line at once and has no commit-confirm: grectl emulates it. ``checkpoint``
-    saves the running configuration to flash first; ``apply`` changes running only; ``confirm``
-    (on a fresh session) saves; ``rollback`` (run by the controller when the confirm does not
-    come within the timeout) makes the checkpoint the startup configuration and reloads. The
-    emulation needs the controller alive: if it dies between ``apply`` and ``confirm`` the change
-    stays in the running configuration, unsaved, until the next reload.
+    VRPv8 commits natively: ``commit trial T persist grectl`` reverts by itself unless ``commit
+    persist grectl`` follows from a fresh session. VRP5 applies each line at once and has no
+    commit-confirm: grectl emulates it with a checkpoint file made the next-startup configuration
+    and a scheduled reboot, both undone by the confirm (see ``session.py``).
     """
+    from . import session as s
     if not commands:
         return {"checkpoint": [], "apply": [], "confirm": [], "rollback": [], "abort": []}
     if vrp8:
-        return {"checkpoint": [], "apply": ["system-view", *commands, f"commit trial {confirm_timeout}", "return"],
-                "confirm": ["system-view", "commit", "return"], "rollback": [],   # the trial reverts by itself
-                "abort": ["abort"]}
-    return {"checkpoint": ["save flash:/grectl-checkpoint.cfg"],
-            "apply": ["system-view", *commands, "return"],
-            "confirm": ["save"],
-            "rollback": ["startup saved-configuration flash:/grectl-checkpoint.cfg", "reboot"],
-            "abort": ["return"]}
+        return {"checkpoint": [], "apply": s.wire(s.apply_steps(commands, confirm_timeout, True)),
+                "confirm": s.wire(s.confirm_steps(True)), "rollback": [],   # the trial reverts by itself
+                "abort": s.wire(s.abort_steps(True))}
+    return {"checkpoint": s.wire(s.checkpoint_steps(confirm_timeout)),
+            "apply": s.wire(s.apply_steps(commands, confirm_timeout, False)),
+            "confirm": ["display startup"] + s.wire(s.confirm_steps(False, "<next startup file>")),
+            "rollback": s.wire(s.rollback_steps()), "abort": s.wire(s.abort_steps(False))}

@@ -146,13 +146,18 @@ def test_change_proposal_and_mtu(tmp_path):
 def test_commit_plans():
     p = platforms.get("huawei_vrp")
     cmds = ["interface Tunnel0/0/2", " mtu 1400", "quit"]
-    v5 = p.deploy_plan(cmds, 120)
-    assert v5["checkpoint"] == ["save flash:/grectl-checkpoint.cfg"]
-    assert v5["apply"] == ["system-view", *cmds, "return"] and v5["confirm"] == ["save"]
-    assert v5["rollback"][0] == "startup saved-configuration flash:/grectl-checkpoint.cfg"
+    v5 = p.deploy_plan(cmds, 90)
+    assert v5["checkpoint"] == ["display startup", "save flash:/grectl-checkpoint.cfg",
+                                "startup saved-configuration flash:/grectl-checkpoint.cfg", "schedule reboot delay 2"]
+    assert v5["apply"] == ["system-view", *cmds, "return"]
+    assert v5["confirm"] == ["display startup", "undo schedule reboot",
+                             "startup saved-configuration <next startup file>", "save"]
+    assert v5["rollback"] == ["return", "reboot"] and v5["abort"] == ["return"]
     v8 = p.deploy_plan(cmds, 120, vrp8=True)
-    assert v8["apply"] == ["system-view", *cmds, "commit trial 120", "return"]
-    assert v8["confirm"] == ["system-view", "commit", "return"]
+    assert v8["apply"] == ["system-view", *cmds, "commit trial 120 persist grectl", "return"]
+    assert v8["confirm"] == ["system-view", "commit persist grectl", "return", "save"]
+    assert v8["abort"] == ["clear configuration candidate", "return"]
+    assert p.deploy_plan(cmds, 30, vrp8=True)["apply"][-2] == "commit trial 60 persist grectl"   # VRP's minimum
 
 
 def test_psk_masked():

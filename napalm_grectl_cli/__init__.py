@@ -1,0 +1,187 @@
+"""The I/O layer shared by grectl's SSH-CLI NAPALM drivers (``vyos_grectl``, ``vrp_grectl``).
+
+Deliberately thin: every command a driver sends, and every verdict on what a device answered,
+comes from a pure module in ``controller/platforms/<platform>/session.py``. This base only opens
+a session, plays :class:`Step` lists on it, and scrubs what comes back.
+
+The seam: ``optional_args["connect"]`` is a factory called with netmiko's ``ConnectHandler``
+keyword arguments that returns a *session*: any object with ``send_command(command, **kw)``,
+``send_config_set(lines, **kw)`` and ``disconnect()``. By default that is netmiko itself; the
+unit tests pass a recorded-transcript session instead (no device, no network).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from napalm.base import NetworkDriver
+from napalm.base.exceptions import ConnectionException
+from netmiko.exceptions import ConfigInvalidException
+
+from napalm_linux_frr.linuxconf import PLACEHOLDER_RE
+
+
+@dataclass(frozen=True)
+class Step:
+    """One exchange with the device.
+
+    ``send`` is one command (``send_command``) or a tuple of configuration lines
+    (``send_config_set``; ``enter``/``exit`` say whether netmiko enters and leaves configuration
+    mode around them; ``stop_on`` stops at the first line whose answer matches, the rest unsent).
+    ``expect`` is a regex the answer ends with when that is not the CLI
+    prompt (a ``[Y/N]`` question). ``slow`` marks commands that may take long (commit, save)."""
+    send: str | tuple[str, ...]
+    expect: str | None = None
+    enter: bool = False
+    exit: bool = False
+    slow: bool = False
+    stop_on: str = ""       # config lines: stop at the first answer matching this (netmiko's error_pattern)
+
+    def wire(self, enter_cmd: str = "", exit_cmd: str = "") -> list[str]:
+        """The lines this step puts on the wire (``enter_cmd``/``exit_cmd``: the device's
+        configuration-mode commands, which netmiko sends for ``enter``/``exit``)."""
+        if isinstance(self.send, str):
+            return [self.send]
+        return ([enter_cmd] if self.enter else []) + list(self.send) + ([exit_cmd] if self.exit else [])
+
+
+class StepFailed(Exception):
+    """A device answered a step with an error; ``output`` is everything it said so far (scrubbed)."""
+
+    def __init__(self, message: str, output: str = ""):
+        super().__init__(message)
+        self.output = output
+
+
+def netmiko_connect(**kwargs):
+    from netmiko import ConnectHandler
+    return ConnectHandler(**kwargs)
+
+
+class CliDriver(NetworkDriver):
+    """What both drivers share: connection, step player, secret scrubbing, ``cli()``."""
+
+    platform = "grectl_cli"
+    device_type = ""          # netmiko device type
+    enter_cmd = exit_cmd = ""
+
+    def __init__(self, hostname, username, password=None, timeout=60, optional_args=None):
+        self.hostname, self.username, self.password = hostname, username, password
+        self.timeout = timeout
+        o = dict(optional_args or {})
+        self.port = int(o.get("port", 22))
+        self.key_file = o.get("key_file")
+        self.known_hosts = o.get("known_hosts")
+        self.secrets: dict[str, str] = dict(o.get("secrets") or {})   # fingerprint -> key
+        self.connect: Callable = o.get("connect") or netmiko_connect
+        self.slow_timeout = float(o.get("commit_timeout", 300))
+        self.options = o
+        self.session = None
+        self.transcript: list[str] = []    # scrubbed outputs of the last operation (for errors, tests)
+
+    # ------------------------------------------------------------ connection
+    def _connect_args(self) -> dict:
+        args = dict(device_type=self.device_type, host=self.hostname, username=self.username,
+                    password=self.password or "", port=self.port, conn_timeout=self.timeout,
+                    timeout=self.timeout, fast_cli=False)
+        if self.key_file:
+            args.update(use_keys=True, key_file=self.key_file, allow_agent=False)
+        if self.known_hosts:
+            args.update(ssh_strict=True, system_host_keys=False, alt_host_keys=True, alt_key_file=self.known_hosts)
+        return args
+
+    def open(self):
+        try:
+            self.session = self.connect(**self._connect_args())
+        except Exception as e:  # netmiko raises several kinds on a broken login
+            raise ConnectionException(f"{self.hostname}: cannot connect: {e.__class__.__name__}: "
+                                      f"{self.scrub(str(e))}") from None
+
+    def close(self):
+        if self.session is not None:
+            try:
+                self.session.disconnect()
+            finally:
+                self.session = None
+
+    def is_alive(self):
+        return {"is_alive": self.session is not None}
+
+    # ------------------------------------------------------------ secrets
+    def mask(self, text: str) -> str:
+        """The platform's own masking (every form the device prints a secret in)."""
+        raise NotImplementedError
+
+    def scrub(self, text: str) -> str:
+        """``text`` with every secret replaced by its placeholder: the platform's forms, then any
+        key this driver knows appearing literally (a device echoing a command back)."""
+        text = self.mask(text or "")
+        for fp, key in self.secrets.items():
+            if key and key in text:
+                text = text.replace(key, "%{psk:" + fp + "}")
+        return text
+
+    def unmask(self, line: str) -> str:
+        def sub(m):
+            fp = m.group(1)
+            if fp not in self.secrets:
+                raise KeyError(fp)
+            return self.secrets[fp]
+        return PLACEHOLDER_RE.sub(sub, line)
+
+    def unknown_placeholders(self, lines: Iterable[str]) -> list[str]:
+        return sorted({fp for ln in lines for fp in PLACEHOLDER_RE.findall(ln) if fp not in self.secrets})
+
+    # ------------------------------------------------------------ playing steps
+    def _need_session(self):
+        if self.session is None:
+            raise ConnectionException(f"{self.hostname}: not connected")
+        return self.session
+
+    def send(self, step: Step) -> str:
+        """One step on the session; returns the raw answer (callers scrub before keeping it)."""
+        s = self._need_session()
+        kw = {"read_timeout": self.slow_timeout} if step.slow else {}
+        if isinstance(step.send, str):
+            if step.expect:
+                kw["expect_string"] = step.expect
+            return s.send_command(step.send, **kw)
+        if step.stop_on:
+            kw["error_pattern"] = step.stop_on
+        try:
+            return s.send_config_set(list(step.send), enter_config_mode=step.enter, exit_config_mode=step.exit, **kw)
+        except ConfigInvalidException as e:   # netmiko stopped at a line the device refused
+            raise StepFailed(self.scrub(str(e))) from None
+
+    def play(self, steps: Iterable[Step], respond: Callable[[Step, str], Step | None],
+             error: Callable[[Step, str], str | None]) -> list[str]:
+        """Play ``steps`` in order. After each, ``respond`` may name a follow-up (an answer to the
+        question the device's latest output ends with); ``error`` judges the step's whole answer. Raises :class:`StepFailed`."""
+        outs: list[str] = []
+        for step in steps:
+            try:
+                answer = self.send(step)
+            except StepFailed as e:
+                self.transcript.append(str(e))
+                raise StepFailed(str(e), "\n".join(outs + [str(e)])) from None
+            last = answer
+            for _ in range(4):      # at most a few questions per command
+                nxt = respond(step, last)
+                if nxt is None:
+                    break
+                last = self.send(nxt)
+                answer += "\n" + last
+            clean = self.scrub(answer)
+            outs.append(clean)
+            self.transcript.append(clean)
+            problem = error(step, answer)
+            if problem:
+                raise StepFailed(self.scrub(problem), "\n".join(outs))
+        return outs
+
+    def cli(self, commands, encoding="text"):
+        """Each command's output (scrubbed): verify's collect rounds."""
+        if encoding != "text":
+            raise NotImplementedError("only text output")
+        return {c: self.scrub(self._need_session().send_command(c, read_timeout=self.slow_timeout))
+                for c in commands}

@@ -1,0 +1,122 @@
+"""NAPALM driver ``vyos_grectl``: VyOS over SSH (netmiko ``vyos``), grectl's objects only.
+
+Thin: the commands and the verdicts on the answers come from
+``controller.platforms.vyos.session`` (pure, tested with exact command lists). What NAPALM's
+calls mean here:
+
+- ``get_config``: ``show configuration commands``, only grectl's part, PSKs as placeholders.
+- ``load_merge_candidate``: ``set``/``delete`` lines (the platform's remediation), kept on the
+  controller; nothing is sent until the commit. ``load_replace_candidate`` is refused: grectl
+  shares a VyOS config and never replaces it.
+- ``compare_config``: grectl's part before and after the lines, computed locally (no config
+  session is opened for a dry run).
+- ``commit_config(revert_in=S)``: ``configure``, the lines (placeholders swapped for keys only
+  here), ``compare``, ``commit-confirm ceil(S/60)`` (VyOS counts minutes: the timeout is rounded
+  up, and ``last_commit["note"]`` says so), ``exit``. Any failure: ``discard``, ``exit discard``.
+- ``confirm_commit`` (on a fresh session): ``configure``, ``confirm``, ``save``, ``exit``.
+
+optional_args: ``secrets`` {fingerprint: psk}, ``key_file``, ``known_hosts``, ``port``,
+``commit_timeout`` (seconds to wait for a commit or save), ``connect`` (session factory: the seam).
+"""
+from __future__ import annotations
+
+from napalm.base.exceptions import CommitError, MergeConfigException, ReplaceConfigException
+
+from controller.platforms.vyos import PLATFORM
+from controller.platforms.vyos import session as vs
+from controller.platforms.vyos.remediation import minutes
+from napalm_grectl_cli import CliDriver, Step, StepFailed
+
+
+class VyosGrectlDriver(CliDriver):
+    platform = "vyos_grectl"
+    device_type = "vyos"
+    enter_cmd, exit_cmd = vs.ENTER, vs.EXIT
+
+    def __init__(self, hostname, username, password=None, timeout=60, optional_args=None):
+        super().__init__(hostname, username, password, timeout, optional_args)
+        self._candidate: list[str] | None = None
+        self._running: str | None = None
+        self.last_commit: dict = {}
+        self.device_diff = ""
+
+    def mask(self, text):
+        return PLATFORM.mask(text)
+
+    # ------------------------------------------------------------ reading
+    def _read_running(self) -> str:
+        if self._running is None:
+            out = self.send(Step(vs.SHOW, slow=True))
+            self._running = self.scrub(vs.owned(out))
+        return self._running
+
+    def get_config(self, retrieve="all", full=False, sanitized=False, format="text"):
+        running = self._read_running() if retrieve in ("all", "running") else ""
+        candidate = "\n".join(self._candidate or []) if retrieve in ("all", "candidate") else ""
+        return {"running": running, "startup": "", "candidate": candidate}
+
+    # ------------------------------------------------------------ candidate
+    def load_replace_candidate(self, filename=None, config=None):
+        raise ReplaceConfigException(f"{self.hostname}: grectl never replaces a VyOS configuration "
+                                     "(it owns objects in a shared one); load the remediation by merge")
+
+    def load_merge_candidate(self, filename=None, config=None):
+        text = open(filename).read() if filename else (config or "")
+        problems = vs.check_candidate(text)
+        if problems:
+            raise MergeConfigException(f"{self.hostname}: " + "; ".join(problems[:3]))
+        cmds = vs.commands(text)
+        unknown = self.unknown_placeholders(cmds)
+        if unknown:
+            raise MergeConfigException(f"{self.hostname}: no key known for PSK fingerprint(s) {', '.join(unknown)}")
+        self._candidate = [self.scrub(c) for c in cmds]   # a key given in clear is kept as its placeholder
+
+    def compare_config(self):
+        if not self._candidate:
+            return ""
+        return vs.diff(self._read_running(), self._candidate)
+
+    def discard_config(self):
+        self._candidate = None          # nothing was sent: a config session opens only to commit
+
+    # ------------------------------------------------------------ commit
+    def commit_config(self, message="", revert_in=None):
+        if not self._candidate:
+            raise CommitError(f"{self.hostname}: no candidate loaded")
+        try:
+            live = [self.unmask(c) for c in self._candidate]
+        except KeyError as e:
+            raise CommitError(f"{self.hostname}: no key known for PSK fingerprint {e.args[0]}") from None
+        self.transcript = []
+        self._running = None
+        note = ""
+        if revert_in:
+            m = minutes(revert_in)
+            if m * 60 != int(revert_in):
+                note = f"VyOS counts commit-confirm in minutes: {int(revert_in)}s rounded up to {m} min"
+        try:
+            outs = self.play(vs.apply_steps(live, revert_in), vs.respond, vs.error)
+        except StepFailed as e:
+            self._abort()
+            raise CommitError(f"{self.hostname}: {e}") from None
+        self.device_diff = outs[1] if len(outs) > 1 else ""
+        self._candidate = None
+        self.last_commit = {"revert_in_minutes": minutes(revert_in) if revert_in else None, "note": note}
+
+    def _abort(self) -> None:
+        try:
+            self.play(vs.abort_steps(), lambda s, a: None, lambda s, a: None)
+        except Exception:   # the failure being reported matters more than a failed clean-up
+            pass
+
+    def confirm_commit(self):
+        self._running = None
+        try:
+            self.play(vs.confirm_steps(), vs.respond, vs.error)
+        except StepFailed as e:
+            self._abort()
+            raise CommitError(f"{self.hostname}: {e}") from None
+
+    def rollback(self):
+        raise NotImplementedError("VyOS rolls back an unconfirmed commit itself (reboot into the saved "
+                                  "configuration); grectl rolls back from its own backups")

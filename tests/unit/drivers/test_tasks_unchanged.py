@@ -1,0 +1,78 @@
+"""grectl's own Nornir tasks (tasks/deploy.py, tasks/rollback.py, tasks/verify.py), unchanged,
+drive the VyOS driver through nornir_napalm: backup, napalm_configure with revert_in, the confirm
+on a fresh connection, rollback from the backup, verify's collect; the device is a transcript."""
+from __future__ import annotations
+
+import yaml
+from nornir import InitNornir
+from nornir.core.inventory import ConnectionOptions
+
+from controller import platforms
+from tasks.deploy import backup_task, configure_task
+from tasks.rollback import restore_task
+
+from .test_vyos_driver import INTENDED, KEY, no_secret
+from .transcript import Sessions
+from napalm_linux_frr.linuxconf import fingerprint
+
+
+def nornir(tmp_path, sessions):
+    (tmp_path / "hosts.yaml").write_text(yaml.safe_dump({"osaka": {"hostname": "osaka", "username": "vyos"}}))
+    for f in ("groups.yaml", "defaults.yaml"):
+        (tmp_path / f).write_text("{}\n")
+    nr = InitNornir(runner={"plugin": "serial"}, logging={"enabled": False},
+                    inventory={"plugin": "SimpleInventory", "options": {
+                        "host_file": str(tmp_path / "hosts.yaml"), "group_file": str(tmp_path / "groups.yaml"),
+                        "defaults_file": str(tmp_path / "defaults.yaml")}})
+    nr.inventory.hosts["osaka"].connection_options["napalm"] = ConnectionOptions(
+        platform=platforms.get("vyos").caps.napalm_driver,
+        extras={"optional_args": {"secrets": {fingerprint(KEY): KEY}, "connect": sessions}, "timeout": 20})
+    return nr
+
+
+def test_deploy_tasks_drive_the_driver_unchanged(tmp_path):
+    s = Sessions("vyos", ("running", "commit_ok"), "confirm_ok")
+    nr = nornir(tmp_path, s)
+    try:
+        r = nr.run(task=backup_task, backup_dir=tmp_path / "b", stamp="t1")
+        assert not r.failed, r["osaka"].exception
+        running = r["osaka"][0].result["running"]
+        saved = (tmp_path / "b" / "osaka" / "t1.conf").read_text()
+        assert saved == running
+        candidates = {"osaka": platforms.get("vyos").plan(INTENDED, running, True)}
+        r = nr.run(task=configure_task, candidates=candidates, dry_run=False, confirm_timeout=120)
+        assert not r.failed, r["osaka"].exception
+        assert r["osaka"][0].changed and "+set interfaces tunnel tun1 mtu '1434'" in r["osaka"][0].diff
+    finally:
+        nr.close_connections()
+    assert s.wire[-4:] == ["configure", "confirm", "save", "exit"] and "commit-confirm 2" in s.wire
+    assert len(s.opened) == 2
+    no_secret(saved, r["osaka"][0].diff)
+
+
+def test_dry_run_and_rollback_tasks(tmp_path):
+    s = Sessions("vyos", "running")
+    nr = nornir(tmp_path, s)
+    try:
+        r = nr.run(task=backup_task, backup_dir=None, stamp="t")
+        running = r["osaka"][0].result["running"]
+        r = nr.run(task=configure_task, candidates={"osaka": platforms.get("vyos").plan(INTENDED, running, True)},
+                   dry_run=True, confirm_timeout=120)
+        assert r["osaka"][0].changed and s.wire == ["show configuration commands"]   # nothing else sent
+    finally:
+        nr.close_connections()
+    # rollback to a backup equal to what runs: nothing to do, nothing sent but the read
+    backup = tmp_path / "osaka.conf"
+    backup.write_text(running)
+    s2 = Sessions("vyos", "running")
+    nr = nornir(tmp_path, s2)
+
+    class Ov:
+        devices = {"osaka": type("D", (), {"platform": "vyos"})()}
+    try:
+        r = nr.run(task=restore_task, backups={"osaka": backup}, confirm_timeout=120, overlay=Ov())
+        assert not r.failed, r["osaka"].exception
+        assert r["osaka"][0].changed is False
+    finally:
+        nr.close_connections()
+    assert s2.wire == ["show configuration commands"]
