@@ -10,7 +10,6 @@ from pathlib import Path
 
 import jinja2
 
-from ... import yamlio
 from ...models import Overlay
 from . import proposals
 
@@ -26,28 +25,9 @@ def _env() -> jinja2.Environment:
                               keep_trailing_newline=True)
 
 
-@lru_cache(maxsize=16)
-def _host_data(inventory_dir: str, mtimes: tuple) -> dict[str, dict]:
-    inv = Path(inventory_dir)
-    raw = {n: (yamlio.load(inv / f"{n}.yaml", required=False) or {}) for n in ("hosts", "groups", "defaults")}
-    groups = raw["groups"]
-
-    def data(entry: dict, seen: frozenset = frozenset()) -> dict:
-        out: dict = {}
-        for g in reversed((entry or {}).get("groups") or []):   # earlier groups win, as in Nornir
-            if g in groups and g not in seen:
-                out.update(data(groups[g], seen | {g}))
-        out.update((entry or {}).get("data") or {})
-        return out
-    base = (raw["defaults"] or {}).get("data") or {}
-    return {name: {**base, **data(entry)} for name, entry in (raw["hosts"] or {}).items()}
-
-
 def host_data(overlay: Overlay, device: str) -> dict:
-    inv = Path(overlay.inventory_dir)
-    mtimes = tuple((inv / f"{n}.yaml").stat().st_mtime_ns if (inv / f"{n}.yaml").exists() else 0
-                   for n in ("hosts", "groups", "defaults"))
-    return _host_data(str(inv), mtimes).get(device, {})
+    """The device's Nornir host data, resolved with inheritance by the inventory loader."""
+    return overlay.devices[device].data
 
 
 def release(overlay: Overlay, device: str) -> str:

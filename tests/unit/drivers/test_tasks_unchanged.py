@@ -16,6 +16,11 @@ from .transcript import Sessions
 from napalm_linux_frr.linuxconf import fingerprint
 
 
+class Ov:
+    """What the tasks read of the overlay: each device's platform."""
+    devices = {"osaka": type("D", (), {"platform": "vyos"})()}
+
+
 def nornir(tmp_path, sessions):
     (tmp_path / "hosts.yaml").write_text(yaml.safe_dump({"osaka": {"hostname": "osaka", "username": "vyos"}}))
     for f in ("groups.yaml", "defaults.yaml"):
@@ -34,13 +39,14 @@ def test_deploy_tasks_drive_the_driver_unchanged(tmp_path):
     s = Sessions("vyos", ("running", "commit_ok"), "confirm_ok")
     nr = nornir(tmp_path, s)
     try:
-        r = nr.run(task=backup_task, backup_dir=tmp_path / "b", stamp="t1")
+        r = nr.run(task=backup_task, backup_dir=tmp_path / "b", stamp="t1", overlay=Ov())
         assert not r.failed, r["osaka"].exception
         running = r["osaka"][0].result["running"]
         saved = (tmp_path / "b" / "osaka" / "t1.conf").read_text()
         assert saved == running
         candidates = {"osaka": platforms.get("vyos").plan(INTENDED, running, True)}
-        r = nr.run(task=configure_task, candidates=candidates, dry_run=False, confirm_timeout=120)
+        r = nr.run(task=configure_task, candidates=candidates, dry_run=False, confirm_timeout=120, overlay=Ov(),
+                   keys={"osaka": KEY})
         assert not r.failed, r["osaka"].exception
         assert r["osaka"][0].changed and "+set interfaces tunnel tun1 mtu '1434'" in r["osaka"][0].diff
     finally:
@@ -54,10 +60,10 @@ def test_dry_run_and_rollback_tasks(tmp_path):
     s = Sessions("vyos", "running")
     nr = nornir(tmp_path, s)
     try:
-        r = nr.run(task=backup_task, backup_dir=None, stamp="t")
+        r = nr.run(task=backup_task, backup_dir=None, stamp="t", overlay=Ov())
         running = r["osaka"][0].result["running"]
         r = nr.run(task=configure_task, candidates={"osaka": platforms.get("vyos").plan(INTENDED, running, True)},
-                   dry_run=True, confirm_timeout=120)
+                   dry_run=True, confirm_timeout=120, overlay=Ov(), keys={"osaka": KEY})
         assert r["osaka"][0].changed and s.wire == ["show configuration commands"]   # nothing else sent
     finally:
         nr.close_connections()
@@ -66,11 +72,9 @@ def test_dry_run_and_rollback_tasks(tmp_path):
     backup.write_text(running)
     s2 = Sessions("vyos", "running")
     nr = nornir(tmp_path, s2)
-
-    class Ov:
-        devices = {"osaka": type("D", (), {"platform": "vyos"})()}
     try:
-        r = nr.run(task=restore_task, backups={"osaka": backup}, confirm_timeout=120, overlay=Ov())
+        r = nr.run(task=restore_task, backups={"osaka": backup}, confirm_timeout=120, overlay=Ov(),
+                   keys={"osaka": KEY})
         assert not r.failed, r["osaka"].exception
         assert r["osaka"][0].changed is False
     finally:
