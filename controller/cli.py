@@ -187,9 +187,12 @@ def verify(inventory_dir: Path = InventoryOpt,
            site: Optional[str] = typer.Option(None, "--site", help="Only this site's tunnel."),
            wait: float = typer.Option(0, "--wait", min=0, help="Poll until green or this many seconds pass."),
            workers: int = typer.Option(20, "--workers", min=1),
+           details: bool = typer.Option(False, "--details", help="Print every check, not only the summary."),
            as_json: bool = typer.Option(False, "--json")):
     """Prove the overlay: GRE, IKE/ESP SAs and counters, DF boundary, OSPF, routes, no recursion."""
     from tasks.verify import verify as run_verify
+
+    from . import verify_view
     ov = inventory.load(inventory_dir)
     if site is not None:
         render_mod.devices_in_scope(ov, site)  # unknown site: clear error
@@ -199,16 +202,14 @@ def verify(inventory_dir: Path = InventoryOpt,
         print(json.dumps({"ok": not failed, "seconds": round(seconds, 2), "checks": [c.as_dict() for c in checks]},
                          indent=2))
     else:
-        t = Table(title="verify")
-        for col in ("device", "peer", "check", "status", "observed", "expected", "reason"):
-            t.add_column(col)
-        for c in checks:
-            colour = "green" if c.status == "pass" else "red"
-            t.add_row(c.device, c.peer, c.check, f"[{colour}]{c.status}[/]", c.observed, c.expected,
-                      f"{c.reason}: {c.detail}" if c.reason else "")
-        out.print(t)
-        verdict = "[green]all checks pass[/]" if not failed else f"[red]{len(failed)} of {len(checks)} checks fail[/]"
-        out.print(f"{verdict} ({seconds:.1f}s)")
+        out.print(verify_view.details(checks) if details else verify_view.table(checks))
+        if not details:
+            for block in verify_view.problems(checks):
+                out.print(block, markup=False, highlight=False)
+        na = sum(1 for c in checks if c.status == "n/a")
+        verdict = (f"[green]all {len(checks) - na} checks pass[/]" if not failed
+                   else f"[red]{len(failed)} of {len(checks)} checks fail[/]")
+        out.print(f"{verdict}{f', {na} not available on their target' if na else ''} ({seconds:.1f}s)")
     if failed:
         raise typer.Exit(1)
 

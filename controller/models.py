@@ -164,7 +164,8 @@ class Overlay(Strict):
     devices: dict[str, Device]
     tunnels: tuple[Tunnel, ...]
 
-    def tunnels_of(self, device: str) -> list[Tunnel]:
+    def tunnels_of(self, device: str, site: str | None = None) -> list[Tunnel]:
+        """The tunnels ending on ``device``; with ``site``, only that site's (the --site scope)."""
         index = self.__dict__.get("_by_device")
         if index is None:  # built once; the model is frozen
             index = {}
@@ -172,7 +173,7 @@ class Overlay(Strict):
                 index.setdefault(t.hub, []).append(t)
                 index.setdefault(t.site, []).append(t)
             self.__dict__["_by_device"] = index
-        return list(index.get(device, []))
+        return [t for t in index.get(device, []) if site is None or t.site == site]
 
     def tunnel_mtu(self, t: Tunnel) -> int:
         """MTU set on both ends of a tunnel: the smaller path MTU of the two, so OSPF MTUs match
@@ -183,4 +184,15 @@ class Overlay(Strict):
                    for d in (t.hub, t.site))
 
     def scoped(self, site: str | None) -> list[Tunnel]:
+        """The tunnels a ``--site`` scope touches (all without one)."""
         return [t for t in self.tunnels if site is None or t.site == site]
+
+    def devices_in_scope(self, site: str | None = None, device: str | None = None) -> list[str]:
+        """Devices a --site/--device scope touches: the site and its hub, or everything."""
+        from .errors import GrectlError
+        if site is not None and site not in self.intent.sites:
+            raise GrectlError(f"unknown site {site!r} (sites: {', '.join(sorted(self.intent.sites)) or 'none'})")
+        if device is not None and device not in self.devices:
+            raise GrectlError(f"unknown device {device!r}")
+        names = sorted(self.devices) if site is None else [self.intent.sites[site].hub, site]
+        return [n for n in names if device is None or n == device]

@@ -9,13 +9,7 @@ from .models import Overlay
 
 
 def devices_in_scope(overlay: Overlay, site: str | None = None, device: str | None = None) -> list[str]:
-    """Devices a --site/--device scope touches: the site and its hub, or everything."""
-    if site is not None and site not in overlay.intent.sites:
-        raise GrectlError(f"unknown site {site!r} (sites: {', '.join(sorted(overlay.intent.sites)) or 'none'})")
-    if device is not None and device not in overlay.devices:
-        raise GrectlError(f"unknown device {device!r}")
-    names = sorted(overlay.devices) if site is None else [overlay.intent.sites[site].hub, site]
-    return [n for n in names if device is None or n == device]
+    return overlay.devices_in_scope(site, device)
 
 
 def secret_texts(overlay: Overlay, keys: dict[str, str] | None = None, show_secrets: bool = False) -> dict[str, str]:

@@ -56,7 +56,7 @@ def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None
 def error_text(exc: BaseException | None, fallback: str = "failed") -> str:
     if exc is None:
         return fallback
-    return secrets.mask(f"{exc.__class__.__name__}: {exc}".strip())[:500]
+    return platforms.mask_any(f"{exc.__class__.__name__}: {exc}".strip())[:500]
 
 
 def run_on(nr, names: list[str], task, **kw) -> dict[str, tuple[bool, object, BaseException | None]]:

@@ -74,6 +74,7 @@ def deploy(overlay: Overlay, site: str | None = None, dry_run: bool = False, con
     outcomes = {n: Outcome(n, overlay.devices[n].role) for n in names}
     hubs = [n for n in names if overlay.devices[n].role == "hub"]
     sites = [n for n in names if overlay.devices[n].role == "site"]
+    # intended config per device, and whether it is the device's whole grectl part (else a --site piece)
     candidates = {n: (render.render_device(overlay, n, site, texts), site is None or n in sites) for n in names}
     nr = make_nornir(overlay, workers=workers, keys=keys)
     try:
@@ -116,6 +117,12 @@ def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_tim
         if hub in running:
             keep_hub_side(hub, bad_sites)
 
+    # what each platform loads: the intended document, or the remediation from running to intended
+    for name in list(candidates):
+        if name in running:
+            intended, full = candidates[name]
+            candidates[name] = platforms.get(overlay.devices[name].platform).plan(intended, running[name], full)
+
     # phase 1: hubs
     ready_hubs = [h for h in hubs if h in running and h in candidates]
     progress(f"{'checking' if dry_run else 'committing'} hubs: {', '.join(ready_hubs) or 'none'}")
@@ -157,11 +164,12 @@ def _restore_hub_side(overlay, nr, hub, failed_sites, running, outcomes, confirm
     try:
         conn = host.get_connection("napalm", nr.config)
         plat = platforms.get(overlay.devices[hub].platform)
-        text = conn.get_config(retrieve="running")["running"]
+        now = text = conn.get_config(retrieve="running")["running"]
         for t in overlay.tunnels_of(hub):
             if t.site in failed_sites:
                 text = plat.keep_site(text, running[hub], t)
-        conn.load_replace_candidate(config=text)
+        text, replace = plat.plan(text, now, True)
+        (conn.load_replace_candidate if replace else conn.load_merge_candidate)(config=text)
         if conn.compare_config():
             commit_confirmed(host, nr.config, conn, confirm_timeout)
         outcomes[hub].notes.append(f"restored hub side of {', '.join(sorted(failed_sites))}")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from nornir.core.task import Result, Task
 
-from controller import inventory
+from controller import inventory, platforms
 from controller.errors import GrectlError
 from controller.models import Overlay
 
@@ -22,9 +22,14 @@ def find_backup(backup_dir: Path, device: str, backup_id: str | None) -> Path:
     return files[-1]
 
 
-def restore_task(task: Task, backups: dict[str, Path], confirm_timeout: int) -> Result:
+def restore_task(task: Task, backups: dict[str, Path], confirm_timeout: int, overlay: Overlay) -> Result:
+    """Load the backup as the platform loads any intent: a whole document where grectl owns files,
+    the remediation of grectl's own objects where it shares the device."""
     conn = task.host.get_connection("napalm", task.nornir.config)
-    conn.load_replace_candidate(config=backups[task.host.name].read_text())
+    plat = platforms.get(overlay.devices[task.host.name].platform)
+    running = conn.get_config(retrieve="running")["running"] if plat.caps.ownership == "objects" else ""
+    text, replace = plat.plan(backups[task.host.name].read_text(), running, True)
+    (conn.load_replace_candidate if replace else conn.load_merge_candidate)(config=text)
     diff = conn.compare_config()
     if diff:
         commit_confirmed(task.host, task.nornir.config, conn, confirm_timeout)
@@ -39,7 +44,7 @@ def rollback(overlay: Overlay, devices: list[str], backup_dir: Path, backup_id: 
     nr = make_nornir(overlay, keys=inventory.psks(overlay))
     out = []
     try:
-        for name, (failed, res, exc) in run_on(nr, devices, restore_task, backups=backups,
+        for name, (failed, res, exc) in run_on(nr, devices, restore_task, backups=backups, overlay=overlay,
                                              confirm_timeout=confirm_timeout).items():
             o = Outcome(name, overlay.devices[name].role, backup=str(backups[name]))
             if failed:

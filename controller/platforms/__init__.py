@@ -69,4 +69,12 @@ def names() -> list[str]:
     return sorted(_registry)
 
 
-__all__ = ["Capabilities", "Platform", "register", "unregister", "get", "find", "names", "ENTRY_POINT_GROUP"]
+def mask_any(text: str) -> str:
+    """``text`` with secrets masked in every form any registered platform may print them."""
+    _load()
+    for p in _registry.values():
+        text = p.mask(text)
+    return text
+
+
+__all__ = ["Capabilities", "Platform", "register", "unregister", "get", "find", "names", "mask_any", "ENTRY_POINT_GROUP"]

@@ -45,7 +45,7 @@ def test_verify_green_json_and_site(deployed):
                       "ospf.neighbor", "ospf.interface", "underlay.route"):
             assert (dev, peer, check) in got
     df = {(c["device"], c["check"]): c["observed"] for c in data["checks"]}
-    assert "-s 1414: 3/3" in df[("osaka", "df.max")] or "-s 1414: 2/3" in df[("osaka", "df.max")]
+    assert "payload 1414: 3/3" in df[("osaka", "df.max")] or "payload 1414: 2/3" in df[("osaka", "df.max")]
     assert "message too long mtu=1442" in df[("osaka", "df.over")]
     r = cli(inv, "verify", "--site", "fukuoka", "--json")
     assert r.returncode == 0

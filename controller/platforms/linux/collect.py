@@ -15,7 +15,7 @@ LOGS = "/run/charon.log /var/log/charon.log /var/log/syslog"
 
 
 def _tunnels(overlay: Overlay, device: str, site: str | None) -> list[Tunnel]:
-    return [t for t in overlay.scoped(site) if device in (t.hub, t.site)]
+    return overlay.tunnels_of(device, site)
 
 
 def _peers_wan(overlay: Overlay, device: str, site: str | None) -> list[str]:

@@ -25,9 +25,7 @@ def render(overlay: Overlay, device: str, site: str | None, secrets: dict[str, s
     """``secrets`` maps site -> the text to write as its PSK (a placeholder or the key)."""
     i, dev = overlay.intent, overlay.devices[device]
     ends = []
-    for t in overlay.tunnels_of(device):
-        if site is not None and t.site != site:
-            continue
+    for t in overlay.tunnels_of(device, site):
         end = t.end(device)
         mtu = overlay.tunnel_mtu(t)
         ends.append(dict(peer=end.peer, interface=end.interface, wan=end.wan, peer_wan=end.peer_wan,

@@ -1,0 +1,84 @@
+"""How verify results read to a person: one row per tunnel end, a mark per check group, and the
+failing checks beneath with observed, expected and reason. Pure (rows), plus Rich rendering.
+
+>>> from controller.verify import Check
+>>> rows = summary([Check("tokyo", "osaka", "gre.link", "pass"), Check("tokyo", "osaka", "ike.sa", "fail"),
+...                 Check("tokyo", "-", "ospf.no_wan", "pass")])
+>>> rows[0]["marks"]["GRE"], rows[0]["marks"]["IKE"], rows[0]["marks"]["recursion"], rows[0]["marks"]["DF"]
+('pass', 'fail', 'pass', '')
+"""
+from __future__ import annotations
+
+from rich.table import Table
+
+from .verify import Check
+
+COLUMNS = ("GRE", "IKE", "ESP", "DF", "OSPF", "routes", "recursion")
+_COLUMN = {"gre": "GRE", "ike": "IKE", "ipsec": "ESP", "df": "DF", "ospf.neighbor": "OSPF",
+           "ospf.interface": "OSPF", "routes": "routes", "underlay": "recursion", "ospf.no_wan": "recursion"}
+_RANK = {"": 0, "pass": 1, "n/a": 2, "fail": 3}
+MARK = {"pass": "[green]✓[/]", "fail": "[red]✗[/]", "n/a": "[yellow]–[/]", "": ""}
+
+
+def column(check: str) -> str | None:
+    return _COLUMN.get(check) or _COLUMN.get(check.split(".")[0])
+
+
+def summary(checks: list[Check]) -> list[dict]:
+    """[{device, peer, marks: {column: pass|fail|n/a|''}, unreachable}] in first-seen order; a
+    device-wide check (peer '-') marks every row of its device."""
+    rows: dict[tuple[str, str], dict] = {}
+    device_wide = [c for c in checks if c.peer == "-"]
+    for c in checks:
+        if c.peer == "-":
+            continue
+        row = rows.setdefault((c.device, c.peer), {"device": c.device, "peer": c.peer,
+                                                   "marks": dict.fromkeys(COLUMNS, ""), "unreachable": False})
+        if c.check == "device.reachable":
+            row["unreachable"] = True
+            continue
+        col = column(c.check)
+        if col and _RANK[c.status] > _RANK[row["marks"][col]]:
+            row["marks"][col] = c.status
+    for c in device_wide:
+        for row in rows.values():
+            col = column(c.check)
+            if row["device"] == c.device and col and _RANK[c.status] > _RANK[row["marks"][col]]:
+                row["marks"][col] = c.status
+    return list(rows.values())
+
+
+def table(checks: list[Check]) -> Table:
+    t = Table(title="verify", width=100)
+    t.add_column("device")
+    t.add_column("peer")
+    for col in COLUMNS:
+        t.add_column(col, justify="center")
+    for row in summary(checks):
+        marks = ["[red]unreachable[/]"] + [""] * (len(COLUMNS) - 1) if row["unreachable"] \
+            else [MARK[row["marks"][c]] for c in COLUMNS]
+        t.add_row(row["device"], row["peer"], *marks)
+    return t
+
+
+def problems(checks: list[Check], include_na: bool = True) -> list[str]:
+    """One block per failing (and n/a) check: where, what was seen, what was wanted, why."""
+    out = []
+    for c in checks:
+        if c.status == "pass" or (c.status == "n/a" and not include_na):
+            continue
+        head = f"{'✗' if c.status == 'fail' else '–'} {c.device} → {c.peer}  {c.check}  {c.reason}"
+        out.append(f"{head}\n    observed: {c.observed}\n    expected: {c.expected}"
+                   + (f"\n    {c.detail}" if c.detail else ""))
+    return out
+
+
+def details(checks: list[Check]) -> Table:
+    t = Table(title="verify (every check)")
+    for col in ("device", "peer", "check", "status", "observed", "expected", "reason"):
+        t.add_column(col)
+    colour = {"pass": "green", "fail": "red", "n/a": "yellow"}
+    for c in checks:
+        t.add_row(c.device, c.peer, c.check, f"[{colour[c.status]}]{c.status}[/]", c.observed, c.expected,
+                  f"{c.reason}: {c.detail}" if c.reason else "")
+    return t

@@ -1,0 +1,38 @@
+"""A third-party platform in its own package, as a plugin author would write it: nothing in
+grectl is edited to add it. Its "device" speaks a tiny line format; see ``show_state``."""
+from __future__ import annotations
+
+import json
+
+from controller.platforms import Capabilities, Platform
+from controller.state import DeviceState
+
+
+class ToyPlatform(Platform):
+    def interface_name(self, peer, number):
+        return f"toy{number}"
+
+    def render(self, overlay, device, secrets, site=None):
+        lines = [f"hostname {device}"]
+        for t in overlay.tunnels_of(device, site):
+            end = t.end(device)
+            lines += [f"tunnel {end.interface} {end.wan} {end.peer_wan} {end.address} mtu {overlay.tunnel_mtu(t)}",
+                      f"psk {end.peer_wan} {secrets[t.site]}"]
+        return "\n".join(lines) + "\n"
+
+    def collect(self, overlay, device, site):
+        return [["show state json"]]
+
+    def parse(self, overlay, device, site, outputs):
+        return self.parse_command("show state json", outputs["show state json"])
+
+    def parse_command(self, command, output):
+        if command != "show state json":
+            raise NotImplementedError(command)
+        return DeviceState.model_validate(json.loads(output))
+
+    def commands(self):
+        return ["show state json"]
+
+
+PLATFORM = ToyPlatform("toy", Capabilities(transforms=frozenset({"aes128gcm16"}), ifname_max=7, renders=True))
