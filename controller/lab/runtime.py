@@ -1,8 +1,10 @@
 """Real-router lab: one network namespace per router, inside a user-mode-linux kernel ("uml")
 or directly on the host ("netns", needs ip_gre and esp4 in the host kernel).
 
-The host side lives here; the scripts that build the namespaces and run the daemons
-(lab.sh, router.sh, rx.sh, umlinit.sh, modprobe.sh) are package data, copied into the state dir.
+This module is backend-neutral: it validates the topology, generates the state dir and waits for
+the routers; the backends (backends/uml.py, backends/netns.py) start, stop and reach the lab.
+The scripts that build the namespaces and run the daemons, the UML ptrace shim and the router
+config templates are plain files in files/, copied into the state dir.
 
 State dir layout:
   lab.json                  topology, backend, umid, TAP name (present while the lab exists)
@@ -26,25 +28,27 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shlex
 import shutil
-import signal
 import socket
-import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
+from ipaddress import IPv4Interface, IPv4Network
 from pathlib import Path
+from string import Template
 
 from controller.errors import LabError
+from controller.lab import backends
+from controller.lab.backends.base import run as _run
+from controller.lab.backends.uml import UML_KERNEL, kill_uml  # noqa: F401  (public helpers)
+from controller.lab.backends.uml import uml_pids_by_umid as _uml_pids_by_umid  # noqa: F401
 from controller.lab.topology import LabTopology
 
-PKG = Path(__file__).resolve().parent
+FILES = Path(__file__).resolve().parent / "files"
 SCRIPTS = {"lab.sh": "lab.sh", "router.sh": "router.sh", "rx.sh": "rx", "umlinit.sh": "umlinit.sh",
            "modprobe.sh": "modprobe"}
 DAEMONS = ("sshd", "charon", "zebra", "ospfd", "staticd")
-UML_KERNEL = "/usr/bin/linux.uml"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,7}$")
 NODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 IFNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{1,15}$")
@@ -52,49 +56,6 @@ CHARON_PLUGINS = ("random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation c
                   "kdf curve25519 kernel-netlink socket-default vici updown").split()
 SWANCTL_PLUGINS = "random nonce openssl pem pkcs1 pkcs8 x509 pubkey revocation constraints".split()
 PLUGIN_DIR = Path("/usr/lib/ipsec/plugins")
-STRONGSWAN_CONF = """\
-# grectl lab router: lean plugin lists (all Debian plugins make charon start slowly under UML)
-swanctl {{
-  load = {swanctl}
-}}
-charon {{
-  load_modular = no
-  load = {charon}
-  install_routes = no
-  filelog {{
-    lab {{
-      path = /var/log/charon.log
-      time_format = %T
-      ike_name = yes
-      default = 1
-      flush_line = yes
-    }}
-  }}
-  syslog {{
-    daemon {{
-      default = -1
-    }}
-  }}
-}}
-include /etc/strongswan.d/*.conf
-"""
-SSHD_CONFIG = """\
-# grectl lab router {name}
-ListenAddress {mgmt_ip}
-HostKey /etc/ssh/ssh_host_ed25519_key
-PidFile /run/sshd.pid
-PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PubkeyAuthentication yes
-UsePAM no
-UseDNS no
-PrintMotd no
-PrintLastLog no
-MaxStartups 30:30:100
-AcceptEnv LANG LC_*
-Subsystem sftp /usr/lib/openssh/sftp-server
-"""
 
 
 # ---------------------------------------------------------------- names and state
@@ -108,18 +69,11 @@ def default_state_dir(lab_name: str) -> Path:
 
 
 def tap_name(topo: LabTopology) -> str:
-    return f"gl{topo.name}"
+    return backends.uml.tap_name(topo.name)
 
 
 def umid(topo: LabTopology) -> str:
-    return f"grectl-{topo.name}"
-
-
-def _run(argv: list[str], check: bool = True, timeout: float = 60, **kw) -> subprocess.CompletedProcess:
-    p = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, **kw)
-    if check and p.returncode != 0:
-        raise LabError(f"{shlex.join(argv)} failed ({p.returncode}): {(p.stderr or p.stdout).strip()}")
-    return p
+    return backends.uml.umid(topo.name)
 
 
 def _load(state_dir: Path) -> dict | None:
@@ -131,40 +85,6 @@ def _load(state_dir: Path) -> dict | None:
 
 def _topo_dict(topo: LabTopology) -> dict:
     return json.loads(json.dumps(asdict(topo), default=str))
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie is not alive
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
-    except OSError:
-        return False
-
-
-def _uml_pid(state_dir: Path, meta: dict) -> int | None:
-    try:
-        return int((state_dir / "uml" / meta["umid"] / "pid").read_text().strip())
-    except (OSError, ValueError, KeyError):
-        return None
-
-
-def _uml_pids_by_umid(uid: str, state_dir: Path | None = None) -> list[int]:
-    pattern = f"^{re.escape(UML_KERNEL)} umid={re.escape(uid)} "
-    if state_dir is not None:
-        pattern += f"uml_dir={re.escape(str(state_dir / 'uml'))} "
-    p = _run(["pgrep", "-f", pattern], check=False)
-    return [int(x) for x in p.stdout.split()]
-
-
-def _link_exists(name: str) -> bool:
-    return _run(["ip", "link", "show", "dev", name], check=False).returncode == 0
 
 
 def _validate(topo: LabTopology, state_dir: Path) -> None:
@@ -238,17 +158,22 @@ def _installed(plugins: list[str]) -> list[str]:
     return [p for p in plugins if (PLUGIN_DIR / f"libstrongswan-{p}.so").exists()]
 
 
-def _generate(topo: LabTopology, state_dir: Path, backend: str) -> None:
+def _template(name: str) -> Template:
+    return Template((FILES / name).read_text())
+
+
+def _generate(topo: LabTopology, state_dir: Path, backend: backends.Backend) -> None:
     for d in ("bin", "gen", "log", "ctl/q", "ctl/out", "ctl/run", "uml"):
         (state_dir / d).mkdir(parents=True, exist_ok=True)
     for src, dst in SCRIPTS.items():
-        shutil.copy(PKG / src, state_dir / "bin" / dst)
+        shutil.copy(FILES / src, state_dir / "bin" / dst)
         (state_dir / "bin" / dst).chmod(0o755)
     _keygen(state_dir / "id_ed25519", f"grectl-lab-{topo.name}")
     known = []
     daemons = _frr_daemons()
-    strongswan_conf = STRONGSWAN_CONF.format(charon=" ".join(_installed(CHARON_PLUGINS)),
-                                             swanctl=" ".join(_installed(SWANCTL_PLUGINS)))
+    strongswan_conf = _template("strongswan.conf.in").substitute(
+        charon=" ".join(_installed(CHARON_PLUGINS)), swanctl=" ".join(_installed(SWANCTL_PLUGINS)))
+    sshd_config = _template("sshd_config.in")
     for r in topo.routers:
         etc = state_dir / "gen" / r.name / "etc"
         (etc / "ssh").mkdir(parents=True, exist_ok=True)
@@ -260,7 +185,7 @@ def _generate(topo: LabTopology, state_dir: Path, backend: str) -> None:
         key.chmod(0o600)
         pub = (etc / "ssh" / "ssh_host_ed25519_key.pub").read_text().split()
         known.append(f"{r.mgmt_ip} {pub[0]} {pub[1]}")
-        (etc / "ssh" / "sshd_config").write_text(SSHD_CONFIG.format(name=r.name, mgmt_ip=r.mgmt_ip))
+        (etc / "ssh" / "sshd_config").write_text(sshd_config.substitute(name=r.name, mgmt_ip=r.mgmt_ip))
         (etc / "strongswan.conf").write_text(strongswan_conf)
         (etc / "frr" / "daemons").write_text(daemons)
         (etc / "frr" / "vtysh.conf").write_text("service integrated-vtysh-config\n")
@@ -272,10 +197,9 @@ def _generate(topo: LabTopology, state_dir: Path, backend: str) -> None:
 
     plen = topo.mgmt_network.prefixlen
     env = {
-        "MODE": backend,
+        "MODE": backend.name,
         "STATE": str(state_dir),
-        "RUN": "/run/lab" if backend == "uml" else str(state_dir / "run"),
-        "P": "" if backend == "uml" else f"{topo.name}-",
+        **backend.script_env(topo, state_dir),
         "BR": f"gl{topo.name}-br",
         "MP": f"gl{topo.name}-m",
         "MGMT_HOST": str(topo.mgmt_host),
@@ -294,104 +218,6 @@ def _generate(topo: LabTopology, state_dir: Path, backend: str) -> None:
     (state_dir / "bin" / "topo.sh").write_text("\n".join(lines) + "\n")
 
 
-# ---------------------------------------------------------------- backends
-
-XSTATE_SHIM_C = r"""
-/* LD_PRELOAD for linux.uml: ptrace(PTRACE_{GET,SET}REGSET, NT_X86_XSTATE) with UML's fixed-size
-   buffer fails (EFAULT) on hosts whose XSAVE area is bigger (AVX-512, AMX). Bounce through a
-   full-size buffer: GET returns the leading part; SET merges UML's part into the task's state. */
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stdarg.h>
-#include <string.h>
-#include <sys/ptrace.h>
-#include <sys/types.h>
-#include <sys/uio.h>
-#define NT_XSTATE 0x202
-#define BIG 65536
-typedef long (*ptrace_fn)(int, pid_t, void *, void *);
-static __thread unsigned char bounce[BIG] __attribute__((aligned(64)));
-
-long ptrace(enum __ptrace_request req, ...)
-{
-	static ptrace_fn real;
-	va_list ap;
-	va_start(ap, req);
-	pid_t pid = va_arg(ap, pid_t);
-	void *addr = va_arg(ap, void *);
-	void *data = va_arg(ap, void *);
-	va_end(ap);
-	if (!real)
-		real = (ptrace_fn)dlsym(RTLD_NEXT, "ptrace");
-	if ((req == PTRACE_GETREGSET || req == PTRACE_SETREGSET) && (long)addr == NT_XSTATE && data) {
-		struct iovec *iov = data, full = { bounce, BIG };
-		long r = real(PTRACE_GETREGSET, pid, addr, &full);
-		if (r < 0)
-			return r;
-		size_t n = iov->iov_len < full.iov_len ? iov->iov_len : full.iov_len;
-		if (req == PTRACE_GETREGSET) {
-			memcpy(iov->iov_base, bounce, n);
-			iov->iov_len = n;
-			return 0;
-		}
-		memcpy(bounce, iov->iov_base, n);
-		return real(PTRACE_SETREGSET, pid, addr, &full);
-	}
-	return real(req, pid, addr, data);
-}
-"""
-
-
-def _xstate_shim(state_dir: Path) -> str | None:
-    """Build the LD_PRELOAD ptrace shim for linux.uml (see its comment); None without a C compiler.
-
-    Without it, UML 6.1 dies at boot on hosts with AVX-512/AMX ("ptrace set fp regs failed").
-    """
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if not cc:
-        return None
-    src, so = state_dir / "bin" / "uml-xstate.c", state_dir / "bin" / "uml-xstate.so"
-    src.write_text(XSTATE_SHIM_C)
-    p = subprocess.run([cc, "-shared", "-fPIC", "-O2", "-o", str(so), str(src), "-ldl"],
-                       capture_output=True, text=True)
-    return str(so) if p.returncode == 0 else None
-
-
-def _uml_mem_mb(topo: LabTopology) -> int:
-    return 192 + 40 * len(topo.routers)
-
-
-def _start_uml(topo: LabTopology, state_dir: Path) -> None:
-    if not Path(UML_KERNEL).exists():
-        raise LabError(f"{UML_KERNEL} not found: install the user-mode-linux package")
-    tap = tap_name(topo)
-    _run(["ip", "tuntap", "add", "dev", tap, "mode", "tap"])
-    _run(["sysctl", "-qw", f"net.ipv6.conf.{tap}.disable_ipv6=1"], check=False)
-    _run(["ip", "addr", "add", str(topo.mgmt_host), "dev", tap])
-    _run(["ip", "link", "set", tap, "up"])
-    argv = [UML_KERNEL, f"umid={umid(topo)}", f"uml_dir={state_dir / 'uml'}", f"mem={_uml_mem_mb(topo)}M",
-            "rootfstype=hostfs", "rootflags=/", "ro", f"init={state_dir / 'bin' / 'umlinit.sh'}",
-            "con=null", "con0=null,fd:1", "ssl=null", f"vec0:transport=tap,ifname={tap}",
-            f"LAB_STATE={state_dir}"]
-    env = dict(os.environ)
-    shim = _xstate_shim(state_dir)
-    if shim:
-        env["LD_PRELOAD"] = shim
-    # setsid -f: the kernel is not our child, so no zombie is left behind in long-lived callers
-    with open(state_dir / "log" / "console.log", "w") as console:
-        subprocess.run(["setsid", "-f", *argv], stdin=subprocess.DEVNULL, stdout=console,
-                       stderr=subprocess.STDOUT, cwd=state_dir, env=env, check=True)
-
-
-def _start_netns(state_dir: Path) -> None:
-    with open(state_dir / "log" / "init.log", "a") as log:
-        p = subprocess.run([str(state_dir / "bin" / "lab.sh"), "up"], stdin=subprocess.DEVNULL,
-                           stdout=log, stderr=subprocess.STDOUT, timeout=300)
-    if p.returncode != 0:
-        raise LabError(f"lab.sh up failed ({p.returncode}); see {state_dir / 'log' / 'init.log'}")
-    (state_dir / "ready").write_text("netns\n")
-
-
 def _tcp_open(ip: str, port: int = 22, timeout: float = 1.0) -> bool:
     try:
         with socket.create_connection((ip, port), timeout=timeout):
@@ -400,20 +226,13 @@ def _tcp_open(ip: str, port: int = 22, timeout: float = 1.0) -> bool:
         return False
 
 
-def _tail(path: Path, n: int = 20) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-n:])
-    except OSError:
-        return ""
-
-
 # ---------------------------------------------------------------- public API
 
 def up(topo: LabTopology, state_dir: Path, backend: str | None = None, timeout: float = 120) -> dict:
     state_dir = Path(state_dir).resolve()
     _validate(topo, state_dir)
-    if backend not in (None, "uml", "netns"):
-        raise LabError(f"unknown lab backend {backend!r} (uml or netns)")
+    if backend is not None:
+        backends.get(backend)  # unknown names fail before anything is touched
     meta = _load(state_dir)
     if meta and meta.get("topology") == _topo_dict(topo) and backend in (None, meta.get("backend")):
         st = status(state_dir)
@@ -422,7 +241,7 @@ def up(topo: LabTopology, state_dir: Path, backend: str | None = None, timeout: 
                     "state_dir": str(state_dir), "already_running": True}
     down(state_dir)
     _cleanup_leftovers(topo)
-    backend = backend or detect_backend()
+    be = backends.get(backend or detect_backend())
     taken = _run(["ip", "-o", "route", "show", "to", "match", str(topo.mgmt_host.ip)], check=False).stdout
     for line in taken.splitlines():
         if not line.startswith("default"):
@@ -436,22 +255,18 @@ def up(topo: LabTopology, state_dir: Path, backend: str | None = None, timeout: 
     for d in ("ctl", "log", "uml", "run"):
         if (state_dir / d).is_dir() and not os.path.ismount(state_dir / d):
             shutil.rmtree(state_dir / d)
-    _generate(topo, state_dir, backend)
-    meta = {"name": topo.name, "backend": backend, "umid": umid(topo), "tap": tap_name(topo),
+    _generate(topo, state_dir, be)
+    meta = {"name": topo.name, "backend": be.name, "umid": umid(topo), "tap": tap_name(topo),
             "topology": _topo_dict(topo), "started": time.time()}
     (state_dir / "lab.json").write_text(json.dumps(meta, indent=1))
     try:
-        if backend == "uml":
-            _start_uml(topo, state_dir)
-        else:
-            _start_netns(state_dir)
+        be.start(topo, state_dir)
         deadline = t0 + timeout
         while not (state_dir / "ready").exists():
-            if backend == "uml" and time.monotonic() > t0 + 5 and not _uml_pids_by_umid(umid(topo)):
-                raise LabError("the UML kernel exited during boot:\n"
-                               + _tail(state_dir / "log" / "console.log") + _tail(state_dir / "log" / "init.log"))
+            be.check_boot(topo, state_dir, time.monotonic() - t0)
             if time.monotonic() > deadline:
-                raise LabError(f"lab not ready after {timeout:.0f}s:\n" + _tail(state_dir / "log" / "init.log"))
+                raise LabError(f"lab not ready after {timeout:.0f}s:\n"
+                               + backends.base.tail(state_dir / "log" / "init.log"))
             time.sleep(0.2)
         t_ready = time.monotonic() - t0
         pending = {str(r.mgmt_ip) for r in topo.routers}
@@ -465,42 +280,14 @@ def up(topo: LabTopology, state_dir: Path, backend: str | None = None, timeout: 
         down(state_dir)
         raise
     t_ssh = time.monotonic() - t0
-    return {"backend": backend, "seconds": round(t_ssh, 2), "ready_seconds": round(t_ready, 2),
+    return {"backend": be.name, "seconds": round(t_ssh, 2), "ready_seconds": round(t_ready, 2),
             "routers": [r.name for r in topo.routers], "state_dir": str(state_dir), "already_running": False}
-
-
-def kill_uml(uid: str, seconds: float = 15.0) -> bool:
-    """SIGKILL every process of one UML until none is left: a crashed UML can leave helpers that
-    appear after the first sweep (seen: one stuck in tracing stop). True when all are gone."""
-    end = time.monotonic() + seconds
-    while True:
-        pids = _uml_pids_by_umid(uid)
-        if not pids:
-            return True
-        if time.monotonic() > end:
-            return False
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        time.sleep(0.2)
 
 
 def _cleanup_leftovers(topo: LabTopology) -> None:
     """Leftovers of this lab that no state dir knows about (a crash, another state dir)."""
-    kill_uml(umid(topo))
-    for link in (tap_name(topo), f"gl{topo.name}-br"):
-        if _link_exists(link):
-            _run(["ip", "link", "del", link], check=False)
-    prefix = f"{topo.name}-"
-    for ns in _run(["ip", "netns", "list"], check=False).stdout.split("\n"):
-        ns = ns.split(" ")[0]
-        if ns.startswith(prefix):
-            pids = _run(["ip", "netns", "pids", ns], check=False).stdout.split()
-            for pid in pids:
-                os.kill(int(pid), signal.SIGKILL)
-            _run(["ip", "netns", "del", ns], check=False)
+    for be in backends.all_backends():
+        be.cleanup_leftovers(topo.name)
 
 
 def down(state_dir: Path) -> dict:
@@ -508,56 +295,15 @@ def down(state_dir: Path) -> dict:
     meta = _load(state_dir)
     if not meta:
         return {"stopped": False, "how": "not running"}
-    how = "not running"
-    if meta["backend"] == "uml":
-        pid = _uml_pid(state_dir, meta)
-        pids = set(_uml_pids_by_umid(meta["umid"], state_dir)) | ({pid} if _pid_alive(pid) else set())
-        if pids:
-            how = "graceful"
-            (state_dir / "ctl").mkdir(exist_ok=True)
-            (state_dir / "ctl" / "halt").touch()
-            if not _wait_gone(pids, 20):
-                how = "mconsole"
-                _run(["uml_mconsole", str(state_dir / "uml" / meta["umid"] / "mconsole"), "halt"],
-                     check=False, timeout=10)
-                if not _wait_gone(pids, 10):
-                    how = "sigkill"
-        kill_uml(meta["umid"])  # also any straggler the halt left behind
-        if _link_exists(meta["tap"]):
-            _run(["ip", "link", "del", meta["tap"]], check=False)
-        shutil.rmtree(state_dir / "uml" / meta["umid"], ignore_errors=True)
-    else:
-        if (state_dir / "bin" / "lab.sh").exists():
-            how = "stopped"
-            _run([str(state_dir / "bin" / "lab.sh"), "stop"], check=False, timeout=120)
-        topo_name = meta["name"]
-        _cleanup_leftovers(_fake_topo(topo_name))
+    how = backends.get(meta["backend"]).stop(state_dir, meta)
     (state_dir / "ready").unlink(missing_ok=True)
     (state_dir / "lab.json").unlink()
     (state_dir / "ctl" / "halt").unlink(missing_ok=True)
     return {"stopped": how != "not running", "how": how}
 
 
-def _fake_topo(name: str) -> LabTopology:
-    from ipaddress import IPv4Interface, IPv4Network
-    return LabTopology(name=name, mgmt_network=IPv4Network("0.0.0.0/0"), mgmt_host=IPv4Interface("0.0.0.0/0"))
-
-
-def _wait_gone(pids: set[int], seconds: float) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        if not any(_pid_alive(p) for p in pids):
-            return True
-        time.sleep(0.1)
-    return not any(_pid_alive(p) for p in pids)
-
-
 def _running(state_dir: Path, meta: dict) -> bool:
-    if not (state_dir / "ready").exists():
-        return False
-    if meta["backend"] == "uml":
-        return _pid_alive(_uml_pid(state_dir, meta))
-    return True
+    return (state_dir / "ready").exists() and backends.get(meta["backend"]).alive(state_dir, meta)
 
 
 def exec_(state_dir: Path, router: str, argv: list[str], timeout: float = 60) -> tuple[int, str]:
@@ -570,29 +316,10 @@ def exec_(state_dir: Path, router: str, argv: list[str], timeout: float = 60) ->
     if not argv:
         raise LabError("exec: empty command")
     cmd = ["timeout", "-k", "2", str(max(1, int(timeout))), str(state_dir / "bin" / "rx"), router, *argv]
-    if meta["backend"] == "netns":
-        try:
-            p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout + 10)
-        except subprocess.TimeoutExpired:
-            return 124, "timeout"
-        return p.returncode, p.stdout + p.stderr
-    ctl = state_dir / "ctl"
-    qid = f"{time.time_ns()}-{os.getpid()}-{secrets.token_hex(3)}"
-    tmp = ctl / "q" / f".{qid}"
-    tmp.write_text(shlex.join(cmd) + "\n")
-    tmp.rename(ctl / "q" / f"{qid}.sh")
-    rc_file, out_file = ctl / "out" / f"{qid}.rc", ctl / "out" / f"{qid}.out"
-    end = time.monotonic() + timeout + 15
-    while not rc_file.exists():
-        if time.monotonic() > end or not _pid_alive(_uml_pid(state_dir, meta)):
-            (ctl / "q" / f"{qid}.sh").unlink(missing_ok=True)
-            raise LabError(f"exec on {router}: no answer from the lab after {timeout:.0f}s")
-        time.sleep(0.05)
-    rc = int(rc_file.read_text().strip() or 1)
-    out = out_file.read_text(errors="replace")
-    rc_file.unlink(missing_ok=True)
-    out_file.unlink(missing_ok=True)
-    return rc, out
+    try:
+        return backends.get(meta["backend"]).run_in_lab(state_dir, meta, cmd, timeout)
+    except LabError as e:
+        raise LabError(f"exec on {router}: {e}") from None
 
 
 def status(state_dir: Path) -> list[dict]:
@@ -610,7 +337,7 @@ def status(state_dir: Path) -> list[dict]:
         for line in out.splitlines():
             name, *kvs = line.split()
             daemon_state[name] = {k: v == "1" for k, v in (kv.split("=", 1) for kv in kvs if "=" in kv)}
-    with ThreadPoolExecutor(max_workers=max(1, len(routers))) as pool:
+    with ThreadPoolExecutor(max_workers=min(32, max(1, len(routers)))) as pool:
         ssh = list(pool.map(lambda r: bool(daemon_state) and _tcp_open(r["mgmt_ip"]), routers))
     result = []
     for r, ok in zip(routers, ssh):
@@ -620,7 +347,18 @@ def status(state_dir: Path) -> list[dict]:
     return result
 
 
+def lab_pids(state_dir: Path) -> list[int]:
+    """Host processes that make up a running lab (for memory figures)."""
+    state_dir = Path(state_dir).resolve()
+    meta = _load(state_dir)
+    return backends.get(meta["backend"]).pids(state_dir, meta) if meta else []
+
+
 def ssh_settings(state_dir: Path) -> dict:
     state_dir = Path(state_dir).resolve()
     return {"username": "root", "key_file": str(state_dir / "id_ed25519"),
             "known_hosts": str(state_dir / "known_hosts")}
+
+
+def _fake_topo(name: str) -> LabTopology:
+    return LabTopology(name=name, mgmt_network=IPv4Network("0.0.0.0/0"), mgmt_host=IPv4Interface("0.0.0.0/0"))
