@@ -158,10 +158,11 @@ def build(overlay: Overlay, device: str, secrets: dict[str, str], site: str | No
                 _sub(tt, "key", t.hub_end.number)
             prot = _sub(tt, "protection")
             _sub(_path(prot, "ipsec", "profile-option", ns=CRYPTO), "name", object_name(end.peer))
-    if full:
+    if full or mine:  # the process the tunnels run in exists first (Cisco's YANG insists)
         ospf = _path(_path(native, "router"), "router-ospf", "ospf", ns=OSPF)
         pid = _sub(ospf, "process-id")
         _sub(pid, "id", i.ospf.process)
+    if full:
         for lan in dev.lans:
             net = _sub(pid, "network")
             _sub(net, "ip", lan.network_address)

@@ -61,21 +61,27 @@ def validate(payloads: dict[str, str], yang_dir: Path, timeout: float = 300) -> 
             files[str(f)] = name
         if not files:
             return out
-        cmd = [exe, "-t", "config", *[a for f in FEATURES for a in ("-F", f)], "-p", str(yang_dir),
-               *map(str, mods), *files]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        if r.returncode == 0:
-            return out
-        pending: list[str] = []
-        for line in r.stderr.splitlines():
-            if line.startswith("libyang err"):
-                pending.append(line.split(":", 1)[1].strip())
-            m = _FAILED.search(line)
-            if m and m.group(1) in files:
-                out[files[m.group(1)]] += pending or ["yanglint refused it"]
-                pending = []
-        if pending or not any(out.values()):  # not attributable to one file: the whole run failed
-            why = pending or [ln for ln in r.stderr.splitlines() if "warn" not in ln][-3:] or ["yanglint failed"]
-            for name in files.values():
-                out[name] += why
+        order = list(files)
+        while order:  # yanglint stops at the first file it refuses: go on after it
+            cmd = [exe, "-t", "config", *[a for f in FEATURES for a in ("-F", f)], "-p", str(yang_dir),
+                   *map(str, mods), *order]
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            if r.returncode == 0:
+                break
+            pending: list[str] = []
+            failed = None
+            for line in r.stderr.splitlines():
+                if line.startswith("libyang err"):
+                    pending.append(line.split(":", 1)[1].strip())
+                m = _FAILED.search(line)
+                if m and m.group(1) in files:
+                    failed = m.group(1)
+                    break
+            if failed is None:  # not attributable to one file: the whole run failed
+                why = pending or [ln for ln in r.stderr.splitlines() if "warn" not in ln][-3:] or ["yanglint failed"]
+                for f in order:
+                    out[files[f]] += why
+                break
+            out[files[failed]] += pending or ["yanglint refused it"]
+            order = order[order.index(failed) + 1:]
     return out
