@@ -4,9 +4,10 @@ Load with ``napalm.get_network_driver("iosxe_netconf")``. Transactional on the c
 datastore, and touching only what grectl owns (``nativexml``):
 
 - ``load_replace_candidate(config)``: ``config`` is the intended ``<config>`` of grectl's objects.
-  The candidate is locked and reset to running (discard-changes); owned entries no longer
-  intended are removed (``operation="remove"``, referencing objects first), intended entries are
-  written with ``operation="replace"`` (so a leaf grectl dropped disappears). Nothing else moves.
+  The candidate is locked and reset to running (discard-changes). Owned entries no longer intended
+  that point at others (tunnels, profiles) are removed (``operation="remove"``), the intended
+  entries are written with ``operation="replace"`` (so a leaf grectl dropped disappears), then the
+  remaining stale entries (keyrings, proposals, an OSPF process) are removed. Nothing else moves.
 - ``load_merge_candidate(config)``: one plain merge (``--site`` on a hub).
 - ``compare_config()``: the edits are made on the candidate right away; the diff is running vs
   candidate of the owned subtrees, as sorted ``path = value`` lines, PSKs masked.
@@ -203,10 +204,14 @@ class IosXeNetconfDriver(NetworkDriver):
             self._running_cache = running
             if replace:
                 want = nx.entries(nx.owned(intended, _ospf_ids(intended)))
-                for (path, key) in [k for k in nx.entries(running) if k not in want]:
+                stale = [k for k in nx.entries(running) if k not in want]
+                # what references goes first, then the intended entries, then what was referenced
+                for (path, key) in [k for k in stale if k[0] in nx.REFERENCING]:
                     self._edit(nx.removal(path, key, running), exc, f"remove {path} {'/'.join(key)}")
                 if want:
                     self._edit(nx.to_config(nx.with_operation(intended, "replace")), exc, "edit-config")
+                for (path, key) in [k for k in stale if k[0] not in nx.REFERENCING]:
+                    self._edit(nx.removal(path, key, running), exc, f"remove {path} {'/'.join(key)}")
             elif nx.native_of(intended) is not None and len(nx.native_of(intended)):
                 self._edit(nx.to_config(intended), exc, "edit-config")
             self._loaded = True

@@ -41,6 +41,10 @@ OWNED = (("interface/Tunnel", NATIVE), ("crypto/ipsec/profile", CRYPTO), ("crypt
          ("crypto/ikev2/keyring", CRYPTO), ("crypto/ikev2/policy", CRYPTO), ("crypto/ikev2/proposal", CRYPTO),
          ("crypto/ipsec/transform-set", CRYPTO), ("router/router-ospf/ospf/process-id", OSPF))
 
+# owned entries that point at other owned entries (removed before the intended ones are written;
+# the rest after, once nothing intended points at them any more)
+REFERENCING = frozenset({"interface/Tunnel", "crypto/ipsec/profile", "crypto/ikev2/profile"})
+
 # what get-config asks for: the containers holding grectl's objects (filtered further here)
 FILTER = (f'<native xmlns="{NATIVE}"><interface><Tunnel/></interface><crypto>'
           f'<ikev2 xmlns="{CRYPTO}"/><ipsec xmlns="{CRYPTO}"/></crypto>'
