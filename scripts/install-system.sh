@@ -5,6 +5,8 @@ set -euo pipefail
 PKGS="user-mode-linux uml-utilities kmod iproute2 iputils-ping frr frr-pythontools
       strongswan-charon strongswan-swanctl libstrongswan-standard-plugins openssh-server openssh-client
       openssl procps gcc libc6-dev python3"
+# iosxe: yuma123 netconfd (the lab's NETCONF targets) and libyang's yanglint (offline YANG checks)
+PKGS="$PKGS netconfd libyang2-tools"
 missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"; done)
 [ -z "$missing" ] && exit 0
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

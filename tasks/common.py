@@ -66,7 +66,8 @@ def run_on(nr, names: list[str], task, **kw) -> dict[str, tuple[bool, object, Ba
     agg = nr.filter(filter_func=lambda h: h.name in names).run(task=task, **kw)
     out = {}
     for name, multi in agg.items():
-        exc = next((r.exception for r in multi if r.exception is not None), None)
+        # the innermost failure (a subtask's), not the parent's "Subtask: ... (failed)"
+        exc = next((r.exception for r in reversed(multi) if r.exception is not None), None)
         out[name] = (multi.failed, None if multi.failed else multi[0], exc)
     return out
 

@@ -91,13 +91,14 @@ def status(inventory_dir: Path = InventoryOpt, state_dir: Optional[Path] = State
     elif not rows:
         out.print("lab not running")
     else:
-        daemons = list(rows[0]["daemons"])
+        daemons = list(dict.fromkeys(d for r in rows for d in r["daemons"]))  # routers' and NETCONF targets'
+        mark_or_none = lambda r, d: mark(r["daemons"][d]) if d in r["daemons"] else "-"  # noqa: E731
         t = Table()
         for c in ("router", "mgmt", "up", "ssh", *daemons):
             t.add_column(c, no_wrap=True)
         mark = lambda ok: "[green]yes[/]" if ok else "[red]no[/]"  # noqa: E731
         for r in rows:
-            t.add_row(r["name"], r["mgmt_ip"], mark(r["up"]), mark(r["ssh"]), *(mark(r["daemons"][d]) for d in daemons))
+            t.add_row(r["name"], r["mgmt_ip"], mark(r["up"]), mark(r["ssh"]), *(mark_or_none(r, d) for d in daemons))
         Console(width=max(out.width, 100)).print(t)
     if not healthy:
         raise typer.Exit(1)

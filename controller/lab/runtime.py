@@ -39,7 +39,7 @@ from pathlib import Path
 from string import Template
 
 from controller.errors import LabError
-from controller.lab import backends
+from controller.lab import backends, netconf
 from controller.lab.backends.base import run as _run
 from controller.lab.backends.uml import UML_KERNEL, kill_uml  # noqa: F401  (public helpers)
 from controller.lab.backends.uml import uml_pids_by_umid as _uml_pids_by_umid  # noqa: F401
@@ -276,6 +276,7 @@ def up(topo: LabTopology, state_dir: Path, backend: str | None = None, timeout: 
                 raise LabError(f"sshd not reachable on {sorted(pending)} after {timeout:.0f}s")
             if pending:
                 time.sleep(0.2)
+        netconf.start_all(topo, state_dir, timeout=max(30.0, deadline - time.monotonic()))
     except BaseException:
         down(state_dir)
         raise
@@ -288,10 +289,12 @@ def _cleanup_leftovers(topo: LabTopology) -> None:
     """Leftovers of this lab that no state dir knows about (a crash, another state dir)."""
     for be in backends.all_backends():
         be.cleanup_leftovers(topo.name)
+    netconf.cleanup_leftovers(topo.name)
 
 
 def down(state_dir: Path) -> dict:
     state_dir = Path(state_dir).resolve()
+    netconf.stop_all(state_dir)
     meta = _load(state_dir)
     if not meta:
         return {"stopped": False, "how": "not running"}
@@ -344,14 +347,14 @@ def status(state_dir: Path) -> list[dict]:
         d = daemon_state.get(r["name"], {})
         result.append({"name": r["name"], "mgmt_ip": r["mgmt_ip"], "up": d.get("up", False), "ssh": ok,
                        "daemons": {k: d.get(k, False) for k in DAEMONS}})
-    return result
+    return result + netconf.status(state_dir)
 
 
 def lab_pids(state_dir: Path) -> list[int]:
     """Host processes that make up a running lab (for memory figures)."""
     state_dir = Path(state_dir).resolve()
     meta = _load(state_dir)
-    return backends.get(meta["backend"]).pids(state_dir, meta) if meta else []
+    return backends.get(meta["backend"]).pids(state_dir, meta) + netconf.pids(state_dir) if meta else []
 
 
 def ssh_settings(state_dir: Path) -> dict:

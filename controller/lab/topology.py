@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import allocate, inventory
 from ..errors import InventoryError
+from .netconf import NetconfTarget
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class LabTopology:
     mgmt_network: IPv4Network          # e.g. 172.31.255.0/24
     mgmt_host: IPv4Interface           # the host's TAP address, e.g. 172.31.255.1/24
     routers: tuple[LabRouter, ...] = field(default_factory=tuple)
+    netconf: tuple[NetconfTarget, ...] = field(default_factory=tuple)  # iosxe hosts: NETCONF targets
 
     def router(self, name: str) -> LabRouter:
         for r in self.routers:
@@ -50,8 +52,9 @@ def from_inventory(inventory_dir: Path | str) -> LabTopology:
     lab = ov.intent.lab
     problems, routers = [], []
     hf = Path(inventory_dir) / "hosts.yaml"
+    netconf = []
     for d in ov.devices.values():
-        if d.platform != "linux":
+        if d.platform not in ("linux", "iosxe"):
             continue
         try:
             mgmt = IPv4Address(d.hostname)
@@ -62,6 +65,9 @@ def from_inventory(inventory_dir: Path | str) -> LabTopology:
                                                     next(lab.mgmt_network.hosts())):
             problems.append(f"{hf}: {d.name}.hostname: {mgmt} is not a router address in lab.mgmt_network "
                             f"{lab.mgmt_network} (the first host address is the lab host's)")
+        if d.platform == "iosxe":
+            netconf.append(NetconfTarget(name=d.name, mgmt_ip=mgmt))
+            continue
         lans = tuple(LabLan(interface=ifname, gateway=IPv4Interface(f"{allocate.lan_gateway(n)}/{n.prefixlen}"),
                             host=IPv4Interface(f"{allocate.lan_host(n)}/{n.prefixlen}"))
                      for ifname, n in zip(d.lan_interfaces, d.lans))
@@ -71,4 +77,5 @@ def from_inventory(inventory_dir: Path | str) -> LabTopology:
         raise InventoryError(problems)
     host = next(lab.mgmt_network.hosts())
     return LabTopology(name=lab.name, mgmt_network=lab.mgmt_network,
-                       mgmt_host=IPv4Interface(f"{host}/{lab.mgmt_network.prefixlen}"), routers=tuple(routers))
+                       mgmt_host=IPv4Interface(f"{host}/{lab.mgmt_network.prefixlen}"), routers=tuple(routers),
+                       netconf=tuple(netconf))
