@@ -25,6 +25,12 @@ def fail(message: str, code: int = 1) -> None:
 
 @app.command()
 def validate(inventory_dir: Path = InventoryOpt,
+             yang_dir: Optional[Path] = typer.Option(
+                 None, "--yang", help="Also check every rendered IOS-XE payload against the YANG models in this "
+                                      "directory with yanglint (offline)."),
+             vyos_defs: Optional[Path] = typer.Option(
+                 None, "--vyos-defs", help="Also check every rendered VyOS line against VyOS's own CLI "
+                                           "definitions (a vyos-1x checkout)."),
              as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")):
     """Check the inventory and intent; one line per problem naming file and field."""
     try:
@@ -36,10 +42,29 @@ def validate(inventory_dir: Path = InventoryOpt,
         for p in e.problems:
             err.print(p, highlight=False, markup=False)
         raise typer.Exit(1)
+    problems, notes = [], []
+    try:
+        if yang_dir is not None:
+            from .yang_cli import check as yang_check
+            problems += [f"{d}: YANG: {p}" for d, ps in yang_check(ov, yang_dir).items() for p in ps]
+        if vyos_defs is not None:
+            from .vyos_cli import vyos_problems
+            for p in vyos_problems(ov, vyos_defs):
+                (notes if p.startswith("(definitions)") else problems).append(p)
+    except GrectlError as e:
+        fail(str(e))
     if as_json:
-        print(json.dumps({"valid": True, "devices": len(ov.devices), "tunnels": len(ov.tunnels)}, indent=2))
+        print(json.dumps({"valid": not problems, "devices": len(ov.devices), "tunnels": len(ov.tunnels),
+                          "problems": problems, "notes": notes}, indent=2))
     else:
-        out.print(f"{inventory_dir}: valid ({len(ov.devices)} devices, {len(ov.tunnels)} tunnels)")
+        for p in problems + notes:
+            err.print(p, highlight=False, markup=False)
+        if not problems:
+            checked = " and ".join(w for w, on in (("YANG", yang_dir), ("VyOS definitions", vyos_defs)) if on)
+            out.print(f"{inventory_dir}: valid ({len(ov.devices)} devices, {len(ov.tunnels)} tunnels)"
+                      + (f", rendered configs accepted by {checked}" if checked else ""), highlight=False)
+    if problems:
+        raise typer.Exit(1)
 
 
 @app.command()

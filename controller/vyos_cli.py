@@ -1,17 +1,10 @@
 """``grectl validate --vyos-defs DIR``: every rendered VyOS ``set`` line through VyOS's own CLI
-definitions. Kept out of cli.py: the lead mounts ``check_vyos`` (see ``vyos_problems``).
-
-Mount as a command: ``app.command("validate-vyos")(vyos_cli.validate_vyos)``; or call
-``vyos_problems(overlay, defs)`` from ``validate`` when ``--vyos-defs`` is given.
-"""
+definitions."""
 from __future__ import annotations
 
 from pathlib import Path
 
-import typer
-
-from . import inventory, render
-from .console import InventoryOpt, err, out
+from . import render
 
 
 def vyos_problems(overlay, definitions: Path) -> list[str]:
@@ -31,16 +24,3 @@ def vyos_problems(overlay, definitions: Path) -> list[str]:
     problems += [f"(definitions) validator {v!r} not implemented: lines using it were accepted unjudged"
                  for v in sorted(checker.unjudged)]
     return problems
-
-
-def validate_vyos(inventory_dir: Path = InventoryOpt,
-                  vyos_defs: Path = typer.Option(..., "--vyos-defs", exists=True, file_okay=False,
-                                                 help="vyos-1x checkout (or its interface-definitions dir).")):
-    """Check every rendered VyOS line against VyOS's own CLI definitions (exit 1 on a refused line)."""
-    ov = inventory.load(inventory_dir)
-    problems = vyos_problems(ov, vyos_defs)
-    for p in problems:
-        err.print(p, highlight=False, markup=False)
-    if any(not p.startswith("(definitions)") for p in problems):
-        raise typer.Exit(1)
-    out.print(f"{inventory_dir}: every VyOS line accepted by {vyos_defs}")

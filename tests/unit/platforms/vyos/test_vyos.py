@@ -232,14 +232,10 @@ def test_psk_masked_in_every_vyos_form():
 
 @need_defs
 def test_validate_vyos_command(tmp_path):
-    import typer
     from typer.testing import CliRunner
-    from controller import vyos_cli
-    app = typer.Typer()
-    app.command()(vyos_cli.validate_vyos)
-    app.command("noop")(lambda: None)
-    ok = CliRunner().invoke(app, ["validate-vyos", "-i", str(mixed_inventory(tmp_path / "a")), "--vyos-defs", str(VYOS_DEFS)])
+    from controller.cli import app
+    ok = CliRunner().invoke(app, ["validate", "-i", str(mixed_inventory(tmp_path / "a")), "--vyos-defs", str(VYOS_DEFS)])
     assert ok.exit_code == 0, ok.output
-    bad = CliRunner().invoke(app, ["validate-vyos", "-i", str(mixed_inventory(tmp_path / "b", vyos_release="1.3")),
+    bad = CliRunner().invoke(app, ["validate", "-i", str(mixed_inventory(tmp_path / "b", vyos_release="1.3")),
                                    "--vyos-defs", str(VYOS_DEFS)])
     assert bad.exit_code == 1 and "Node [interfaces tunnel] has no child local-ip" in bad.output
