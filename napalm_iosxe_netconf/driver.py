@@ -76,6 +76,7 @@ class IosXeNetconfDriver(NetworkDriver):
         self.timeout = timeout
         o = optional_args or {}
         self.port = int(o.get("port") or 830)
+        self.cli_port = int(o.get("cli_port") or 22)  # SSH CLI for verify's show commands
         self.key_file = o.get("key_file")
         self.known_hosts = o.get("known_hosts")
         self.secrets: dict[str, str] = dict(o.get("secrets") or {})
@@ -166,14 +167,34 @@ class IosXeNetconfDriver(NetworkDriver):
     def cli(self, commands, encoding="text"):
         """``netconf get-config running`` (and ``candidate``): the owned subtrees, masked. Show
         commands are not answered over NETCONF."""
-        out = {}
+        out, show = {}, []
         for c in commands:
             words = c.split()
             if words[:2] == ["netconf", "get-config"] and len(words) == 3 and words[2] in ("running", "candidate"):
                 out[c] = self.get_config(retrieve=words[2])[words[2]]
             else:
-                out[c] = f"% {c!r}: not available over NETCONF"
+                show.append(c)
+        if show:
+            out.update(self._show(show))
         return out
+
+    def _show(self, commands):
+        """Show commands over an SSH CLI session beside NETCONF (IOS-XE answers both); masked."""
+        from netmiko import ConnectHandler
+        try:
+            conn = ConnectHandler(device_type="cisco_xe", host=self.hostname, port=self.cli_port,
+                                  username=self.username, password=self.password or None,
+                                  key_file=self.key_file, use_keys=bool(self.key_file),
+                                  ssh_strict=bool(self.known_hosts), system_host_keys=False,
+                                  alt_host_keys=bool(self.known_hosts), alt_key_file=self.known_hosts or "",
+                                  timeout=self.timeout)
+        except Exception as e:
+            raise ConnectionException(f"{self.hostname}: no CLI session on port {self.cli_port} for show "
+                                      f"commands: {e.__class__.__name__}") from None
+        try:
+            return {c: nx.mask_text(conn.send_command(c, read_timeout=60), self.secrets) for c in commands}
+        finally:
+            conn.disconnect()
 
     # ------------------------------------------------------------ candidate
     def _lock_fresh(self, exc):

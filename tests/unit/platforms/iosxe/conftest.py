@@ -20,7 +20,8 @@ def add_iosxe_site(inv: Path, name: str = "kagoshima", site_id: int = 3, mgmt: s
     groups = yaml.safe_load((inv / "groups.yaml").read_text())
     groups["lab_iosxe"] = {"platform": "iosxe", "username": "root", "port": 830}
     (inv / "groups.yaml").write_text(yaml.safe_dump(groups, sort_keys=False))
-    edit_yaml(inv / "hosts.yaml", {name: {"hostname": mgmt, "groups": ["lab_iosxe"], "data": {"role": "site"}}})
+    edit_yaml(inv / "hosts.yaml", {name: {"hostname": mgmt, "groups": ["lab_iosxe"],
+                                   "data": {"role": "site", "iosxe_verify": "config"}}})
     return inv
 
 
