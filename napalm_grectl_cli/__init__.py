@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from napalm.base import NetworkDriver
-from napalm.base.exceptions import ConnectionException
+from napalm.base.exceptions import ConnectionException, ReplaceConfigException
 from netmiko.exceptions import ConfigInvalidException
 
 from napalm_linux_frr.linuxconf import PLACEHOLDER_RE
@@ -64,6 +64,12 @@ class CliDriver(NetworkDriver):
     platform = "grectl_cli"
     device_type = ""          # netmiko device type
     enter_cmd = exit_cmd = ""
+    vendor = "device"         # for messages
+    show_running = ""         # the command that prints the running config
+
+    def owned(self, text: str) -> str:
+        """The grectl-owned part of the running config text."""
+        raise NotImplementedError
 
     def __init__(self, hostname, username, password=None, timeout=60, optional_args=None):
         self.hostname, self.username, self.password = hostname, username, password
@@ -78,6 +84,24 @@ class CliDriver(NetworkDriver):
         self.options = o
         self.session = None
         self.transcript: list[str] = []    # scrubbed outputs of the last operation (for errors, tests)
+        self._candidate: list[str] | None = None
+        self._running: str | None = None
+        self.last_commit: dict = {}
+
+    # ------------------------------------------------------------ reading (grectl's part, masked)
+    def _read_running(self) -> str:
+        if self._running is None:
+            self._running = self.scrub(self.owned(self.send(Step(self.show_running, slow=True))))
+        return self._running
+
+    def get_config(self, retrieve="all", full=False, sanitized=False, format="text"):
+        running = self._read_running() if retrieve in ("all", "running") else ""
+        candidate = "\n".join(self._candidate or []) if retrieve in ("all", "candidate") else ""
+        return {"running": running, "startup": "", "candidate": candidate}
+
+    def load_replace_candidate(self, filename=None, config=None):
+        raise ReplaceConfigException(f"{self.hostname}: grectl never replaces a {self.vendor} configuration "
+                                     "(it owns objects in a shared one); load the remediation by merge")
 
     # ------------------------------------------------------------ connection
     def _connect_args(self) -> dict:

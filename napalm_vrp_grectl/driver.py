@@ -18,7 +18,7 @@ The VRP version comes from ``optional_args["vrp_version"]`` ("5" or "8") or else
 """
 from __future__ import annotations
 
-from napalm.base.exceptions import CommitError, MergeConfigException, ReplaceConfigException
+from napalm.base.exceptions import CommitError, MergeConfigException
 
 from controller.platforms.huawei_vrp import PLATFORM
 from controller.platforms.huawei_vrp import session as hs
@@ -37,15 +37,16 @@ def _quiet(step, answer):
 class VrpGrectlDriver(CliDriver):
     platform = "vrp_grectl"
     enter_cmd, exit_cmd = hs.ENTER, hs.EXIT
+    vendor, show_running = "VRP", hs.SHOW
+
+    def owned(self, text):
+        return hs.owned(text)
 
     def __init__(self, hostname, username, password=None, timeout=60, optional_args=None):
         super().__init__(hostname, username, password, timeout, optional_args)
         v = str(self.options.get("vrp_version", "") or "")
         self._vrp8: bool | None = {"8": True, "5": False}.get(v[:1])
         self.device_type = "huawei_vrpv8" if self._vrp8 else "huawei"
-        self._candidate: list[str] | None = None
-        self._running: str | None = None
-        self.last_commit: dict = {}
 
     def mask(self, text):
         return PLATFORM.mask(text)
@@ -59,22 +60,7 @@ class VrpGrectlDriver(CliDriver):
             self._vrp8 = found
         return self._vrp8
 
-    # ------------------------------------------------------------ reading
-    def _read_running(self) -> str:
-        if self._running is None:
-            self._running = self.scrub(hs.owned(self.send(Step(hs.SHOW, slow=True))))
-        return self._running
-
-    def get_config(self, retrieve="all", full=False, sanitized=False, format="text"):
-        running = self._read_running() if retrieve in ("all", "running") else ""
-        candidate = "\n".join(self._candidate or []) if retrieve in ("all", "candidate") else ""
-        return {"running": running, "startup": "", "candidate": candidate}
-
     # ------------------------------------------------------------ candidate
-    def load_replace_candidate(self, filename=None, config=None):
-        raise ReplaceConfigException(f"{self.hostname}: grectl never replaces a VRP configuration "
-                                     "(it owns objects in a shared one); load the remediation by merge")
-
     def load_merge_candidate(self, filename=None, config=None):
         cmds = hs.commands(open(filename).read() if filename else (config or ""))
         unknown = self.unknown_placeholders(cmds)

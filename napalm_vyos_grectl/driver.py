@@ -20,7 +20,7 @@ optional_args: ``secrets`` {fingerprint: psk}, ``key_file``, ``known_hosts``, ``
 """
 from __future__ import annotations
 
-from napalm.base.exceptions import CommitError, MergeConfigException, ReplaceConfigException
+from napalm.base.exceptions import CommitError, MergeConfigException
 
 from controller.platforms.vyos import PLATFORM
 from controller.platforms.vyos import session as vs
@@ -32,34 +32,19 @@ class VyosGrectlDriver(CliDriver):
     platform = "vyos_grectl"
     device_type = "vyos"
     enter_cmd, exit_cmd = vs.ENTER, vs.EXIT
+    vendor, show_running = "VyOS", vs.SHOW
+
+    def owned(self, text):
+        return vs.owned(text)
 
     def __init__(self, hostname, username, password=None, timeout=60, optional_args=None):
         super().__init__(hostname, username, password, timeout, optional_args)
-        self._candidate: list[str] | None = None
-        self._running: str | None = None
-        self.last_commit: dict = {}
         self.device_diff = ""
 
     def mask(self, text):
         return PLATFORM.mask(text)
 
-    # ------------------------------------------------------------ reading
-    def _read_running(self) -> str:
-        if self._running is None:
-            out = self.send(Step(vs.SHOW, slow=True))
-            self._running = self.scrub(vs.owned(out))
-        return self._running
-
-    def get_config(self, retrieve="all", full=False, sanitized=False, format="text"):
-        running = self._read_running() if retrieve in ("all", "running") else ""
-        candidate = "\n".join(self._candidate or []) if retrieve in ("all", "candidate") else ""
-        return {"running": running, "startup": "", "candidate": candidate}
-
     # ------------------------------------------------------------ candidate
-    def load_replace_candidate(self, filename=None, config=None):
-        raise ReplaceConfigException(f"{self.hostname}: grectl never replaces a VyOS configuration "
-                                     "(it owns objects in a shared one); load the remediation by merge")
-
     def load_merge_candidate(self, filename=None, config=None):
         text = open(filename).read() if filename else (config or "")
         problems = vs.check_candidate(text)

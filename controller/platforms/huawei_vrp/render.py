@@ -12,10 +12,8 @@ retrieved here lists none), IKEv2 with AES-CBC, SHA-1/SHA-2 and DH group 14.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 
-import jinja2
+from ..templating import environment
 
 from ... import proposals as neutral
 from ...models import Overlay
@@ -60,11 +58,8 @@ def problems(overlay: Overlay, device: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True)
+def _env():
+    return environment(__file__)
 
 
 def render(overlay: Overlay, device: str, secrets: dict[str, str], site: str | None = None) -> str:

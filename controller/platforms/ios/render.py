@@ -2,20 +2,15 @@
 IOS configuration text out (the grectl-owned objects only; never a whole router config)."""
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 
-import jinja2
+from ..templating import environment
 
 from ...models import Overlay
 from . import names, options, proposals
 
 
-@lru_cache(maxsize=1)
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True)
+def _env():
+    return environment(__file__)
 
 
 def context(overlay: Overlay, device: str, site: str | None, secrets: dict[str, str]) -> dict:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ... import proposals
+from ..ios import proposals as ios_proposals
 
 # neutral DH keyword -> the empty leaf under /native/crypto/ikev2/proposal/group (IANA group number)
 GROUPS = {"modp1024": "two", "modp1536": "five", "modp2048": "fourteen", "modp3072": "fifteen",
@@ -51,20 +52,18 @@ class Unsupported(ValueError):
 
 
 def ikev2(proposal: str) -> IkeV2:
-    p = proposals.ike(proposal)
-    if p.encryption == "aes-cbc" and p.key_size in (128, 192, 256):
-        enc = f"aes-cbc-{p.key_size}"
-    elif p.encryption == "aes-gcm-16" and p.key_size in (128, 256):
-        enc = f"aes-gcm-{p.key_size}"
-    else:
-        raise Unsupported(f"IKEv2 cipher {p.encryption}/{p.key_size}")
-    if p.integrity is not None and p.integrity not in HASHES:
-        raise Unsupported(f"IKEv2 integrity {p.integrity}")
-    if p.prf not in HASHES:
-        raise Unsupported(f"IKEv2 prf {p.prf}")
-    if p.dh not in GROUPS:
-        raise Unsupported(f"IKEv2 DH group {p.dh} (takes {', '.join(GROUPS)})")
-    return IkeV2(enc, p.integrity, p.prf, GROUPS[p.dh])
+    """The ``ios`` platform's meaning of the proposal (one table for both transports), in the
+    words the YANG takes; what the 17.12.1 model cannot express is refused."""
+    try:
+        c = ios_proposals.ikev2(proposal)
+    except ios_proposals.Unsupported as e:
+        raise Unsupported(str(e)) from None
+    if c.encryption not in ("aes-cbc-128", "aes-cbc-192", "aes-cbc-256", "aes-gcm-128", "aes-gcm-256"):
+        raise Unsupported(f"IKEv2 cipher {c.encryption}")
+    word = {n: w for w, n in GROUP_NUMBERS.items()}.get(c.group)
+    if word is None:
+        raise Unsupported(f"IKEv2 DH group {proposals.ike(proposal).dh} (takes {', '.join(GROUPS)})")
+    return IkeV2(c.encryption, c.integrity, c.prf or c.integrity, word)
 
 
 def transform_set(transform: str) -> TransformSet:

@@ -4,21 +4,16 @@ Pure: the overlay and PSKs in, one config document out (see napalm_linux_frr.lin
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 
-import jinja2
+from ..templating import environment
 
 from napalm_linux_frr import linuxconf
 
 from ...models import Overlay
 
 
-@lru_cache(maxsize=1)
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True)
+def _env():
+    return environment(__file__)
 
 
 def render(overlay: Overlay, device: str, site: str | None, secrets: dict[str, str]) -> str:

@@ -5,10 +5,8 @@ The release (``1.4`` syntax by default, ``1.3`` on request) is read from the Nor
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 
-import jinja2
+from ..templating import environment
 
 from ...models import Overlay
 from . import proposals
@@ -18,11 +16,8 @@ DEFAULT_RELEASE = "1.4"
 GROUP = "grectl"
 
 
-@lru_cache(maxsize=1)
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True)
+def _env():
+    return environment(__file__)
 
 
 def host_data(overlay: Overlay, device: str) -> dict:
