@@ -11,15 +11,15 @@ import bisect
 import ipaddress
 import re
 import socket
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import allocate, secrets, yamlio
 from .errors import InventoryError, shown
-from .models import Device, Intent, Overlay, PskRef, unusable
+from .models import Device, Intent, Overlay, PskRef
 from .mtu import known_transform
 from . import platforms
 

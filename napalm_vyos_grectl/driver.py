@@ -25,7 +25,7 @@ from napalm.base.exceptions import CommitError, MergeConfigException
 from controller.platforms.vyos import PLATFORM
 from controller.platforms.vyos import session as vs
 from controller.platforms.vyos.remediation import minutes
-from napalm_grectl_cli import CliDriver, Step, StepFailed
+from napalm_grectl_cli import CliDriver, StepFailed
 
 
 class VyosGrectlDriver(CliDriver):

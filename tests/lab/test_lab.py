@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from netmiko import ConnectHandler
 
-from controller import inventory, lab
+from controller import lab
 from controller.lab import runtime
 from tests.conftest import copy_inventory, edit_yaml
 from tests.gen_inventory import generate

@@ -37,7 +37,7 @@ _ISAKMP_KEY = re.compile(r"^crypto isakmp key \S+(?: \S+)? address (\S+)")
 _PER_SITE = re.compile(rf"^(interface Tunnel\d+|crypto map {P} \d+|ip access-list extended {P}-GRE-\d+|crypto isakmp key .*)$")
 
 # teardown rank of a removed object: what references others goes first
-_TEARDOWN = [rf"^(no )?interface (?!Tunnel)", rf"^no crypto map {P} ", rf"^no ip access-list extended {P}",
+_TEARDOWN = [r"^(no )?interface (?!Tunnel)", rf"^no crypto map {P} ", rf"^no ip access-list extended {P}",
              rf"^(no )?crypto ipsec profile {P}", rf"^no crypto ipsec transform-set {P}", rf"^(no )?crypto ikev2 profile {P}",
              rf"^(no )?crypto ikev2 keyring {P}", rf"^(no )?crypto ikev2 policy {P}", rf"^no crypto ikev2 proposal {P}",
              r"^no crypto isakmp key ", r"^no crypto isakmp "]

@@ -6,7 +6,6 @@ import pytest
 
 from controller import inventory, proposals, render
 from controller.platforms.huawei_vrp import render as vrp_render
-from controller.platforms.vyos import proposals as vyos_p
 from napalm_linux_frr import linuxconf
 from tests.unit.platforms.mixed import mixed_inventory
 

@@ -1,7 +1,6 @@
 """VyOS: golden renderings (1.4 and 1.3 syntax), VyOS's own CLI definitions on every rendering,
 parsers on captures and on outputs written from VyOS's documented formats, the judge's reason
 codes from parsed faults, and remediation / commit-confirm planning as pure command lists."""
-import json
 from pathlib import Path
 
 import pytest
