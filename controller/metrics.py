@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import threading
 
-from prometheus_client import CollectorRegistry, start_http_server
+from pathlib import Path
+
+from prometheus_client import CollectorRegistry, start_http_server, write_to_textfile
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
 
@@ -71,10 +73,20 @@ class WatchCollector:
         yield remediations
 
 
-def serve(port: int, addr: str = "0.0.0.0") -> tuple[WatchCollector, object]:
-    """Start the /metrics HTTP server on a daemon thread; returns (collector, server)."""
-    registry = CollectorRegistry(auto_describe=False)
+def registry() -> tuple[CollectorRegistry, WatchCollector]:
+    reg = CollectorRegistry(auto_describe=False)
     collector = WatchCollector()
-    registry.register(collector)
-    server, _thread = start_http_server(port, addr=addr, registry=registry)
-    return collector, server
+    reg.register(collector)
+    return reg, collector
+
+
+def serve(port: int, addr: str, reg: CollectorRegistry):
+    """Start the /metrics HTTP server on a daemon thread; returns the server (``server_port``)."""
+    server, _thread = start_http_server(port, addr=addr, registry=reg)
+    return server
+
+
+def write_file(path: Path, reg: CollectorRegistry) -> None:
+    """For node_exporter's textfile collector (written whole, then renamed into place)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_to_textfile(str(path), reg)

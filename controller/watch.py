@@ -197,8 +197,9 @@ def summary(run: Run) -> Iterable[str]:
     for d in run.devices:
         if d.state != "in-sync" or d.remediation:
             extra = f" remediation {d.remediation}" if d.remediation else ""
-            err = f": {d.error or d.remediation_error}" if (d.error or d.remediation_error) else ""
-            yield f"  {d.device}: {d.state}{extra}{err}"
+            why = d.remediation_error or d.error
+            why = why[len(d.state) + 1:].strip() if why.startswith(d.state + ":") else why
+            yield f"  {d.device}: {d.state}{extra}{': ' + why if why else ''}"
     for n in run.notes:
         yield f"  {n}"
     if run.error:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import threading
 import time
@@ -42,12 +43,16 @@ def watch(inventory_dir: Path = InventoryOpt,
           metrics_port: Optional[int] = typer.Option(None, "--metrics-port", min=0, max=65535,
                                                      help="Serve Prometheus metrics on this port."),
           metrics_addr: str = typer.Option("0.0.0.0", "--metrics-addr"),
+          metrics_file: Optional[Path] = typer.Option(None, "--metrics-file",
+                                                      help="Also write the metrics here after each run "
+                                                           "(node_exporter textfile collector)."),
           workers: int = typer.Option(20, "--workers", min=1)):
     """Drift (and verify) on a schedule, into the history database; SIGTERM stops it between runs."""
     from controller import inventory, render as render_mod
     from tasks.deploy import deploy as run_deploy
     from tasks.verify import verify as run_verify
 
+    logging.getLogger("nornir").addHandler(logging.NullHandler())  # failures are in the runs, not tracebacks
     ov = inventory.load(inventory_dir)  # a broken inventory is an error now, not at the first run
     if site is not None:
         render_mod.devices_in_scope(ov, site)
@@ -68,23 +73,25 @@ def watch(inventory_dir: Path = InventoryOpt,
     def guard():
         return lock.for_change(inventory_dir, backup_dir, lock_timeout)
 
-    collector = None
+    from . import metrics
+    registry, collector = metrics.registry()
     if metrics_port is not None:
-        from . import metrics
         try:
-            collector, _ = metrics.serve(metrics_port, metrics_addr)
+            server = metrics.serve(metrics_port, metrics_addr, registry)
         except OSError as e:
             raise GrectlError(f"--metrics-port {metrics_port}: {e.strerror or e}")
-        err.print(f"metrics on http://{metrics_addr}:{metrics_port}/metrics", highlight=False)
+        err.print(f"metrics on http://{metrics_addr}:{server.server_port}/metrics", highlight=False)
 
     stop = threading.Event()
     clock = watch_mod.SystemClock(stop)
 
-    def on_signal(signum, frame):
+    got: list[int] = []
+
+    def on_signal(signum, frame):  # only a flag: the run in progress finishes, the loop then ends
         if stop.is_set() and signum == signal.SIGINT:
             raise KeyboardInterrupt
+        got.append(signum)
         stop.set()
-        err.print(f"{signal.Signals(signum).name}: stopping after this run", highlight=False)
 
     for s in (signal.SIGTERM, signal.SIGINT):
         signal.signal(s, on_signal)
@@ -99,12 +106,19 @@ def watch(inventory_dir: Path = InventoryOpt,
         except Exception as e:  # the watch keeps going; the run still shows on stderr and in metrics
             run.notes.append(f"history not written: {e}")
             run.exit_code = 1
-        if collector is not None:
-            collector.update(run)
+        collector.update(run)
+        if metrics_file is not None:
+            try:
+                metrics.write_file(metrics_file, registry)
+            except OSError as e:
+                run.notes.append(f"metrics file not written: {e}")
+                run.exit_code = 1
         for line in watch_mod.summary(run):
             err.print(line, highlight=False, markup=False)
 
     code = watch_mod.loop(one_run, interval, jitter, stop, clock, once=once, on_run=on_run)
+    if got:
+        err.print(f"{signal.Signals(got[0]).name}: stopped between runs", highlight=False)
     raise typer.Exit(code if once else 0)
 
 

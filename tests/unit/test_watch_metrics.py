@@ -11,7 +11,8 @@ from controller.verify import Check
 
 @pytest.fixture
 def endpoint():
-    collector, server = metrics.serve(0, "127.0.0.1")
+    reg, collector = metrics.registry()
+    server = metrics.serve(0, "127.0.0.1", reg)
     try:
         yield collector, f"http://127.0.0.1:{server.server_port}/metrics"
     finally:
@@ -82,3 +83,11 @@ def test_remediations_are_counted(endpoint):
     m = scrape(url)
     assert m[("grectl_remediations_total", (("device", "osaka"), ("status", "ok")))] == 2
     assert m[("grectl_device_drift", (("device", "osaka"),))] == 0   # repaired
+
+
+def test_textfile_for_node_exporter(tmp_path):
+    reg, collector = metrics.registry()
+    collector.update(run())
+    metrics.write_file(tmp_path / "m" / "grectl.prom", reg)
+    fams = {f.name: f for f in text_string_to_metric_families((tmp_path / "m" / "grectl.prom").read_text())}
+    assert [s.value for s in fams["grectl_device_drift"].samples if s.labels == {"device": "osaka"}] == [1]
