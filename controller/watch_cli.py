@@ -143,7 +143,8 @@ def history(history_path: Path = HistoryOpt,
         return
     t = Table(title=f"history ({history_path})")
     for col in ("run", "time", "device", "state", "changes", "remediation", "failing checks", "detail"):
-        t.add_column(col, justify="right" if col in ("run", "changes") else "left")
+        t.add_column(col, justify="right" if col in ("run", "changes") else "left",
+                     no_wrap=col in ("time", "device", "state"))
     colours = {"in-sync": "green", "drifted": "yellow"}
     for r in runs:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["started"]))

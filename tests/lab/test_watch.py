@@ -216,7 +216,7 @@ def test_two_deploys_one_waits_no_interleaved_commits(watch_lab):
         edit_yaml(inv / "overlay.yaml", {"ospf.hello": 4, "ospf.dead": 16})   # what the second deploy loads
         b = Background("deploy", "-i", str(inv), "--backup-dir", str(backups), "--confirm-timeout", "60",
                        "--lock-timeout", "300")
-        b.wait_for(rf"waiting up to 300s for the change lock held by pid {a.p.pid} \(\S*deploy")
+        b.wait_for(rf"waiting up to 300s for the change lock held by pid {a.p.pid} \(grectl deploy")
         assert a.finish() == 0, a.stderr + a.out
         assert b.finish() == 0, b.stderr + b.out
     finally:
