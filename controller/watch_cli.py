@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import signal
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -57,6 +58,10 @@ def watch(inventory_dir: Path = InventoryOpt,
     if site is not None:
         render_mod.devices_in_scope(ov, site)
     keys = list(inventory.psks(ov).values())
+    try:
+        hist.connect(history_path).close()
+    except (OSError, sqlite3.Error) as e:
+        raise GrectlError(f"--history {history_path}: {e}")
 
     def drift(overlay, scope):
         return run_deploy(overlay, scope, dry_run=True, workers=workers)

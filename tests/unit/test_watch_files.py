@@ -104,10 +104,15 @@ def test_watch_once_records_unreachable_devices_and_exits_1(dead_inv, tmp_path):
     assert json.loads(out.stdout)["runs"][0]["exit_code"] == 1
 
 
-def test_watch_with_a_bad_site_is_a_clear_error(dead_inv, tmp_path):
+def test_watch_with_a_bad_site_or_history_is_a_clear_error(dead_inv, tmp_path):
     r = subprocess.run(watch_cmd(dead_inv, tmp_path, "--once", "--site", "kyoto"), capture_output=True,
                        text=True, cwd=ROOT, timeout=60, env=ENV)
     assert r.returncode == 1 and "unknown site 'kyoto'" in r.stderr and "Traceback" not in r.stderr
+    (tmp_path / "file").write_text("")
+    r = subprocess.run([*watch_cmd(dead_inv, tmp_path, "--once"), "--history", str(tmp_path / "file" / "h.db")],
+                       capture_output=True, text=True, cwd=ROOT, timeout=60, env=ENV)
+    assert r.returncode == 1 and "--history" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "h.db").exists()
 
 
 def test_sigterm_between_runs_ends_the_loop_at_once(dead_inv, tmp_path):
