@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from . import inventory, mtu as mtu_calc, render as render_mod
+from . import inventory, lock, mtu as mtu_calc, render as render_mod
 from .console import InventoryOpt, err, out
 from .errors import GrectlError, InventoryError
 
@@ -138,9 +138,11 @@ def deploy(inventory_dir: Path = InventoryOpt,
                                                help="Seconds before an unconfirmed commit rolls itself back."),
            backup_dir: Path = BackupDirOpt,
            workers: int = typer.Option(20, "--workers", min=1),
+           lock_timeout: float = lock.timeout_option(),
            as_json: bool = typer.Option(False, "--json")):
     """Render, diff and commit (hub side first, then site) with confirm and automatic rollback."""
     from tasks.deploy import deploy as run_deploy
+    run_deploy = lock.guarded(run_deploy, inventory_dir, backup_dir, lock_timeout, skip=dry_run)
     ov = inventory.load(inventory_dir)
     if as_json:
         outcomes = run_deploy(ov, site, dry_run, confirm_timeout, backup_dir, workers)
@@ -188,9 +190,11 @@ def rollback(inventory_dir: Path = InventoryOpt,
              to: Optional[str] = typer.Option(None, "--to", help="Backup ID (timestamp); default the latest."),
              confirm_timeout: int = typer.Option(120, "--confirm-timeout", min=5),
              backup_dir: Path = BackupDirOpt,
+             lock_timeout: float = lock.timeout_option(),
              as_json: bool = typer.Option(False, "--json")):
     """Restore devices to a backup taken before a deploy."""
     from tasks.rollback import rollback as run_rollback
+    run_rollback = lock.guarded(run_rollback, inventory_dir, backup_dir, lock_timeout)
     ov = inventory.load(inventory_dir)
     names = render_mod.devices_in_scope(ov, site, device)
     outcomes = run_rollback(ov, names, backup_dir, to, confirm_timeout)
@@ -267,6 +271,7 @@ def _mount_subcommands() -> None:
 
 
 _mount_subcommands()
+__import__("controller.watch_cli", fromlist=["mount"]).mount(app)  # grectl watch, grectl history
 
 
 def _usage_line(e: BaseException) -> str | None:

@@ -1,0 +1,138 @@
+"""Watch history in an embedded SQLite database: one row per run, per device, per check.
+
+Nothing stored here holds a key: diffs and errors come masked from the drivers, and ``record``
+masks them again (``secret = "..."`` lines and any known key) before they are written.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from contextlib import closing
+from pathlib import Path
+
+from napalm_linux_frr import linuxconf
+
+DEFAULT_PATH = Path(".grectl/history.db")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  started REAL NOT NULL, seconds REAL NOT NULL, site TEXT, remediate INTEGER NOT NULL,
+  exit_code INTEGER NOT NULL, error TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE IF NOT EXISTS devices (
+  run_id INTEGER NOT NULL REFERENCES runs(id), device TEXT NOT NULL, role TEXT NOT NULL,
+  state TEXT NOT NULL, changes INTEGER NOT NULL, diff TEXT NOT NULL, error TEXT NOT NULL,
+  remediation TEXT NOT NULL DEFAULT '', remediation_error TEXT NOT NULL DEFAULT '',
+  remediation_diff TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS checks (
+  run_id INTEGER NOT NULL REFERENCES runs(id), device TEXT NOT NULL, peer TEXT NOT NULL,
+  name TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL, observed TEXT NOT NULL,
+  expected TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS devices_by_name ON devices(device, run_id);
+CREATE INDEX IF NOT EXISTS runs_by_time ON runs(started);
+"""
+
+DEVICE_FIELDS = ("device", "role", "state", "changes", "diff", "error", "remediation", "remediation_error",
+                 "remediation_diff")
+CHECK_FIELDS = ("device", "peer", "check", "status", "reason", "observed", "expected", "detail")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=30)
+    db.row_factory = sqlite3.Row
+    db.executescript(SCHEMA)
+    return db
+
+
+def scrub(text: str, keys: list[str]) -> str:
+    text = linuxconf.mask(text or "")
+    for k in keys:
+        if k:
+            text = text.replace(k, linuxconf.placeholder(k))
+    return text
+
+
+def record(path: Path, run, keys: list[str] = ()) -> int:
+    """Store a watch.Run; returns its id."""
+    keys = list(keys)
+    with closing(connect(path)) as db, db:
+        cur = db.execute("INSERT INTO runs (started, seconds, site, remediate, exit_code, error, notes) "
+                         "VALUES (?,?,?,?,?,?,?)",
+                         (run.started, run.seconds, run.site, int(run.remediate), run.exit_code,
+                          scrub(run.error, keys), json.dumps([scrub(n, keys) for n in run.notes])))
+        run_id = cur.lastrowid
+        db.executemany(f"INSERT INTO devices (run_id, {', '.join(DEVICE_FIELDS)}) VALUES "
+                       f"(?{',?' * len(DEVICE_FIELDS)})",
+                       [(run_id, d.device, d.role, d.state, d.changes, scrub(d.diff, keys), scrub(d.error, keys),
+                         d.remediation, scrub(d.remediation_error, keys), scrub(d.remediation_diff, keys))
+                        for d in run.devices])
+        db.executemany("INSERT INTO checks (run_id, device, peer, name, status, reason, observed, expected, detail)"
+                       " VALUES (?,?,?,?,?,?,?,?,?)",
+                       [(run_id, c.device, c.peer, c.check, c.status, c.reason or "", scrub(c.observed, keys),
+                         scrub(c.expected, keys), scrub(c.detail, keys)) for c in run.checks])
+    return run_id
+
+
+_REL = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_since(text: str, now: float | None = None) -> float:
+    """'30m', '2h', '7d' ago, or an ISO date/time (local time) -> unix seconds.
+
+    >>> parse_since("2h", now=10000.0)
+    2800.0
+    """
+    now = time.time() if now is None else now
+    m = _REL.match(text.strip())
+    if m:
+        return now - float(m.group(1)) * _UNIT[m.group(2)]
+    from datetime import datetime
+    try:
+        return datetime.fromisoformat(text.strip()).timestamp()
+    except ValueError:
+        raise ValueError(f"--since {text!r}: give an age like 30m, 2h, 7d or a date like 2024-05-01T12:00")
+
+
+def query(path: Path, device: str | None = None, since: float | None = None, limit: int = 50) -> list[dict]:
+    """The newest ``limit`` runs (oldest first), each with its devices and checks."""
+    if not Path(path).exists():
+        return []
+    with closing(connect(path)) as db:
+        where, args = ["1=1"], []
+        if since is not None:
+            where.append("started >= ?")
+            args.append(since)
+        if device:
+            where.append("id IN (SELECT run_id FROM devices WHERE device = ? "
+                         "UNION SELECT run_id FROM checks WHERE device = ?)")
+            args += [device, device]
+        runs = db.execute(f"SELECT * FROM runs WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?",
+                          [*args, limit]).fetchall()
+        out = []
+        for r in reversed(runs):
+            devs = db.execute("SELECT * FROM devices WHERE run_id = ? ORDER BY device", (r["id"],)).fetchall()
+            chks = db.execute("SELECT * FROM checks WHERE run_id = ? ORDER BY device, peer, name",
+                              (r["id"],)).fetchall()
+            run = {k: r[k] for k in ("id", "started", "seconds", "site", "exit_code", "error")}
+            run["remediate"] = bool(r["remediate"])
+            run["notes"] = json.loads(r["notes"])
+            run["devices"] = [{k: d[k] for k in DEVICE_FIELDS} for d in devs if not device or d["device"] == device]
+            run["checks"] = [{"device": c["device"], "peer": c["peer"], "check": c["name"], "status": c["status"],
+                              "reason": c["reason"], "observed": c["observed"], "expected": c["expected"],
+                              "detail": c["detail"]} for c in chks if not device or c["device"] == device]
+            out.append(run)
+        return out
+
+
+def last_finished(path: Path) -> float | None:
+    """When the newest run ended (unix seconds), or None."""
+    if not Path(path).exists():
+        return None
+    with closing(connect(path)) as db:
+        row = db.execute("SELECT started + seconds AS t FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        return row["t"] if row else None

@@ -1,0 +1,277 @@
+"""watch, history, metrics, remediation and the change lock on real lab routers (own lab `gwatch`).
+
+Each test leaves the overlay as the intent says (in sync, verify green) for the next one."""
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from controller import history, inventory, lab, lock
+from tests.conftest import ROOT, TEST_PSK, copy_inventory, edit_yaml
+from tests.lab.helpers import cli, sh, wait_green
+
+pytestmark = pytest.mark.lab
+
+LAB = "gwatch"
+MGMT = "172.31.249"
+ROUTERS = ("tokyo", "osaka", "fukuoka")
+
+
+@pytest.fixture(scope="module")
+def watch_lab(tmp_path_factory):
+    """The example overlay on lab gwatch, deployed and verified green."""
+    inv = copy_inventory(tmp_path_factory.mktemp("watch"))
+    edit_yaml(inv / "overlay.yaml", {"lab.name": LAB, "lab.mgmt_network": f"{MGMT}.0/24"})
+    edit_yaml(inv / "hosts.yaml", {f"{h}.hostname": f"{MGMT}.{n}" for h, n in zip(ROUTERS, (11, 12, 13))})
+    state = Path(f"/var/lib/grectl/test-{LAB}")
+    old = os.environ.get("GRECTL_LAB_DIR")
+    os.environ["GRECTL_LAB_DIR"] = str(state)
+    lab.down(state)
+    shutil.rmtree(state, ignore_errors=True)
+    work = tmp_path_factory.mktemp("watch-state")
+    try:
+        t0 = time.monotonic()
+        lab.up(inventory.lab_topology(inv), state)
+        up = time.monotonic() - t0
+        r = cli(inv, "deploy", "--confirm-timeout", "60", "--backup-dir", str(work / "backups"))
+        assert r.returncode == 0, r.stdout + r.stderr
+        ov = inventory.load(inv)
+        wait_green(ov)
+        print(f"lab up {up:.1f}s; deployed and green {time.monotonic() - t0 - up:.1f}s later")
+        yield inv, state, ov, work
+    finally:
+        lab.down(state)
+        shutil.rmtree(state, ignore_errors=True)
+        if old is None:
+            os.environ.pop("GRECTL_LAB_DIR", None)
+        else:
+            os.environ["GRECTL_LAB_DIR"] = old
+
+
+def grectl(*args, timeout=600):
+    return subprocess.run([sys.executable, "-m", "controller", *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=timeout, env={**os.environ, "COLUMNS": "200"})
+
+
+class Background:
+    """A grectl process whose stderr is collected line by line as it comes."""
+
+    def __init__(self, *args):
+        self.p = subprocess.Popen([sys.executable, "-m", "controller", *args], cwd=ROOT, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "200"})
+        self.lines: list[str] = []
+        self.out = ""
+        threading.Thread(target=self._read, daemon=True).start()
+        self._t = threading.Thread(target=self._read_out, daemon=True)
+        self._t.start()
+
+    def _read(self):
+        for line in self.p.stderr:
+            self.lines.append(line)
+
+    def _read_out(self):
+        self.out = self.p.stdout.read()
+
+    def wait_for(self, pattern, timeout=180) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                m = re.search(pattern, line)
+                if m:
+                    return m
+            assert self.p.poll() is None or any(re.search(pattern, ln) for ln in self.lines), \
+                f"exited {self.p.returncode} before {pattern!r}: {''.join(self.lines)}"
+            time.sleep(0.1)
+        raise AssertionError(f"no {pattern!r} in {timeout}s: {''.join(self.lines)}")
+
+    def finish(self, timeout=300) -> int:
+        rc = self.p.wait(timeout=timeout)
+        self._t.join(10)
+        time.sleep(0.2)
+        return rc
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait()
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self.lines)
+
+
+def scrape(url) -> dict:
+    text = urllib.request.urlopen(url, timeout=10).read().decode()
+    assert TEST_PSK not in text
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for fam in text_string_to_metric_families(text) for s in fam.samples}
+
+
+def no_pending(ov, state):
+    for r in ROUTERS:
+        assert json.loads(sh(state, r, "python3 /etc/grectl/agent.py pending")) == {"pending": False}, r
+
+
+def lock_is_free(inv, backups):
+    path = lock.lock_path(backups, inv)
+    with lock.hold(path, 0):
+        pass
+    assert lock.read_holder(path) is None
+
+
+def test_out_of_band_change_recorded_in_history_and_metrics(watch_lab):
+    inv, state, ov, work = watch_lab
+    db = work / "history.db"
+    sh(state, "osaka", "ip link set gre-tokyo mtu 1400")
+    w = Background("watch", "-i", str(inv), "--history", str(db), "--backup-dir", str(work / "backups"),
+                   "--interval", "3600", "--metrics-port", "0", "--metrics-addr", "127.0.0.1")
+    try:
+        url = w.wait_for(r"metrics on (http://\S+)").group(1)
+        w.wait_for(r"^run at .*exit (\d)")
+        m = scrape(url)
+        assert m[("grectl_device_drift", (("device", "osaka"),))] == 1
+        assert m[("grectl_device_drift", (("device", "tokyo"),))] == 0
+        assert m[("grectl_devices_unreachable", ())] == 0
+        assert m[("grectl_run_duration_seconds", ())] > 0
+        w.p.send_signal(signal.SIGTERM)
+        assert w.finish() == 0 and "SIGTERM: stopped between runs" in w.stderr
+    finally:
+        w.kill()
+    print(f"watch run (drift of 3 routers): {m[('grectl_run_duration_seconds', ())]:.1f}s")
+
+    t0 = time.monotonic()
+    r = grectl("watch", "--once", "-i", str(inv), "--history", str(db), "--backup-dir", str(work / "backups"))
+    print(f"watch --once (process, drift only): {time.monotonic() - t0:.1f}s")
+    assert r.returncode == 2, r.stdout + r.stderr
+    runs = history.query(db, device="osaka")
+    assert len(runs) == 2
+    osaka = runs[-1]["devices"][0]
+    assert osaka["state"] == "drifted" and "-gre-tokyo" in osaka["diff"] and "mtu 1400" in osaka["diff"]
+    h = grectl("history", "--history", str(db), "--device", "osaka")
+    assert h.returncode == 0 and h.stdout.count("drifted") == 2, h.stdout + h.stderr
+    raw = b"".join(p.read_bytes() for p in work.glob("history.db*"))
+    for text in (r.stdout + r.stderr + h.stdout + w.stderr + w.out).encode(), raw:
+        assert TEST_PSK.encode() not in text
+    assert '"mtu": 1400' in sh(state, "osaka", "ip -j link show gre-tokyo").replace(":1400", ": 1400")  # untouched
+
+
+def test_remediate_puts_it_back_and_verify_is_green(watch_lab):
+    inv, state, ov, work = watch_lab
+    db = work / "history.db"
+    assert grectl("drift", "-i", str(inv)).returncode == 2   # the previous test's change is still there
+    t0 = time.monotonic()
+    r = grectl("watch", "--once", "--remediate", "--verify", "-i", str(inv), "--history", str(db),
+               "--backup-dir", str(work / "backups"), "--confirm-timeout", "60",
+               "--metrics-file", str(work / "m.prom"))
+    print(f"watch --once --remediate --verify: {time.monotonic() - t0:.1f}s")
+    assert r.returncode == 0, r.stdout + r.stderr
+    last = history.query(db)[-1]
+    by = {d["device"]: d for d in last["devices"]}
+    assert by["osaka"]["state"] == "drifted" and by["osaka"]["remediation"] == "ok"
+    assert "mtu 1400" in by["osaka"]["remediation_diff"]
+    assert last["checks"] and all(c["status"] == "pass" for c in last["checks"])
+    assert "remediated osaka" in last["notes"]
+    assert '"mtu":1442' in sh(state, "osaka", "ip -j link show gre-tokyo").replace(" ", "")
+    assert grectl("drift", "-i", str(inv)).returncode == 0
+    prom = (work / "m.prom").read_text()
+    assert 'grectl_device_drift{device="osaka"} 0.0' in prom
+    assert 'grectl_remediations_total{device="osaka",status="ok"} 1.0' in prom
+    assert TEST_PSK not in r.stdout + r.stderr + prom
+    no_pending(ov, state)
+    lock_is_free(inv, work / "backups")
+    wait_green(ov)
+
+
+def checkpoints(state) -> dict[str, list[str]]:
+    return {r: sorted(sh(state, r, "ls /etc/grectl/rollback").split()) for r in ROUTERS}
+
+
+def hello_in(state, router, name) -> str:
+    return re.search(r"ip ospf hello-interval (\d+)", sh(state, router, f"cat /etc/grectl/rollback/{name}")).group(1)
+
+
+def test_two_deploys_one_waits_no_interleaved_commits(watch_lab):
+    inv, state, ov, work = watch_lab
+    backups = work / "backups"
+    path = lock.lock_path(backups, inv)
+    before = checkpoints(state)
+    edit_yaml(inv / "overlay.yaml", {"ospf.hello": 3, "ospf.dead": 12})
+    a = Background("deploy", "-i", str(inv), "--backup-dir", str(backups), "--confirm-timeout", "60")
+    b = None
+    try:
+        deadline = time.monotonic() + 60
+        while (lock.read_holder(path) or lock.Holder(0, "", 0)).pid != a.p.pid:
+            assert time.monotonic() < deadline and a.p.poll() is None, a.stderr
+            time.sleep(0.05)
+        edit_yaml(inv / "overlay.yaml", {"ospf.hello": 4, "ospf.dead": 16})   # what the second deploy loads
+        b = Background("deploy", "-i", str(inv), "--backup-dir", str(backups), "--confirm-timeout", "60",
+                       "--lock-timeout", "300")
+        b.wait_for(rf"waiting up to 300s for the change lock held by pid {a.p.pid} \(grectl deploy")
+        assert a.finish() == 0, a.stderr + a.out
+        assert b.finish() == 0, b.stderr + b.out
+    finally:
+        a.kill()
+        if b is not None:
+            b.kill()
+    after = checkpoints(state)
+    for r in ROUTERS:
+        new = [c for c in after[r] if c not in before[r]]
+        # one commit per deploy, the second made from what the first left: 2 -> 3 -> 4
+        assert [hello_in(state, r, c) for c in new] == ["2", "3"], (r, new)
+        assert "ip ospf hello-interval 4" in sh(state, r, "cat /etc/frr/frr.conf")
+    no_pending(ov, state)
+    lock_is_free(inv, backups)
+
+    # a third deploy that will not wait: exits 1 naming the holder and changes nothing
+    before = checkpoints(state)
+    edit_yaml(inv / "overlay.yaml", {"ospf.hello": 2, "ospf.dead": 8})
+    a = Background("deploy", "-i", str(inv), "--backup-dir", str(backups), "--confirm-timeout", "60")
+    try:
+        deadline = time.monotonic() + 60
+        while (lock.read_holder(path) or lock.Holder(0, "", 0)).pid != a.p.pid:
+            assert time.monotonic() < deadline and a.p.poll() is None, a.stderr
+            time.sleep(0.05)
+        c = grectl("deploy", "-i", str(inv), "--backup-dir", str(backups), "--lock-timeout", "1", timeout=120)
+        assert c.returncode == 1 and f"pid {a.p.pid} (" in c.stderr and "deploy" in c.stderr, c.stderr
+        assert "Traceback" not in c.stderr
+        assert a.finish() == 0, a.stderr + a.out
+    finally:
+        a.kill()
+    after = checkpoints(state)
+    assert all(len([x for x in after[r] if x not in before[r]]) == 1 for r in ROUTERS), (before, after)
+    no_pending(ov, state)
+    wait_green(ov)
+
+
+def test_sigterm_during_remediation_finishes_the_change_and_leaves_no_lock(watch_lab):
+    inv, state, ov, work = watch_lab
+    backups = work / "backups"
+    sh(state, "fukuoka", "ip link set gre-tokyo mtu 1300")
+    w = Background("watch", "--remediate", "-i", str(inv), "--history", str(work / "sigterm.db"),
+                   "--backup-dir", str(backups), "--interval", "3600", "--confirm-timeout", "60")
+    try:
+        w.wait_for(r"- remediating fukuoka")
+        w.p.send_signal(signal.SIGTERM)       # in the middle of the change
+        t0 = time.monotonic()
+        assert w.finish() == 0, w.stderr
+        print(f"SIGTERM mid-remediation: exited {time.monotonic() - t0:.1f}s later")
+    finally:
+        w.kill()
+    assert "SIGTERM: stopped between runs" in w.stderr
+    runs = history.query(work / "sigterm.db")
+    assert len(runs) == 1
+    assert {d["device"]: d["remediation"] for d in runs[0]["devices"]}["fukuoka"] == "ok"
+    no_pending(ov, state)                          # nothing left waiting for a confirm ...
+    assert grectl("drift", "-i", str(inv)).returncode == 0   # ... nor half applied
+    lock_is_free(inv, backups)
+    wait_green(ov)
