@@ -77,8 +77,8 @@ def test_docker_compose_config_is_valid():
 @pytest.fixture
 def dead_inv(inv):
     """The example inventory with every device on a closed loopback port: unreachable at once."""
-    edit_yaml(inv / "hosts.yaml", {k: v for h in ("tokyo", "osaka", "fukuoka")
-                                   for k, v in ((f"{h}.hostname", "127.0.0.1"), (f"{h}.port", 1))})
+    edit_yaml(inv / "hosts.yaml", {k: v for n, h in enumerate(("tokyo", "osaka", "fukuoka"), 2)  # own addresses
+                                   for k, v in ((f"{h}.hostname", f"127.0.0.{n}"), (f"{h}.port", 1))})
     return inv
 
 

@@ -114,8 +114,8 @@ def test_changing_commands_exit_1_naming_the_holder(inv, tmp_path, command):
 def test_dry_run_and_drift_never_wait(inv, tmp_path):
     """Read-only commands do not touch the lock: they go straight to the devices (here a closed port on
     loopback: exit 1 for the unreachable devices, at once, without a word about the lock)."""
-    edit_yaml(inv / "hosts.yaml", {k: v for h in ("tokyo", "osaka", "fukuoka")
-                                   for k, v in ((f"{h}.hostname", "127.0.0.1"), (f"{h}.port", 1))})
+    edit_yaml(inv / "hosts.yaml", {k: v for n, h in enumerate(("tokyo", "osaka", "fukuoka"), 2)  # own addresses
+                                   for k, v in ((f"{h}.hostname", f"127.0.0.{n}"), (f"{h}.port", 1))})
     backups = tmp_path / "backups"
     child = hold_in_child(lock.lock_path(backups, inv), 60)
     try:
