@@ -15,6 +15,8 @@ optional_args:
                 reset, no SSH banner; never on permanent ones (authentication, unknown or changed
                 host key), which fail at once
   conn_backoff  seconds before the first retry, doubled each time, with jitter (1.0)
+  command_timeout  seconds one command may run (600): a commit on a router whose CPU is shared
+                (the UML lab: 20 commits at once took over 120 s each) is slow, not lost
   max_connecting  SSH handshakes in progress at once in this process (8): a device waiting for
                 a slot is not timing out; its connect timeout starts when its handshake does
 """
@@ -83,6 +85,7 @@ class LinuxFrrDriver(NetworkDriver):
         self.conn_retries = int(o.get("conn_retries", 3))
         self.conn_backoff = float(o.get("conn_backoff", 1.0))
         self.max_connecting = max(1, int(o.get("max_connecting", 8)))
+        self.command_timeout = float(o.get("command_timeout", 600))
         self.connect_attempts = 0
         self.client: paramiko.SSHClient | None = None
         self._candidate: str | None = None
@@ -140,7 +143,7 @@ class LinuxFrrDriver(NetworkDriver):
         if self.client is None:
             raise ConnectionException(f"{self.hostname}: not connected")
         try:
-            i, o, e = self.client.exec_command(command, timeout=timeout or max(self.timeout, 120))
+            i, o, e = self.client.exec_command(command, timeout=timeout or max(self.timeout, self.command_timeout))
             if stdin is not None:
                 try:
                     i.write(stdin)

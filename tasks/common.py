@@ -34,10 +34,12 @@ def connection_policy() -> dict:
     """How drivers connect (see napalm_linux_frr.driver): retries with backoff on transient failures
     only, and at most this many SSH handshakes at once, whatever --workers is; a device waiting
     for its turn is not timing out. Environment: GRECTL_SSH_RETRIES (3), GRECTL_SSH_BACKOFF (1.0 s),
-    GRECTL_SSH_CONNECTING (8), GRECTL_SSH_TIMEOUT (20 s, per attempt)."""
+    GRECTL_SSH_CONNECTING (8), GRECTL_SSH_TIMEOUT (20 s, per attempt),
+    GRECTL_SSH_COMMAND_TIMEOUT (600 s, per command)."""
     return {"conn_retries": int(os.environ.get("GRECTL_SSH_RETRIES", 3)),
             "conn_backoff": float(os.environ.get("GRECTL_SSH_BACKOFF", 1.0)),
-            "max_connecting": int(os.environ.get("GRECTL_SSH_CONNECTING", 8))}
+            "max_connecting": int(os.environ.get("GRECTL_SSH_CONNECTING", 8)),
+            "command_timeout": float(os.environ.get("GRECTL_SSH_COMMAND_TIMEOUT", 600))}
 
 
 def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None = None) -> Nornir:
