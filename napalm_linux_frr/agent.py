@@ -197,21 +197,35 @@ def apply_frr(doc: linuxconf.Doc) -> None:
 
 def frr_reload(conf: str) -> None:
     """frr-reload.py --reload, run in this interpreter (saves a Python start-up on the router)."""
-    import contextlib
-    import io
     import runpy
-    argv, buf = sys.argv, io.StringIO()
+    import tempfile
+    argv = sys.argv
     sys.argv = [FRR_RELOAD, "--reload", "--stdout", conf]
     code = 0
-    try:
-        with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    # fd level, not only sys.stdout: frr-reload's vtysh children write to fd 1 too, and this
+    # process's stdout must carry only the agent's JSON
+    with tempfile.TemporaryFile("w+") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
             runpy.run_path(FRR_RELOAD, run_name="__main__")
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-    finally:
-        sys.argv = argv
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+            sys.argv = argv
+        log.seek(0)
+        text = log.read()
     if code:
-        raise AgentError(f"frr-reload.py --reload: {buf.getvalue().strip()[-400:]}")
+        raise AgentError(f"frr-reload.py --reload: {text.strip()[-400:]}")
 
 
 def apply(doc: linuxconf.Doc, cur: linuxconf.Doc | None = None) -> list[str]:

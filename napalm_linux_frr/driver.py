@@ -273,7 +273,8 @@ class LinuxFrrDriver(NetworkDriver):
             args += ["--revert-in", str(int(revert_in))]
         self._running = None
         # candidate (masked) and keys over the session's stdin: no SFTP subsystem process per file
-        result = json.loads(self._agent(*args, stdin=json.dumps({"candidate": _mask(text), "secrets": keys})))
+        out = self._agent(*args, stdin=json.dumps({"candidate": _mask(text), "secrets": keys}))
+        result = json.loads(out.strip().splitlines()[-1] if out.strip() else "{}")  # the agent's JSON is its last line
         self._candidate = None
         self.last_commit = result
         return None
