@@ -7,7 +7,7 @@ only in the swanctl file and in STATE/secrets/<fp> (mode 600).
 
   agent.py running                 print the running config document (masked)
   agent.py facts|interfaces|ips    JSON getters
-  agent.py commit FILE [--revert-in N]
+  agent.py commit FILE|- [--revert-in N]   (-: JSON {"candidate", "secrets"} on stdin)
                                    checkpoint, apply FILE; with N, roll back by
                                    itself unless `confirm` comes within N seconds
   agent.py confirm | pending | rollback | restore
@@ -77,20 +77,18 @@ def unmask(text: str) -> str:
 # ------------------------------------------------------------------ running state
 
 def gre_links() -> dict[str, dict[str, str]]:
-    links = json.loads(sh("ip", "-d", "-j", "link", "show", "type", "gre") or "[]")
-    addrs = {a["ifname"]: a for a in json.loads(sh("ip", "-j", "addr", "show") or "[]")}
+    # one process: `ip -d addr` carries the link details (kind, endpoints, key) and the addresses
     out = {}
-    for ln in links:
+    for ln in json.loads(sh("ip", "-d", "-j", "addr", "show") or "[]"):
         name = ln["ifname"]
-        if name == "gre0":
+        if name == "gre0" or ln.get("linkinfo", {}).get("info_kind") != "gre":
             continue
         info = ln.get("linkinfo", {}).get("info_data", {})
         key = info.get("okey") or info.get("ikey") or "0"
         if isinstance(key, str) and "." in key:
             a, b, c, d = (int(x) for x in key.split("."))
             key = (a << 24) | (b << 16) | (c << 8) | d
-        v4 = [f"{i['local']}/{i['prefixlen']}" for i in addrs.get(name, {}).get("addr_info", [])
-              if i.get("family") == "inet"]
+        v4 = [f"{i['local']}/{i['prefixlen']}" for i in ln.get("addr_info", []) if i.get("family") == "inet"]
         attrs = {"local": str(info.get("local", "any")), "remote": str(info.get("remote", "any")),
                  "ttl": str(info.get("ttl", 0) or "inherit"), "key": str(key), "mtu": str(ln.get("mtu"))}
         if v4:
@@ -123,35 +121,50 @@ def running_text() -> str:
 # ------------------------------------------------------------------ apply
 
 def apply_tunnels(want: dict[str, dict[str, str]]) -> list[str]:
+    """All link changes in one `ip -batch` (one process, not six per tunnel); IPv6 off through /proc."""
     have, done = gre_links(), []
+    dels, adds, sets = [], [], []
     for name in sorted(set(have) - set(want)):
-        sh("ip", "link", "del", name)
+        dels.append(f"link del {name}")
         done.append(f"deleted {name}")
+    created = []
     for name, a in sorted(want.items()):
         h = have.get(name)
         same_link = h is not None and all(h.get(k) == a.get(k) for k in ("local", "remote", "ttl", "key"))
         if not same_link:
             if h is not None:
-                sh("ip", "link", "del", name)
-            cmd = ["ip", "link", "add", name, "type", "gre", "local", a["local"], "remote", a["remote"],
-                   "ttl", a["ttl"]]
+                dels.append(f"link del {name}")
+            cmd = f"link add {name} type gre local {a['local']} remote {a['remote']} ttl {a['ttl']}"
             if a.get("key", "0") != "0":
-                cmd += ["key", a["key"]]
-            sh(*cmd)
-            sh("sysctl", "-qw", f"net.ipv6.conf.{name}.disable_ipv6=1")
+                cmd += f" key {a['key']}"
+            adds.append(cmd)
+            created.append(name)
             h = {}
             done.append(f"created {name}")
         if h.get("mtu") != a["mtu"]:
-            sh("ip", "link", "set", name, "mtu", a["mtu"])
+            sets.append(f"link set {name} mtu {a['mtu']}")
             done.append(f"{name} mtu {a['mtu']}")
         if h.get("address") != a.get("address"):
-            sh("ip", "addr", "flush", "dev", name)
+            sets.append(f"addr flush dev {name}")
             if a.get("address"):
-                sh("ip", "addr", "add", a["address"], "dev", name)
+                sets.append(f"addr add {a['address']} dev {name}")
             done.append(f"{name} address {a.get('address')}")
-        sh("ip", "link", "set", name, "up")
+        sets.append(f"link set {name} up")
+    if dels or adds:
+        ip_batch(dels + adds)
+    for name in created:  # before the link comes up (its IPv6 chatter upset the IKE trap policy)
+        with open(f"/proc/sys/net/ipv6/conf/{name}/disable_ipv6", "w") as f:
+            f.write("1\n")
+    if sets:
+        ip_batch(sets)
     write_private(path("tunnels.conf"), linuxconf.dump(linuxconf.Doc(tunnels=want)), 0o644)
     return done
+
+
+def ip_batch(lines: list[str]) -> None:
+    p = subprocess.run(["ip", "-batch", "-"], input="\n".join(lines) + "\n", capture_output=True, text=True)
+    if p.returncode != 0:
+        raise AgentError(f"ip -batch: {(p.stderr or p.stdout).strip()[:400]}")
 
 
 def apply_swanctl(doc: linuxconf.Doc) -> None:
@@ -179,7 +192,40 @@ def apply_frr(doc: linuxconf.Doc) -> None:
         shutil.chown(FRR_FILE, "frr", "frr")
     except (LookupError, PermissionError):
         pass
-    sh("python3", FRR_RELOAD, "--reload", "--stdout", FRR_FILE)
+    frr_reload(FRR_FILE)
+
+
+def frr_reload(conf: str) -> None:
+    """frr-reload.py --reload, run in this interpreter (saves a Python start-up on the router)."""
+    import runpy
+    import tempfile
+    argv = sys.argv
+    sys.argv = [FRR_RELOAD, "--reload", "--stdout", conf]
+    code = 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    # fd level, not only sys.stdout: frr-reload's vtysh children write to fd 1 too, and this
+    # process's stdout must carry only the agent's JSON
+    with tempfile.TemporaryFile("w+") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            runpy.run_path(FRR_RELOAD, run_name="__main__")
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+            sys.argv = argv
+        log.seek(0)
+        text = log.read()
+    if code:
+        raise AgentError(f"frr-reload.py --reload: {text.strip()[-400:]}")
 
 
 def apply(doc: linuxconf.Doc, cur: linuxconf.Doc | None = None) -> list[str]:
@@ -352,7 +398,16 @@ def main(argv: list[str]) -> int:
             return 0
         if cmd == "commit":
             revert = int(args[args.index("--revert-in") + 1]) if "--revert-in" in args else None
-            result = commit(args[0], revert)
+            src = args[0]
+            if src == "-":  # {"candidate": masked text, "secrets": {fingerprint: key}} on stdin
+                doc = json.load(sys.stdin)
+                for fp, key in (doc.get("secrets") or {}).items():
+                    if not re.fullmatch(r"[0-9a-f]{4,64}", fp):
+                        raise AgentError(f"bad key fingerprint {fp!r}")
+                    write_private(path("secrets", fp), key + "\n", 0o600)
+                src = path("candidate.conf")
+                write_private(src, doc["candidate"], 0o600)
+            result = commit(src, revert)
         elif cmd == "confirm":
             result = confirm()
         elif cmd == "pending":

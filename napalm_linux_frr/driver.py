@@ -11,12 +11,23 @@ optional_args:
   port          SSH port (22)
   secrets       {fingerprint: psk} for placeholders in candidates (see controller.secrets)
   agent_dir     where the agent lives on the router (/etc/grectl)
+  conn_retries  connection attempts after the first on transient failures (3): timeouts, refused,
+                reset, no SSH banner; never on permanent ones (authentication, unknown or changed
+                host key), which fail at once
+  conn_backoff  seconds before the first retry, doubled each time, with jitter (1.0)
+  command_timeout  seconds one command may run (600): a commit on a router whose CPU is shared
+                (the UML lab: 20 commits at once took over 120 s each) is slow, not lost
+  max_connecting  SSH handshakes in progress at once in this process (8): a device waiting for
+                a slot is not timing out; its connect timeout starts when its handshake does
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import random
 import shlex
+import threading
+import time
 from pathlib import Path
 
 import paramiko
@@ -31,6 +42,32 @@ AGENT_FILES = ("agent.py", "linuxconf.py")
 
 
 _mask = linuxconf.mask  # secrets never leave this driver in clear
+STALE = 86  # exit code of an agent call when the router's agent is missing or another version
+
+
+def _digest() -> str:
+    global _DIGEST
+    if _DIGEST is None:
+        _DIGEST = hashlib.sha256(b"".join((HERE / f).read_bytes() for f in AGENT_FILES)).hexdigest()[:16]
+    return _DIGEST
+
+
+_DIGEST: str | None = None
+
+_slots_lock = threading.Lock()
+_slots: dict[int, threading.BoundedSemaphore] = {}
+
+
+def _connect_slots(n: int) -> threading.BoundedSemaphore:
+    with _slots_lock:
+        return _slots.setdefault(n, threading.BoundedSemaphore(n))
+
+
+def permanent(exc: BaseException) -> bool:
+    """A connection failure that retrying cannot fix: authentication, unknown or changed host key."""
+    if isinstance(exc, (paramiko.AuthenticationException, paramiko.BadHostKeyException)):
+        return True
+    return isinstance(exc, paramiko.SSHException) and "known_hosts" in str(exc)
 
 
 class LinuxFrrDriver(NetworkDriver):
@@ -45,6 +82,11 @@ class LinuxFrrDriver(NetworkDriver):
         self.known_hosts = o.get("known_hosts")
         self.secrets: dict[str, str] = dict(o.get("secrets") or {})
         self.agent_dir = o.get("agent_dir", "/etc/grectl")
+        self.conn_retries = int(o.get("conn_retries", 3))
+        self.conn_backoff = float(o.get("conn_backoff", 1.0))
+        self.max_connecting = max(1, int(o.get("max_connecting", 8)))
+        self.command_timeout = float(o.get("command_timeout", 600))
+        self.connect_attempts = 0
         self.client: paramiko.SSHClient | None = None
         self._candidate: str | None = None
         self._replace = False
@@ -52,6 +94,27 @@ class LinuxFrrDriver(NetworkDriver):
 
     # ------------------------------------------------------------ connection
     def open(self):
+        slots = _connect_slots(self.max_connecting)
+        delay = self.conn_backoff
+        for attempt in range(self.conn_retries + 1):
+            self.connect_attempts = attempt + 1
+            with slots:  # the timeout runs only while this handshake runs, not while it waits
+                try:
+                    self.client = self._connect()
+                    break
+                except Exception as e:  # paramiko raises more than SSHException on a broken session
+                    err = e
+            if permanent(err):
+                raise ConnectionException(f"{self.hostname}: cannot connect (not retried): "
+                                          f"{err.__class__.__name__}: {err}") from None
+            if attempt < self.conn_retries:
+                time.sleep(delay * (0.5 + random.random()))
+                delay *= 2
+        else:
+            raise ConnectionException(f"{self.hostname}: unreachable after {self.conn_retries + 1} attempts: "
+                                      f"{err.__class__.__name__}: {err}") from None
+
+    def _connect(self) -> paramiko.SSHClient:
         c = paramiko.SSHClient()
         if self.known_hosts:
             c.load_host_keys(self.known_hosts)
@@ -62,11 +125,10 @@ class LinuxFrrDriver(NetworkDriver):
             c.connect(self.hostname, port=self.port, username=self.username, password=self.password or None,
                       key_filename=self.key_file, timeout=self.timeout, banner_timeout=self.timeout,
                       auth_timeout=self.timeout, allow_agent=False, look_for_keys=False)
-        except Exception as e:  # paramiko raises more than SSHException on a broken session
+        except BaseException:
             c.close()
-            raise ConnectionException(f"{self.hostname}: cannot connect: {e.__class__.__name__}: {e}") from None
-        self.client = c
-        self._agent_ready = False  # uploaded on first use: read-only work (verify) never needs it
+            raise
+        return c
 
     def close(self):
         if self.client is not None:
@@ -81,20 +143,27 @@ class LinuxFrrDriver(NetworkDriver):
         if self.client is None:
             raise ConnectionException(f"{self.hostname}: not connected")
         try:
-            i, o, e = self.client.exec_command(command, timeout=timeout or max(self.timeout, 120))
+            i, o, e = self.client.exec_command(command, timeout=timeout or max(self.timeout, self.command_timeout))
             if stdin is not None:
-                i.write(stdin)
-                i.channel.shutdown_write()
+                try:
+                    i.write(stdin)
+                    i.channel.shutdown_write()
+                except (OSError, paramiko.SSHException):
+                    pass  # the command ended without reading it (its exit status tells)
             out, err = o.read().decode(), e.read().decode()
             return o.channel.recv_exit_status(), out, err
         except (paramiko.SSHException, OSError) as ex:
             raise ConnectionException(f"{self.hostname}: {ex.__class__.__name__}: {ex}") from None
 
-    def _agent(self, *args: str, error=CommitError) -> str:
-        if not self._agent_ready:
+    def _agent(self, *args: str, error=CommitError, stdin: str | None = None) -> str:
+        """One exec on the router: the agent runs only if its VERSION matches (checked by the
+        shell, no extra process); otherwise it is uploaded and the call made again."""
+        cmd = (f'read v < {self.agent_dir}/VERSION 2>/dev/null; [ "$v" = {_digest()} ] || exit {STALE}; '
+               f"exec python3 {self.agent_dir}/agent.py " + " ".join(shlex.quote(a) for a in args))
+        rc, out, err = self._run(cmd, stdin=stdin)
+        if rc == STALE:
             self._ensure_agent()
-            self._agent_ready = True
-        rc, out, err = self._run(f"python3 {self.agent_dir}/agent.py " + " ".join(shlex.quote(a) for a in args))
+            rc, out, err = self._run(cmd, stdin=stdin)
         if rc != 0:
             raise error(f"{self.hostname}: {_mask(err.strip() or out.strip())}")
         return out
@@ -110,14 +179,10 @@ class LinuxFrrDriver(NetworkDriver):
             sftp.close()
 
     def _ensure_agent(self) -> None:
-        digest = hashlib.sha256(b"".join((HERE / f).read_bytes() for f in AGENT_FILES)).hexdigest()[:16]
-        rc, out, _ = self._run(f"cat {self.agent_dir}/VERSION 2>/dev/null")
-        if out.strip() == digest:
-            return
         self._run(f"mkdir -p -m 700 {self.agent_dir} {self.agent_dir}/secrets")
         for f in AGENT_FILES:
             self._put(f"{self.agent_dir}/{f}", (HERE / f).read_text(), 0o700)
-        self._put(f"{self.agent_dir}/VERSION", digest + "\n", 0o644)
+        self._put(f"{self.agent_dir}/VERSION", _digest() + "\n", 0o644)
 
     # ------------------------------------------------------------ getters
     def _json(self, what: str) -> dict:
@@ -202,22 +267,27 @@ class LinuxFrrDriver(NetworkDriver):
             raise CommitError(f"{self.hostname}: no candidate loaded")
         text = self._candidate_text()
         self.secrets.update(linuxconf.clear_secrets(text))
-        for fp in set(linuxconf.PLACEHOLDER_RE.findall(text)):
-            if fp in self.secrets:
-                self._put(f"{self.agent_dir}/secrets/{fp}", self.secrets[fp] + "\n", 0o600)
-        self._put(f"{self.agent_dir}/candidate.conf", _mask(text), 0o600)
-        args = ["commit", f"{self.agent_dir}/candidate.conf"]
+        keys = {fp: self.secrets[fp] for fp in set(linuxconf.PLACEHOLDER_RE.findall(text)) if fp in self.secrets}
+        args = ["commit", "-"]
         if revert_in:
             args += ["--revert-in", str(int(revert_in))]
         self._running = None
-        result = json.loads(self._agent(*args))
+        # candidate (masked) and keys over the session's stdin: no SFTP subsystem process per file
+        out = self._agent(*args, stdin=json.dumps({"candidate": _mask(text), "secrets": keys}))
+        result = json.loads(out.strip().splitlines()[-1] if out.strip() else "{}")  # the agent's JSON is its last line
         self._candidate = None
         self.last_commit = result
         return None
 
     def confirm_commit(self):
+        """What `agent.py confirm` does, in the login shell (no Python start-up on the router)."""
         self._running = None
-        self._agent("confirm")
+        d = self.agent_dir
+        rc, out, err = self._run(
+            f"[ -e {d}/pending.json ] || {{ echo 'agent: no commit is pending' >&2; exit 1; }}; "
+            f"read p < {d}/pending.pid 2>/dev/null && kill $p 2>/dev/null; rm -f {d}/pending.json {d}/pending.pid")
+        if rc != 0:
+            raise CommitError(f"{self.hostname}: {_mask(err.strip() or out.strip())}")
 
     def has_pending_commit(self):
         return bool(self._json("pending")["pending"])

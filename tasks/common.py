@@ -27,6 +27,21 @@ def ssh_options(overlay: Overlay) -> dict:
                               ("known_hosts", os.environ.get("GRECTL_KNOWN_HOSTS"))) if v}
 
 
+CONNECT_TIMEOUT = float(os.environ.get("GRECTL_SSH_TIMEOUT", 20))
+
+
+def connection_policy() -> dict:
+    """How drivers connect (see napalm_linux_frr.driver): retries with backoff on transient failures
+    only, and at most this many SSH handshakes at once, whatever --workers is; a device waiting
+    for its turn is not timing out. Environment: GRECTL_SSH_RETRIES (3), GRECTL_SSH_BACKOFF (1.0 s),
+    GRECTL_SSH_CONNECTING (8), GRECTL_SSH_TIMEOUT (20 s, per attempt),
+    GRECTL_SSH_COMMAND_TIMEOUT (600 s, per command)."""
+    return {"conn_retries": int(os.environ.get("GRECTL_SSH_RETRIES", 3)),
+            "conn_backoff": float(os.environ.get("GRECTL_SSH_BACKOFF", 1.0)),
+            "max_connecting": int(os.environ.get("GRECTL_SSH_CONNECTING", 8)),
+            "command_timeout": float(os.environ.get("GRECTL_SSH_COMMAND_TIMEOUT", 600))}
+
+
 def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None = None) -> Nornir:
     """One Nornir over the inventory; ``keys`` (site -> PSK, read once by the caller) lets drivers
     put real keys in place of placeholders when they write a device."""
@@ -38,6 +53,7 @@ def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None
                     logging={"enabled": False})
     ssh = ssh_options(overlay)
     optional = {k: ssh[k] for k in ("key_file", "known_hosts") if k in ssh}
+    optional.update(connection_policy())
     if keys:
         optional["secrets"] = {secrets.fingerprint(k): k for k in keys.values()}
     for name, host in nr.inventory.hosts.items():
@@ -47,7 +63,7 @@ def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None
         if caps.napalm_driver:
             host.connection_options["napalm"] = ConnectionOptions(
                 platform=caps.napalm_driver, username=ssh.get("username") or host.username,
-                extras={"optional_args": dict(optional), "timeout": 20})
+                extras={"optional_args": dict(optional), "timeout": CONNECT_TIMEOUT})
         if caps.netmiko_device_type:
             host.connection_options["netmiko"] = ConnectionOptions(platform=caps.netmiko_device_type)
     return nr.filter(filter_func=lambda h: h.name in overlay.devices)

