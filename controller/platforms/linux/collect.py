@@ -48,7 +48,7 @@ def ping_script(targets: list[tuple[str, int]]) -> str:
     s = ["d=$(mktemp -d /run/grectl-verify.XXXXXX)"]
     for far, size in targets:
         q = shlex.quote(far)
-        s.append(f"( ping -n -c 3 -i 0.2 -W 1 -M do -s {size} {q} >$d/{far}.max 2>&1; echo rc=$? >>$d/{far}.max;"
+        s.append(f"( ping -n -c 3 -i 0.2 -W 3 -M do -s {size} {q} >$d/{far}.max 2>&1; echo rc=$? >>$d/{far}.max;"
                  f" ping -n -c 1 -W 1 -M do -s {size + 1} {q} >$d/{far}.over 2>&1; echo rc=$? >>$d/{far}.over ) &")
     s.append("wait")
     s.append(f"for f in $d/*; do echo \"{MARK}${{f##*/}}\"; while IFS= read -r l; do echo \"$l\"; done <$f; done")
