@@ -31,7 +31,7 @@ CONNECT_TIMEOUT = float(os.environ.get("GRECTL_SSH_TIMEOUT", 20))
 
 
 def connection_policy() -> dict:
-    """How drivers connect (see napalm_linux_frr.driver): retries with backoff on transient failures
+    """How drivers connect (grectl's own drivers honour these): retries with backoff on transient failures
     only, and at most this many SSH handshakes at once, whatever --workers is; a device waiting
     for its turn is not timing out. Environment: GRECTL_SSH_RETRIES (3), GRECTL_SSH_BACKOFF (1.0 s),
     GRECTL_SSH_CONNECTING (8), GRECTL_SSH_TIMEOUT (20 s, per attempt),
