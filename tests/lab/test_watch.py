@@ -41,7 +41,7 @@ def watch_lab(tmp_path_factory):
     work = tmp_path_factory.mktemp("watch-state")
     try:
         t0 = time.monotonic()
-        lab.up(inventory.lab_topology(inv), state)
+        lab.up(lab.from_inventory(inv), state)
         up = time.monotonic() - t0
         r = cli(inv, "deploy", "--confirm-timeout", "60", "--backup-dir", str(work / "backups"))
         assert r.returncode == 0, r.stdout + r.stderr
