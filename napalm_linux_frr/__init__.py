@@ -6,13 +6,6 @@ document (``napalm_linux_frr.linuxconf``) starts without importing NAPALM.
 """
 __all__ = ["LinuxFrrDriver"]
 
+from napalm_linux_frr.lazy import driver_loader  # noqa: E402
 
-def __getattr__(name):
-    if name == "LinuxFrrDriver":
-        from .driver import LinuxFrrDriver
-        return LinuxFrrDriver
-    raise AttributeError(name)
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = driver_loader(__name__, "LinuxFrrDriver")  # the driver (and napalm) load on first use

@@ -5,13 +5,6 @@
 
 __all__ = ["VyosGrectlDriver"]
 
+from napalm_linux_frr.lazy import driver_loader  # noqa: E402
 
-def __getattr__(name):  # the driver (and napalm) load on first use, not with the pure helpers
-    if name == "VyosGrectlDriver":
-        from .driver import VyosGrectlDriver
-        return VyosGrectlDriver
-    raise AttributeError(name)
-
-
-def __dir__():
-    return sorted(list(globals()) + __all__)
+__getattr__, __dir__ = driver_loader(__name__, "VyosGrectlDriver")  # the driver (and napalm) load on first use

@@ -1,13 +1,12 @@
 """A lab built from the example inventory (own lab name and management network, so it never
 collides with a demo lab), shared by the deploy and verify tests of one session."""
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from controller import inventory, lab
+from controller import inventory
 from tests.conftest import copy_inventory, edit_yaml
+from tests.lab.helpers import fresh_lab
 
 TEST_LAB = "gtest"
 TEST_MGMT = "172.31.250"
@@ -20,20 +19,8 @@ def overlay_lab(tmp_path_factory):
     edit_yaml(inv / "hosts.yaml", {f"{h}.hostname": f"{TEST_MGMT}.{n}"
                                    for h, n in (("tokyo", 11), ("osaka", 12), ("fukuoka", 13))})
     state = Path(f"/var/lib/grectl/test-{TEST_LAB}")
-    old = os.environ.get("GRECTL_LAB_DIR")
-    os.environ["GRECTL_LAB_DIR"] = str(state)
-    lab.down(state)  # never inherit a lab (and its config) left by an interrupted run
-    shutil.rmtree(state, ignore_errors=True)
-    lab.up(lab.from_inventory(inv), state)
-    try:
+    with fresh_lab(inv, state):
         yield inv, state
-    finally:
-        lab.down(state)
-        shutil.rmtree(state, ignore_errors=True)
-        if old is None:
-            os.environ.pop("GRECTL_LAB_DIR", None)
-        else:
-            os.environ["GRECTL_LAB_DIR"] = old
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,11 @@
-"""Helpers for lab tests: run on routers, open the driver, call the CLI, wait for green."""
+"""Helpers for lab tests: a fresh lab for a test module, run on routers, open the driver, call the
+CLI, wait for green."""
+import contextlib
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import napalm
 
@@ -9,6 +14,25 @@ from napalm_linux_frr import linuxconf
 from tasks import common
 from tasks.verify import verify
 from tests.conftest import ROOT
+
+
+@contextlib.contextmanager
+def fresh_lab(inv, state: Path, **up_args):
+    """A lab built from ``inv`` in ``state`` (never one inherited from an interrupted run), with
+    GRECTL_LAB_DIR pointing at it; torn down and the state removed afterwards, whatever happens."""
+    old = os.environ.get("GRECTL_LAB_DIR")
+    os.environ["GRECTL_LAB_DIR"] = str(state)
+    lab.down(state)
+    shutil.rmtree(state, ignore_errors=True)
+    try:
+        yield lab.up(lab.from_inventory(inv), state, **up_args)
+    finally:
+        lab.down(state)
+        shutil.rmtree(state, ignore_errors=True)
+        if old is None:
+            os.environ.pop("GRECTL_LAB_DIR", None)
+        else:
+            os.environ["GRECTL_LAB_DIR"] = old
 
 
 def sh(state, router, cmd: str, ok=True) -> str:

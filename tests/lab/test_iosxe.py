@@ -15,13 +15,13 @@ from pathlib import Path
 import napalm
 import pytest
 
-from controller import inventory, lab
+from controller import inventory
 from napalm_iosxe_netconf import nativexml as nx
 from tasks import common
 from tasks.deploy import deploy
 from tasks.verify import verify
 from tests.conftest import TEST_PSK, copy_inventory, edit_yaml
-from tests.lab.helpers import by_device, cli
+from tests.lab.helpers import by_device, cli, fresh_lab
 from tests.unit.platforms.iosxe.conftest import add_iosxe_site
 
 pytestmark = pytest.mark.lab
@@ -44,20 +44,8 @@ def xe_lab(tmp_path_factory):
     edit_yaml(inv / "hosts.yaml", {f"{h}.hostname": f"{MGMT}.{n}"
                                    for h, n in (("tokyo", 11), ("osaka", 12), ("fukuoka", 13))})
     add_iosxe_site(inv, name=XE, mgmt=f"{MGMT}.14")
-    old = os.environ.get("GRECTL_LAB_DIR")
-    os.environ["GRECTL_LAB_DIR"] = str(STATE)
-    lab.down(STATE)
-    shutil.rmtree(STATE, ignore_errors=True)
-    try:
-        lab.up(lab.from_inventory(inv), STATE)
+    with fresh_lab(inv, STATE):
         yield inv, inventory.load(inv), tmp_path_factory.mktemp("xe-backups")
-    finally:
-        lab.down(STATE)
-        shutil.rmtree(STATE, ignore_errors=True)
-        if old is None:
-            os.environ.pop("GRECTL_LAB_DIR", None)
-        else:
-            os.environ["GRECTL_LAB_DIR"] = old
 
 
 def xe_driver(ov):

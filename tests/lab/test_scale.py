@@ -1,16 +1,15 @@
 """Scale: a hub with 24 sites deploys without a single connection failure, and a second deploy
 changes nothing (issue 10; verify at scale and the 50-site run are bench/bench_scale.py). Own lab
 name and management network."""
-import os
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from controller import inventory, lab
+from controller import inventory
 from tasks.deploy import deploy
 from tests.gen_inventory import generate
+from tests.lab.helpers import fresh_lab
 
 pytestmark = pytest.mark.lab
 
@@ -21,21 +20,9 @@ SITES = 24
 def scale_lab(tmp_path_factory):
     inv = generate(tmp_path_factory.mktemp("scale") / "inv", SITES, lab_name="gtscale", mgmt="172.31.236.0/24")
     state = Path("/var/lib/grectl/test-gtscale")
-    old = os.environ.get("GRECTL_LAB_DIR")
-    os.environ["GRECTL_LAB_DIR"] = str(state)
-    lab.down(state)
-    shutil.rmtree(state, ignore_errors=True)
-    try:
-        summary = lab.up(lab.from_inventory(inv), state, timeout=400)
+    with fresh_lab(inv, state, timeout=400) as summary:
         print(f"hub+{SITES}: lab up in {summary['seconds']:.1f}s")
         yield inventory.load(inv), tmp_path_factory.mktemp("scale-backups")
-    finally:
-        lab.down(state)
-        shutil.rmtree(state, ignore_errors=True)
-        if old is None:
-            os.environ.pop("GRECTL_LAB_DIR", None)
-        else:
-            os.environ["GRECTL_LAB_DIR"] = old
 
 
 def test_hub_and_24_deploys_without_a_connection_failure(scale_lab):

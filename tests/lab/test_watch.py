@@ -4,7 +4,6 @@ Each test leaves the overlay as the intent says (in sync, verify green) for the 
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,9 +15,9 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from controller import history, inventory, lab, lock
+from controller import history, inventory, lock
 from tests.conftest import ROOT, TEST_PSK, copy_inventory, edit_yaml
-from tests.lab.helpers import cli, sh, wait_green
+from tests.lab.helpers import cli, fresh_lab, sh, wait_green
 
 pytestmark = pytest.mark.lab
 
@@ -34,14 +33,9 @@ def watch_lab(tmp_path_factory):
     edit_yaml(inv / "overlay.yaml", {"lab.name": LAB, "lab.mgmt_network": f"{MGMT}.0/24"})
     edit_yaml(inv / "hosts.yaml", {f"{h}.hostname": f"{MGMT}.{n}" for h, n in zip(ROUTERS, (11, 12, 13))})
     state = Path(f"/var/lib/grectl/test-{LAB}")
-    old = os.environ.get("GRECTL_LAB_DIR")
-    os.environ["GRECTL_LAB_DIR"] = str(state)
-    lab.down(state)
-    shutil.rmtree(state, ignore_errors=True)
     work = tmp_path_factory.mktemp("watch-state")
-    try:
-        t0 = time.monotonic()
-        lab.up(lab.from_inventory(inv), state)
+    t0 = time.monotonic()
+    with fresh_lab(inv, state):
         up = time.monotonic() - t0
         r = cli(inv, "deploy", "--confirm-timeout", "60", "--backup-dir", str(work / "backups"))
         assert r.returncode == 0, r.stdout + r.stderr
@@ -49,13 +43,6 @@ def watch_lab(tmp_path_factory):
         wait_green(ov)
         print(f"lab up {up:.1f}s; deployed and green {time.monotonic() - t0 - up:.1f}s later")
         yield inv, state, ov, work
-    finally:
-        lab.down(state)
-        shutil.rmtree(state, ignore_errors=True)
-        if old is None:
-            os.environ.pop("GRECTL_LAB_DIR", None)
-        else:
-            os.environ["GRECTL_LAB_DIR"] = old
 
 
 def grectl(*args, timeout=600):

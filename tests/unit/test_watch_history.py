@@ -65,7 +65,7 @@ def test_no_key_is_ever_written(tmp_path):
     raw = db.read_bytes() + b"".join(p.read_bytes() for p in tmp_path.glob("h.db*"))
     assert TEST_PSK.encode() not in raw
     osaka = {d["device"]: d for d in history.query(db)[0]["devices"]}["osaka"]
-    assert f'+ secret = "%{{psk:' in osaka["diff"] and "%{psk:" in osaka["error"]
+    assert '+ secret = "%{psk:' in osaka["diff"] and "%{psk:" in osaka["error"]
 
 
 def test_parse_since():

@@ -53,6 +53,7 @@ def test_waiter_gets_the_lock_when_the_holder_finishes(tmp_path):
         assert 0.7 < time.monotonic() - t0 < 10   # got in once the holder's second was over
         assert lock.read_holder(path).command == "grectl rollback" and me.pid == os.getpid()
     assert waited and waited[0].command == "grectl deploy --site osaka"
+    child.wait(timeout=10)
     assert lock.read_holder(path) is None   # released: the file names nobody
 
 
