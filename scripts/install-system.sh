@@ -7,6 +7,8 @@ PKGS="user-mode-linux uml-utilities kmod iproute2 iputils-ping frr frr-pythontoo
       openssl procps gcc libc6-dev python3"
 # iosxe: yuma123 netconfd (the lab's NETCONF targets) and libyang's yanglint (offline YANG checks)
 PKGS="$PKGS netconfd libyang2-tools"
+# watch: the shipped units and compose file are checked by the tests (no engine, no daemon started)
+PKGS="$PKGS systemd docker-compose"
 missing=$(for p in $PKGS; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"; done)
 [ -z "$missing" ] && exit 0
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -88,12 +88,19 @@ def run_on(nr, names: list[str], task, **kw) -> dict[str, tuple[bool, object, Ba
     return out
 
 
+def for_driver(plat, text: str, keys: dict[str, str]) -> str:
+    """The text a platform's driver loads: placeholders stay for drivers that swap them themselves
+    (grectl's own); the others get the keys, on the way in only."""
+    if plat.caps.driver_unmasks:
+        return text
+    return secrets.unmask(text, {secrets.fingerprint(k): k for k in keys.values()})
+
+
 def load_planned(conn, plat, text: str, replace: bool, keys: dict[str, str]) -> bool:
     """Load what a platform planned; True when the device then differs (else discarded)."""
     if not replace and not text.strip():
         return False
-    if not plat.caps.driver_unmasks:
-        text = secrets.unmask(text, {secrets.fingerprint(k): k for k in keys.values()})
+    text = for_driver(plat, text, keys)
     (conn.load_replace_candidate if replace else conn.load_merge_candidate)(config=text)
     if conn.compare_config():
         return True

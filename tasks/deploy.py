@@ -10,10 +10,10 @@ from typing import Callable
 from nornir.core.task import Result, Task
 from nornir_napalm.plugins.tasks import napalm_configure
 
-from controller import inventory, platforms, render, secrets
+from controller import inventory, platforms, render
 from controller.models import Overlay
 
-from .common import commit_confirmed, error_text, load_planned, make_nornir, run_on
+from .common import commit_confirmed, error_text, for_driver, load_planned, make_nornir, run_on
 
 
 @dataclass
@@ -64,8 +64,7 @@ def configure_task(task: Task, candidates: dict[str, tuple[str, bool]], dry_run:
     text, replace = candidates[task.host.name]
     if not replace and not text.strip():  # an object platform with nothing to change
         return Result(host=task.host, changed=False, diff="")
-    if not plat.caps.driver_unmasks:
-        text = secrets.unmask(text, {secrets.fingerprint(k): k for k in keys.values()})
+    text = for_driver(plat, text, keys)
     r = task.run(task=napalm_configure, configuration=text, replace=replace, dry_run=dry_run,
                  revert_in=plat.revert_in(confirm_timeout) if not dry_run else None)
     r0 = r[0]
