@@ -54,16 +54,16 @@ def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None
     ssh = ssh_options(overlay)
     optional = {k: ssh[k] for k in ("key_file", "known_hosts") if k in ssh}
     optional.update(connection_policy())
-    if keys:
-        optional["secrets"] = {secrets.fingerprint(k): k for k in keys.values()}
+    by_fp = {secrets.fingerprint(k): k for k in (keys or {}).values()}
     for name, host in nr.inventory.hosts.items():
         if name not in overlay.devices:
             continue
         caps = platforms.get(overlay.devices[name].platform).caps
         if caps.napalm_driver:
-            host.connection_options["napalm"] = ConnectionOptions(
+            args = dict(optional, **({"secrets": by_fp} if by_fp and caps.driver_unmasks else {}))
+            host.connection_options["napalm"] = ConnectionOptions(  # keys only to drivers that swap them
                 platform=caps.napalm_driver, username=ssh.get("username") or host.username,
-                extras={"optional_args": dict(optional), "timeout": CONNECT_TIMEOUT})
+                extras={"optional_args": args, "timeout": CONNECT_TIMEOUT})
         if caps.netmiko_device_type:
             host.connection_options["netmiko"] = ConnectionOptions(platform=caps.netmiko_device_type)
     return nr.filter(filter_func=lambda h: h.name in overlay.devices)
