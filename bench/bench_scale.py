@@ -75,9 +75,11 @@ def measure(n: int, tmp: Path, workers: int) -> dict:
         row["green_s"] = time.monotonic() - t0
         row["green"] = not [c for c in checks if c.status == "fail"]
         row["checks"] = len(checks)
+        c1b = runtime.counters(STATE)
         t1 = time.monotonic()
         again = deploy(ov, workers=workers, backup_dir=tmp / "backups")
         row["redeploy_s"] = time.monotonic() - t1
+        row["redeploy_cpu"], row["redeploy_procs"] = cost(c1b, runtime.counters(STATE), routers)
         row["redeploy_changes"] = sum(o.changes for o in again)
         row["redeploy_ok"] = all(o.status == "unchanged" for o in again)
         c2 = runtime.counters(STATE)
@@ -110,14 +112,15 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     head = (f"{'sites':>5} {'lab up s':>8} {'up s/rtr':>8} {'PSS MB':>7} {'deploy s':>8} {'green s':>7} "
             f"{'redeploy s':>10} {'chg':>3} {'verify s':>8} {'dep cpu/rtr':>11} {'dep proc/rtr':>12} "
-            f"{'ver cpu/rtr':>11} {'ver proc/rtr':>12} {'all green':>9}")
+            f"{'ver cpu/rtr':>11} {'ver proc/rtr':>12} {'2nd cpu/rtr':>11} {'2nd proc/rtr':>12} {'all green':>9}")
     print(head)
     for r in rows:
         green = r["green"] and r["verify_green"] and r["redeploy_ok"] and not r["deploy_failed"]
         print(f"{r['sites']:>5} {r['up_s']:>8.1f} {r['up_s'] / (r['sites'] + 1):>8.2f} {r['pss_mb']:>7.0f} "
               f"{r['deploy_s']:>8.1f} {r['green_s']:>7.1f} {r['redeploy_s']:>10.1f} {r['redeploy_changes']:>3} "
               f"{r['verify_s']:>8.1f} {r['deploy_cpu']:>11.2f} {r['deploy_procs']:>12.0f} {r['verify_cpu']:>11.2f} "
-              f"{r['verify_procs']:>12.0f} {'yes' if green else 'NO':>9}")
+              f"{r['verify_procs']:>12.0f} {r['redeploy_cpu']:>11.2f} {r['redeploy_procs']:>12.0f} "
+              f"{'yes' if green else 'NO':>9}")
     for r in rows:
         if r["deploy_failed"]:
             print(f"hub+{r['sites']} failed devices: {r['deploy_failed'][:5]}")

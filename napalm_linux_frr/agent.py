@@ -77,41 +77,17 @@ def unmask(text: str) -> str:
 # ------------------------------------------------------------------ running state
 
 def gre_links() -> dict[str, dict[str, str]]:
-    # one process: `ip -d addr` carries the link details (kind, endpoints, key) and the addresses
-    out = {}
-    for ln in json.loads(sh("ip", "-d", "-j", "addr", "show") or "[]"):
-        name = ln["ifname"]
-        if name == "gre0" or ln.get("linkinfo", {}).get("info_kind") != "gre":
-            continue
-        info = ln.get("linkinfo", {}).get("info_data", {})
-        key = info.get("okey") or info.get("ikey") or "0"
-        if isinstance(key, str) and "." in key:
-            a, b, c, d = (int(x) for x in key.split("."))
-            key = (a << 24) | (b << 16) | (c << 8) | d
-        v4 = [f"{i['local']}/{i['prefixlen']}" for i in ln.get("addr_info", []) if i.get("family") == "inet"]
-        attrs = {"local": str(info.get("local", "any")), "remote": str(info.get("remote", "any")),
-                 "ttl": str(info.get("ttl", 0) or "inherit"), "key": str(key), "mtu": str(ln.get("mtu"))}
-        if v4:
-            attrs["address"] = v4[0]
-        out[name] = attrs
-    return out
+    return linuxconf.gre_links(sh("ip", "-d", "-j", "addr", "show"))
 
 
 def running_doc() -> linuxconf.Doc:
-    doc = linuxconf.Doc(tunnels=gre_links())
+    swanctl_file = None
     if os.path.exists(SWANCTL_FILE):
         with open(SWANCTL_FILE) as f:
-            part = linuxconf.parse("[swanctl]\n" + mask(f.read()))
-        # a connection counts as running only if charon has it loaded (a restarted or stopped
-        # charon with an intact file is drift, not "in sync")
-        loaded = set(re.findall(r"list-conn event \{([\w.-]+) \{",
-                                sh("swanctl", "--list-conns", "--raw", check=False)))
-        doc.connections = {n: b for n, b in part.connections.items() if n in loaded}
-        doc.secrets = part.secrets
-    frr = sh("vtysh", "-c", "show running-config", check=False)
-    doc.frr = [(h, b) for h, b in linuxconf.parse_frr(frr)
-               if not h.startswith(("log ", "line vty", "no ipv6 forwarding", "ip forwarding"))]
-    return doc
+            swanctl_file = f.read()
+    return linuxconf.running_doc(sh("ip", "-d", "-j", "addr", "show"), swanctl_file,
+                                 sh("swanctl", "--list-conns", "--raw", check=False),
+                                 sh("vtysh", "-c", "show running-config", check=False))
 
 
 def running_text() -> str:
@@ -150,6 +126,7 @@ def apply_tunnels(want: dict[str, dict[str, str]]) -> list[str]:
                 sets.append(f"addr add {a['address']} dev {name}")
             done.append(f"{name} address {a.get('address')}")
         sets.append(f"link set {name} up")
+    ensure_igmp_memberships(len(want))
     if dels or adds:
         ip_batch(dels + adds)
     for name in created:  # before the link comes up (its IPv6 chatter upset the IKE trap policy)
@@ -159,6 +136,38 @@ def apply_tunnels(want: dict[str, dict[str, str]]) -> list[str]:
         ip_batch(sets)
     write_private(path("tunnels.conf"), linuxconf.dump(linuxconf.Doc(tunnels=want)), 0o644)
     return done
+
+
+IGMP_MAX = "/proc/sys/net/ipv4/igmp_max_memberships"
+
+
+def igmp_memberships_needed(tunnels: int) -> int:
+    """ospfd joins AllSPFRouters (224.0.0.5) once per OSPF interface, all on one socket, and Linux
+    allows 20 memberships per socket by default: a hub with more than about 18 tunnels silently gets
+    no OSPF on the rest (the site sees the hub's hellos, state Init; the hub never sees the site's).
+    Room for a DR/BDR's AllDRouters join and the LANs.
+
+    >>> igmp_memberships_needed(50)
+    132
+    """
+    return 2 * tunnels + 32
+
+
+def ensure_igmp_memberships(tunnels: int) -> None:
+    """Raise net.ipv4.igmp_max_memberships (this namespace's) to what the tunnels need; never lower it."""
+    want = igmp_memberships_needed(tunnels)
+    try:
+        with open(IGMP_MAX) as f:
+            have = int(f.read().strip())
+    except (OSError, ValueError):
+        return  # no such knob here (not Linux IPv4): nothing to raise
+    if have < want:
+        try:
+            with open(IGMP_MAX, "w") as f:
+                f.write(f"{want}\n")
+        except OSError as e:
+            raise AgentError(f"cannot raise net.ipv4.igmp_max_memberships to {want} for {tunnels} tunnels "
+                             f"(OSPF would not run on all of them): {e}") from None
 
 
 def ip_batch(lines: list[str]) -> None:

@@ -11,6 +11,7 @@ optional_args:
   port          SSH port (22)
   secrets       {fingerprint: psk} for placeholders in candidates (see controller.secrets)
   agent_dir     where the agent lives on the router (/etc/grectl)
+  swanctl_file  the swanctl file grectl owns (/etc/swanctl/conf.d/grectl.conf)
   conn_retries  connection attempts after the first on transient failures (3): timeouts, refused,
                 reset, no SSH banner; never on permanent ones (authentication, unknown or changed
                 host key), which fail at once
@@ -25,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import secrets as _secrets
 import shlex
 import threading
 import time
@@ -32,8 +34,8 @@ from pathlib import Path
 
 import paramiko
 from napalm.base import NetworkDriver
-from napalm.base.exceptions import (CommitError, ConnectionException, MergeConfigException,
-                                    ReplaceConfigException)
+from napalm.base.exceptions import (CommandErrorException, CommitError, ConnectionException,
+                                    MergeConfigException, ReplaceConfigException)
 
 from . import linuxconf
 
@@ -82,21 +84,37 @@ class LinuxFrrDriver(NetworkDriver):
         self.known_hosts = o.get("known_hosts")
         self.secrets: dict[str, str] = dict(o.get("secrets") or {})
         self.agent_dir = o.get("agent_dir", "/etc/grectl")
+        self.swanctl_file = o.get("swanctl_file", "/etc/swanctl/conf.d/grectl.conf")
         self.conn_retries = int(o.get("conn_retries", 3))
         self.conn_backoff = float(o.get("conn_backoff", 1.0))
         self.max_connecting = max(1, int(o.get("max_connecting", 8)))
         self.command_timeout = float(o.get("command_timeout", 600))
         self.connect_attempts = 0
+        self._pkey: paramiko.PKey | None = None
         self.client: paramiko.SSHClient | None = None
         self._candidate: str | None = None
         self._replace = False
         self._running: str | None = None  # last running config read; dropped on any change
 
     # ------------------------------------------------------------ connection
+    def _key(self) -> paramiko.PKey | None:
+        """The private key, loaded once and by its own type: given a file name, paramiko tries it as
+        RSA, ECDSA, then Ed25519 and reports only the last error, so a refused RSA key showed up as
+        "Invalid key" (and was retried as if the network had failed)."""
+        if not self.key_file:
+            return None
+        try:
+            return paramiko.PKey.from_path(self.key_file)
+        except (OSError, paramiko.SSHException, ValueError) as e:
+            raise ConnectionException(f"{self.hostname}: cannot use the SSH key {self.key_file} (not retried): "
+                                      f"{e.__class__.__name__}: {e}") from None
+
     def open(self):
         slots = _connect_slots(self.max_connecting)
+        self._pkey = self._key()
         delay = self.conn_backoff
-        for attempt in range(self.conn_retries + 1):
+        err: BaseException = ConnectionException("no attempt made")
+        for attempt in range(max(0, self.conn_retries) + 1):
             self.connect_attempts = attempt + 1
             with slots:  # the timeout runs only while this handshake runs, not while it waits
                 try:
@@ -111,7 +129,7 @@ class LinuxFrrDriver(NetworkDriver):
                 time.sleep(delay * (0.5 + random.random()))
                 delay *= 2
         else:
-            raise ConnectionException(f"{self.hostname}: unreachable after {self.conn_retries + 1} attempts: "
+            raise ConnectionException(f"{self.hostname}: unreachable after {self.connect_attempts} attempts: "
                                       f"{err.__class__.__name__}: {err}") from None
 
     def _connect(self) -> paramiko.SSHClient:
@@ -123,7 +141,7 @@ class LinuxFrrDriver(NetworkDriver):
             c.set_missing_host_key_policy(paramiko.AutoAddPolicy())
         try:
             c.connect(self.hostname, port=self.port, username=self.username, password=self.password or None,
-                      key_filename=self.key_file, timeout=self.timeout, banner_timeout=self.timeout,
+                      pkey=self._pkey, timeout=self.timeout, banner_timeout=self.timeout,
                       auth_timeout=self.timeout, allow_agent=False, look_for_keys=False)
         except BaseException:
             c.close()
@@ -199,8 +217,34 @@ class LinuxFrrDriver(NetworkDriver):
 
     def _read_running(self) -> str:
         if self._running is None:
-            self._running = self._agent("running")
+            self._running = linuxconf.dump(self._running_doc())
         return self._running
+
+    def _running_doc(self) -> linuxconf.Doc:
+        """The four raw reads in one shell round trip (no Python start-up on the router); the
+        document is built here, with the same code the agent uses. The swanctl file is masked
+        before it is parsed or kept."""
+        m = "@@grectl-" + _secrets.token_hex(8)  # a marker no file content can forge
+        f = shlex.quote(self.swanctl_file)
+        script = (f"echo '{m} ip'; ip -d -j addr show\n"
+                  f"if [ -r {f} ]; then echo; echo '{m} swanctl'; cat {f}; fi\n"
+                  f"echo; echo '{m} conns'; swanctl --list-conns --raw 2>/dev/null\n"
+                  f"echo; echo '{m} frr'; vtysh -c 'show running-config' 2>/dev/null\n")
+        rc, out, err = self._run("sh -s", stdin=script)
+        parts: dict[str, list[str]] = {}
+        cur = None
+        for line in out.splitlines():
+            if line.startswith(m + " "):
+                cur = parts.setdefault(line[len(m) + 1:], [])
+            elif cur is not None:
+                cur.append(line)
+        text = {k: "\n".join(v) for k, v in parts.items()}
+        try:
+            return linuxconf.running_doc(text.get("ip", ""), text.get("swanctl"), text.get("conns", ""),
+                                         text.get("frr", ""))
+        except ValueError as e:  # JSONDecodeError too; the swanctl text was masked before parsing
+            raise CommandErrorException(f"{self.hostname}: cannot read the running config: "
+                                        f"{_mask(str(e))[:300]} {_mask(err.strip())[:200]}") from None
 
     def get_config(self, retrieve="all", full=False, sanitized=False, format="text"):
         running = self._read_running() if retrieve in ("all", "running") else ""
@@ -259,8 +303,9 @@ class LinuxFrrDriver(NetworkDriver):
         return "\n".join(diff)
 
     def discard_config(self):
+        """The candidate lives here until commit (it reaches the router over the commit's stdin):
+        nothing to do on the router."""
         self._candidate = None
-        self._run(f"rm -f {self.agent_dir}/candidate.conf")
 
     def commit_config(self, message="", revert_in=None):
         if self._candidate is None:

@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -288,6 +289,53 @@ def section_text(doc: Doc, section: str) -> str:
     if section == "swanctl":
         return dump_swanctl(doc.connections, doc.secrets)
     return dump_frr(doc.frr)
+
+
+# ------------------------------------------------------------------ running state (from raw reads)
+
+# FRR lines that are the box's, not the overlay's
+_FRR_NOT_OURS = ("log ", "line vty", "no ipv6 forwarding", "ip forwarding")
+
+
+def gre_links(ip_addr_json: str) -> dict[str, dict[str, str]]:
+    """GRE links from `ip -d -j addr show` (link details and addresses in one read).
+
+    >>> gre_links('[{"ifname": "gre-a", "mtu": 1400, "linkinfo": {"info_kind": "gre", "info_data": '
+    ...           '{"local": "1.1.1.1", "remote": "2.2.2.2", "ttl": 64}}, "addr_info": '
+    ...           '[{"family": "inet", "local": "10.0.0.1", "prefixlen": 30}]}]')["gre-a"]["address"]
+    '10.0.0.1/30'
+    """
+    out = {}
+    for ln in json.loads(ip_addr_json or "[]"):
+        name = ln["ifname"]
+        if name == "gre0" or ln.get("linkinfo", {}).get("info_kind") != "gre":
+            continue
+        info = ln.get("linkinfo", {}).get("info_data", {})
+        key = info.get("okey") or info.get("ikey") or "0"
+        if isinstance(key, str) and "." in key:
+            a, b, c, d = (int(x) for x in key.split("."))
+            key = (a << 24) | (b << 16) | (c << 8) | d
+        v4 = [f"{i['local']}/{i['prefixlen']}" for i in ln.get("addr_info", []) if i.get("family") == "inet"]
+        attrs = {"local": str(info.get("local", "any")), "remote": str(info.get("remote", "any")),
+                 "ttl": str(info.get("ttl", 0) or "inherit"), "key": str(key), "mtu": str(ln.get("mtu"))}
+        if v4:
+            attrs["address"] = v4[0]
+        out[name] = attrs
+    return out
+
+
+def running_doc(ip_addr_json: str, swanctl_file: str | None, list_conns_raw: str, frr_running: str) -> Doc:
+    """The running document from four raw reads (the same on the router and on the controller).
+    The swanctl file is masked before anything else reads it; a connection counts as running
+    only if charon has it loaded (a restarted or stopped charon with an intact file is drift)."""
+    doc = Doc(tunnels=gre_links(ip_addr_json))
+    if swanctl_file is not None:
+        part = parse("[swanctl]\n" + mask(swanctl_file))
+        loaded = set(re.findall(r"list-conn event \{([\w.-]+) \{", list_conns_raw))
+        doc.connections = {n: b for n, b in part.connections.items() if n in loaded}
+        doc.secrets = part.secrets
+    doc.frr = [(h, b) for h, b in parse_frr(frr_running) if not h.startswith(_FRR_NOT_OURS)]
+    return doc
 
 
 def merge(base: Doc, part: Doc) -> Doc:

@@ -299,10 +299,7 @@ def test_success_at_first_attempt_with_known_host_key(serve, keys, tmp_path):
 # ------------------------------------------------------------------ permanent: not retried
 @pytest.mark.parametrize("kind", [
     "ed25519",
-    pytest.param("rsa", marks=pytest.mark.xfail(strict=True, reason=(
-        "driver bug: with key_filename, paramiko tries the file as RSA, ECDSA then Ed25519 and re-raises "
-        "the LAST error; for a non-Ed25519 key that is SSHException('Invalid key') from the failed "
-        "Ed25519 parse, not AuthenticationException, so permanent() calls it transient and open() retries"))),
+    "rsa",  # paramiko given a file name reported a refused RSA key as "Invalid key" (was retried)
 ])
 def test_authentication_failure_is_not_retried(serve, keys, tmp_path, kind):
     key_file = tmp_path / f"id_{kind}"
@@ -370,3 +367,13 @@ def test_at_most_max_connecting_handshakes_and_waiting_is_not_timing_out(serve, 
     for _ in range(sum(free)):
         slots.release()
     assert free == [True, True, False]
+
+
+def test_unusable_key_file_is_not_retried(tmp_path):
+    """A key file that is not a key fails at once, naming the file, before any connection."""
+    bad = tmp_path / "id_bad"
+    bad.write_text("not a key\n")
+    d = drv.LinuxFrrDriver("127.0.0.1", "root", timeout=1, optional_args={"key_file": str(bad), "conn_retries": 3})
+    with pytest.raises(ConnectionException, match=r"cannot use the SSH key .*id_bad \(not retried\)"):
+        d.open()
+    assert d.connect_attempts == 0

@@ -12,7 +12,7 @@ def hub(inv, monkeypatch):
     ov = inventory.load(inv)
     running = render.render_all(ov)["tokyo"]
     d = napalm.get_network_driver("linux_frr")("192.0.2.1", "root")
-    monkeypatch.setattr(d, "_agent", lambda *args, **kw: running if args == ("running",) else "{}")
+    monkeypatch.setattr(d, "_running_doc", lambda: linuxconf.parse(running))
     return ov, d, running
 
 

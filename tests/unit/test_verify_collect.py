@@ -11,7 +11,7 @@ REC = Path(__file__).parent / "recorded" / "linux" / "healthy-osaka"
 
 
 class FakeRouter:
-    """Answers the two verify scripts with outputs recorded on osaka."""
+    """Answers the verify script (one round trip) with outputs recorded on osaka."""
 
     def cli(self, commands):
         return {c: self.run_script(c) for c in commands}
@@ -19,15 +19,15 @@ class FakeRouter:
     def run_script(self, script: str, timeout: float = 60) -> str:
         r = lambda n: (REC / f"{n}.txt").read_text()  # noqa: E731
         m = parsers.MARK
-        if script.startswith("d=$(mktemp"):
-            after = re.sub(r"(packets-(?:in|out))=(\d+)", lambda x: f"{x.group(1)}={int(x.group(2)) + 5}",
-                           r("swanctl_list-sas_raw"))  # traffic went through: every counter moved
-            return (f"{m}172.16.0.1.max\n{r('ping_max')}\nrc=0\n{m}172.16.0.1.over\n{r('ping_over')}\nrc=1\n"
-                    f"{m}sas_after\n{after}")
+        assert "sas_after" in script and "mktemp" not in script
+        after = re.sub(r"(packets-(?:in|out))=(\d+)", lambda x: f"{x.group(1)}={int(x.group(2)) + 5}",
+                       r("swanctl_list-sas_raw"))  # traffic went through: every counter moved
+        pings = (f"{m}172.16.0.1.max\n{r('ping_max')}\nrc=0\n{m}172.16.0.1.over\n{r('ping_over')}\nrc=1\n"
+                 f"{m}sas_after\n{after}")
         frr = "\n".join(r(n) for n in ("show_ip_ospf_neighbor_json", "show_ip_ospf_interface_json",
                                         "show_ip_route_json"))
         return (f"{m}gre\n{r('ip_-d_-j_link_show_type_gre')}\n{m}sas\n{r('swanctl_list-sas_raw')}\n{m}charon 0\n"
-                f"{m}ikelog\n\n{m}frr\n{frr}\n{m}rg\n{r('ip_-j_route_get_wan')}\n")
+                f"{m}frr\n{frr}\n{m}rg\n{r('ip_-j_route_get_wan')}\n" + pings)
 
 
 def test_collect_task_builds_a_state_the_judge_passes(inv):

@@ -29,37 +29,51 @@ def _targets(overlay: Overlay, device: str, site: str | None) -> list[tuple[str,
 
 
 def state_script(peers_wan: list[str]) -> str:
-    """One round trip, few processes (each spawn is costly on small routers and under UML)."""
+    """The state reads, few processes (each spawn is costly on small routers and under UML).
+    The IKE log is read only when a peer has no established IKE SA (it serves only to tell an
+    authentication failure from other reasons); the check runs in the shell, no process."""
+    peers = " ".join(shlex.quote(p) for p in peers_wan)
     s = [f"echo '{MARK}gre'; ip -d -j link show type gre",
          # swanctl answers only if this router's own charon is up on its vici socket
-         f"echo '{MARK}sas'; swanctl --list-sas --raw 2>/dev/null; echo \"{MARK}charon $?\"",
+         "sas=$(swanctl --list-sas --raw 2>/dev/null); rc=$?",
+         f"echo '{MARK}sas'; printf '%s\\n' \"$sas\"; echo \"{MARK}charon $rc\"",
+         'up=" "',
+         'while IFS= read -r l; do case "$l" in *" state=ESTABLISHED "*) r=${l#* remote-host=}; '
+         'up="$up${r%% *} ";; esac; done <<EOF\n$sas\nEOF',
+         f"for p in {peers}; do case \"$up\" in *\" $p \"*) ;; *) "
          f"echo '{MARK}ikelog'; for f in {LOGS}; do [ -r $f ] && tail -n 500 $f; done 2>/dev/null "
-         f"| grep -E '{parsers.AUTH_FAIL}|established'",
+         f"| grep -E '{parsers.AUTH_FAIL}|established'; break;; esac; done",
          f"echo '{MARK}frr'; vtysh -c 'show ip ospf neighbor json' -c 'show ip ospf interface json' "
          f"-c 'show ip route json'"]
     if peers_wan:
-        batch = "\\n".join(f"route get {p}" for p in peers_wan)
-        s.append(f"echo '{MARK}rg'; printf '{batch}\\n' | ip -force -j -batch - 2>&1")
+        batch = "\n".join(f"route get {p}" for p in peers_wan)
+        s.append(f"echo '{MARK}rg'; ip -force -j -batch - 2>&1 <<EOF\n{batch}\nEOF")
     return "\n".join(s) + "\n"
 
 
-def ping_script(targets: list[tuple[str, int]]) -> str:
-    """(far address, max payload): both DF pings per tunnel, tunnels in parallel; then the SAs again."""
-    s = ["d=$(mktemp -d /run/grectl-verify.XXXXXX)"]
-    for far, size in targets:
+def ping_script(targets: list[tuple[str, int]], tmp: str = "/run") -> str:
+    """(far address, max payload): both DF pings of every tunnel at once, one process each (no
+    subshell: a hub with 50 tunnels starts 100 processes, not 150); then the SAs again. Each
+    ping's output goes to its own file, its exit status is appended after `wait` for it."""
+    d = f"{shlex.quote(tmp)}/grectl-verify.$$"
+    s, waits = [], []
+    for i, (far, size) in enumerate(targets):
         q = shlex.quote(far)
-        s.append(f"( ping -n -c 3 -i 0.2 -W 3 -M do -s {size} {q} >$d/{far}.max 2>&1; echo rc=$? >>$d/{far}.max;"
-                 f" ping -n -c 1 -W 1 -M do -s {size + 1} {q} >$d/{far}.over 2>&1; echo rc=$? >>$d/{far}.over ) &")
-    s.append("wait")
-    s.append(f"for f in $d/*; do echo \"{MARK}${{f##*/}}\"; while IFS= read -r l; do echo \"$l\"; done <$f; done")
+        s.append(f"ping -n -c 3 -i 0.2 -W 3 -M do -s {size} {q} >{d}.{far}.max 2>&1 & m{i}=$!")
+        s.append(f"ping -n -c 1 -W 1 -M do -s {size + 1} {q} >{d}.{far}.over 2>&1 & o{i}=$!")
+        waits.append(f"wait $m{i}; echo rc=$? >>{d}.{far}.max; wait $o{i}; echo rc=$? >>{d}.{far}.over")
+    s += waits
+    s.append(f"for f in {d}.*; do [ -e \"$f\" ] || continue; echo \"{MARK}${{f#{d}.}}\"; "
+             f"while IFS= read -r l; do echo \"$l\"; done <$f; done")
     s.append(f"echo '{MARK}sas_after'; swanctl --list-sas --raw 2>/dev/null")
-    s.append("rm -rf $d")
+    if targets:
+        s.append(f"rm -f {d}.*")
     return "\n".join(s) + "\n"
 
 
 def commands(overlay: Overlay, device: str, site: str | None) -> list[list[str]]:
-    return [[state_script(_peers_wan(overlay, device, site))],
-            [ping_script(_targets(overlay, device, site))]]
+    """One round trip: the state, then the DF pings, then the SAs again (their counters moved)."""
+    return [[state_script(_peers_wan(overlay, device, site)) + ping_script(_targets(overlay, device, site))]]
 
 
 def _child_sas(sas: list[dict]) -> list[ChildSa]:
@@ -80,8 +94,7 @@ def _child_sas(sas: list[dict]) -> list[ChildSa]:
 def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, str]) -> DeviceState:
     tunnels = _tunnels(overlay, device, site)
     peers = _peers_wan(overlay, device, site)
-    state_out, ping_out = (list(outputs.values()) + ["", ""])[:2]
-    sec, sec2 = parsers.parse_sections(state_out), parsers.parse_sections(ping_out)
+    sec = sec2 = parsers.parse_sections("\n".join(outputs.values()))
     charon = next((k for k in sec if k.startswith("charon ")), "charon 1")
     nbr, ospfif, routes = parsers.frr_documents(sec.get("frr", ""))
     rg = parsers.route_gets(peers, parsers.json_documents(sec.get("rg", "")), sec.get("rg", ""))

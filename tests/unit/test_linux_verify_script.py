@@ -1,0 +1,86 @@
+"""The Linux verify script run for real by sh, with the router's tools replaced by stubs that print
+outputs recorded on osaka: what the script prints parses into the state the judge expects, the IKE
+log is read only when a peer's IKE SA is not up, and the script leaves no file behind."""
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from controller import inventory, verify
+from controller.platforms.linux import collect
+
+REC = Path(__file__).parent / "recorded" / "linux" / "healthy-osaka"
+SAS = (REC / "swanctl_list-sas_raw.txt").read_text()
+LOG = "12:00:01 06[IKE] <tokyo|7> tried 1 shared keys for '198.51.100.6' - '198.51.100.2', but MAC mismatched\n"
+
+
+def stub(bin_dir: Path, name: str, body: str) -> None:
+    f = bin_dir / name
+    f.write_text("#!/bin/sh\n" + body)
+    f.chmod(0o755)
+
+
+@pytest.fixture
+def router(tmp_path, monkeypatch):
+    """A PATH of stubs; each call is appended to calls.log. The router's IKE log is a file here."""
+    (tmp_path / "charon.log").write_text(LOG)
+    monkeypatch.setattr(collect, "LOGS", f"{tmp_path}/no-such.log {tmp_path}/charon.log")
+    b = tmp_path / "bin"
+    b.mkdir()
+    log = tmp_path / "calls.log"
+    rec = lambda n: f"cat '{REC / n}.txt'"  # noqa: E731
+    note = f'echo "$(basename $0) $*" >>{log}\n'
+    stub(b, "ip", note + f'case "$*" in *"link show"*) {rec("ip_-d_-j_link_show_type_gre")};;'
+                         f' *batch*) cat >/dev/null; {rec("ip_-j_route_get_wan")};; esac\n')
+    stub(b, "swanctl", note + f'cat "{tmp_path}/sas"\n')
+    stub(b, "vtysh", note + " ".join(f"{rec(n)};" for n in ("show_ip_ospf_neighbor_json",
+                                                           "show_ip_ospf_interface_json", "show_ip_route_json"))
+         + "\n")
+    stub(b, "ping", note + 'for a; do s=$prev; prev=$a; done\n'
+         f'case "$*" in *"-s 1414 "*) {rec("ping_max")}; exit 0;; *) {rec("ping_over")}; exit 1;; esac\n')
+    stub(b, "tail", note + 'for a; do f=$a; done; cat "$f"\n')
+    (tmp_path / "sas").write_text(SAS)
+    return tmp_path
+
+
+def run(tmp_path: Path, ov) -> tuple[dict, str]:
+    script = (collect.state_script(collect._peers_wan(ov, "osaka", None))
+              + collect.ping_script(collect._targets(ov, "osaka", None), tmp=str(tmp_path / "run")))
+    (tmp_path / "run").mkdir(exist_ok=True)
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}"}
+    p = subprocess.run([shutil.which("sh") or "/bin/sh", "-s"], input=script, capture_output=True, text=True,
+                       env=env, timeout=30)
+    assert p.returncode == 0, p.stderr
+    return {"all": p.stdout}, (tmp_path / "calls.log").read_text()
+
+
+def test_healthy_router_one_round_trip_no_log_read(router, inv):
+    ov = inventory.load(inv)
+    outputs, calls = run(router, ov)
+    st = collect.parse(ov, "osaka", None, outputs)
+    checks = {c.check: c.status for c in verify.check_end(ov, ov.tunnels[0], "osaka", st)}
+    assert checks["ike.sa"] == "pass" and checks["df.max"] == "pass" and checks["df.over"] == "pass"
+    assert checks["underlay.route"] == "pass" and checks["ospf.neighbor"] == "pass"
+    assert "tail" not in calls  # every peer's IKE SA is established: the log is not read
+    assert [c.split()[0] for c in calls.splitlines()].count("swanctl") == 2  # before and after the pings
+    assert list((router / "run").iterdir()) == []  # no file left behind
+
+
+def test_a_peer_without_ike_sa_gets_its_log_read_and_the_reason(router, inv):
+    ov = inventory.load(inv)
+    (router / "sas").write_text(SAS.replace("state=ESTABLISHED", "state=CONNECTING"))
+    outputs, calls = run(router, ov)
+    assert "tail" in calls
+    st = collect.parse(ov, "osaka", None, outputs)
+    assert st.auth_failed == ["198.51.100.2"]
+    ike = next(c for c in verify.check_end(ov, ov.tunnels[0], "osaka", st) if c.check == "ike.sa")
+    assert ike.status == "fail" and ike.reason == "IKE_PHASE1_KEY_MISMATCH"
+
+
+def test_an_sa_with_another_peer_does_not_count(router, inv):
+    ov = inventory.load(inv)
+    (router / "sas").write_text(SAS.replace("remote-host=198.51.100.2 ", "remote-host=198.51.100.99 "))
+    _, calls = run(router, ov)
+    assert "tail" in calls
