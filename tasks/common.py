@@ -10,7 +10,9 @@ from nornir.core import Nornir
 from nornir.core.inventory import ConnectionOptions
 
 from controller import platforms, secrets
+from controller.errors import GrectlError, shown
 from controller.models import Overlay
+
 
 def lab_state_dir(overlay: Overlay) -> Path:
     from controller.lab.runtime import default_state_dir
@@ -27,7 +29,27 @@ def ssh_options(overlay: Overlay) -> dict:
                               ("known_hosts", os.environ.get("GRECTL_KNOWN_HOSTS"))) if v}
 
 
-CONNECT_TIMEOUT = float(os.environ.get("GRECTL_SSH_TIMEOUT", 20))
+class SettingError(GrectlError):
+    """An environment setting grectl reads is not usable."""
+
+
+def env_number(name: str, default: float, kind=float, low: float = 0, high: float = 86400):
+    """A number from the environment, checked: a bad value is a clear error naming the variable.
+
+    >>> env_number("GRECTL_TEST_UNSET_X", 3, int)
+    3
+    """
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = kind(raw.strip())
+    except ValueError:
+        value = None
+    if value is None or value != value or not low <= value <= high:
+        raise SettingError(f"environment variable {name}: {shown(raw)} is not "
+                           f"{'a whole number' if kind is int else 'a number'} from {low:g} to {high:g}")
+    return value
 
 
 def connection_policy() -> dict:
@@ -36,15 +58,20 @@ def connection_policy() -> dict:
     for its turn is not timing out. Environment: GRECTL_SSH_RETRIES (3), GRECTL_SSH_BACKOFF (1.0 s),
     GRECTL_SSH_CONNECTING (8), GRECTL_SSH_TIMEOUT (20 s, per attempt),
     GRECTL_SSH_COMMAND_TIMEOUT (600 s, per command)."""
-    return {"conn_retries": int(os.environ.get("GRECTL_SSH_RETRIES", 3)),
-            "conn_backoff": float(os.environ.get("GRECTL_SSH_BACKOFF", 1.0)),
-            "max_connecting": int(os.environ.get("GRECTL_SSH_CONNECTING", 8)),
-            "command_timeout": float(os.environ.get("GRECTL_SSH_COMMAND_TIMEOUT", 600))}
+    return {"conn_retries": env_number("GRECTL_SSH_RETRIES", 3, int, 0, 20),
+            "conn_backoff": env_number("GRECTL_SSH_BACKOFF", 1.0, float, 0, 300),
+            "max_connecting": env_number("GRECTL_SSH_CONNECTING", 8, int, 1, 1000),
+            "command_timeout": env_number("GRECTL_SSH_COMMAND_TIMEOUT", 600.0, float, 1, 86400)}
+
+
+def connect_timeout() -> float:
+    return env_number("GRECTL_SSH_TIMEOUT", 20.0, float, 0.1, 3600)
 
 
 def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None = None) -> Nornir:
     """One Nornir over the inventory; ``keys`` (site -> PSK, read once by the caller) lets drivers
     put real keys in place of placeholders when they write a device."""
+    policy, timeout = connection_policy(), connect_timeout()  # checked before anything else happens
     inv = Path(overlay.inventory_dir)
     opts = {"host_file": str(inv / "hosts.yaml"), "group_file": str(inv / "groups.yaml"),
             "defaults_file": str(inv / "defaults.yaml")}
@@ -53,7 +80,7 @@ def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None
                     logging={"enabled": False})
     ssh = ssh_options(overlay)
     optional = {k: ssh[k] for k in ("key_file", "known_hosts") if k in ssh}
-    optional.update(connection_policy())
+    optional.update(policy)
     by_fp = {secrets.fingerprint(k): k for k in (keys or {}).values()}
     for name, host in nr.inventory.hosts.items():
         if name not in overlay.devices:
@@ -63,7 +90,7 @@ def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None
             args = dict(optional, **({"secrets": by_fp} if by_fp and caps.driver_unmasks else {}))
             host.connection_options["napalm"] = ConnectionOptions(  # keys only to drivers that swap them
                 platform=caps.napalm_driver, username=ssh.get("username") or host.username,
-                extras={"optional_args": args, "timeout": CONNECT_TIMEOUT})
+                extras={"optional_args": args, "timeout": timeout})
         if caps.netmiko_device_type:
             host.connection_options["netmiko"] = ConnectionOptions(platform=caps.netmiko_device_type)
     return nr.filter(filter_func=lambda h: h.name in overlay.devices)
