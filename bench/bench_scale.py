@@ -73,7 +73,9 @@ def measure(n: int, tmp: Path, workers: int) -> dict:
         row["conn_failures"] = sum("unreachable" in o.error or "connect" in o.error for o in out)
         checks, _ = verify(ov, wait=600, workers=workers)
         row["green_s"] = time.monotonic() - t0
-        row["green"] = not [c for c in checks if c.status == "fail"]
+        failing = [c for c in checks if c.status == "fail"]
+        row["green"] = not failing
+        row["still_failing"] = [f"{c.device}/{c.peer} {c.check}: {c.observed}" for c in failing[:8]]
         row["checks"] = len(checks)
         c1b = runtime.counters(STATE)
         t1 = time.monotonic()
@@ -88,7 +90,9 @@ def measure(n: int, tmp: Path, workers: int) -> dict:
         row["verify_s"] = time.monotonic() - t2
         c3 = runtime.counters(STATE)
         row["verify_cpu"], row["verify_procs"] = cost(c2, c3, routers)
-        row["verify_green"] = not [c for c in checks if c.status == "fail"]
+        failing = [c for c in checks if c.status == "fail"]
+        row["verify_green"] = not failing
+        row["verify_failing"] = [f"{c.device}/{c.peer} {c.check}: {c.observed}" for c in failing[:8]]
     finally:
         lab.down(STATE)
         shutil.rmtree(STATE, ignore_errors=True)
@@ -124,6 +128,9 @@ def main() -> None:
     for r in rows:
         if r["deploy_failed"]:
             print(f"hub+{r['sites']} failed devices: {r['deploy_failed'][:5]}")
+        for key in ("still_failing", "verify_failing"):
+            if r.get(key):
+                print(f"hub+{r['sites']} {key.replace('_', ' ')}: {r[key]}")
     by = {r["sites"]: r for r in rows}
     if 8 in by and 50 in by:
         a, b = by[8], by[50]

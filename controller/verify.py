@@ -117,12 +117,13 @@ def check_end(overlay: Overlay, t: Tunnel, device: str, st: DeviceState) -> list
     p_max, p_over = probe.get("max"), probe.get("over")
     if p_max is not None:
         add("df.max", p_max.received > 0, f"payload {size}: {p_max.received}/{p_max.sent} replies"
-            + (f", {p_max.error} mtu={p_max.mtu}" if p_max.error else ""), f"payload {size} passes",
+            + (f", {p_max.error}" + (f" mtu={p_max.mtu}" if p_max.mtu else "") if p_max.error else ""),
+            f"payload {size} passes",
             "DF_BOUNDARY_WRONG" if p_max.error else "DF_PING_FAILED",
             "the largest allowed DF ping did not get through")
     if p_over is not None:
         add("df.over", p_over.received == 0 and p_over.error is not None,
-            f"payload {size + 1}: " + (f"{p_over.error} mtu={p_over.mtu}" if p_over.error
+            f"payload {size + 1}: " + (f"{p_over.error}" + (f" mtu={p_over.mtu}" if p_over.mtu else "") if p_over.error
                                else f"{p_over.received}/{p_over.sent} replies"),
             f"payload {size + 1} fails locally: message too long, mtu={want_mtu}", "DF_BOUNDARY_WRONG",
             "one byte over the boundary must fail locally ('message too long'), not pass or time out")

@@ -32,8 +32,10 @@ def router(tmp_path, monkeypatch):
     log = tmp_path / "calls.log"
     rec = lambda n: f"cat '{REC / n}.txt'"  # noqa: E731
     note = f'echo "$(basename $0) $*" >>{log}\n'
-    stub(b, "ip", note + f'case "$*" in *"link show"*) {rec("ip_-d_-j_link_show_type_gre")};;'
-                         f' *batch*) cat >/dev/null; {rec("ip_-j_route_get_wan")};; esac\n')
+    # ip -batch answers line by line: the link list, then one array per route lookup
+    stub(b, "ip", note + 'while read -r c; do echo "batch: $c" >>' + str(log) + '; case "$c" in '
+         f'"link show"*) {rec("ip_-d_-j_link_show_type_gre")};; "route get"*) {rec("ip_-j_route_get_wan")};;'
+         ' esac; done\n')
     stub(b, "swanctl", note + f'cat "{tmp_path}/sas"\n')
     stub(b, "vtysh", note + " ".join(f"{rec(n)};" for n in ("show_ip_ospf_neighbor_json",
                                                            "show_ip_ospf_interface_json", "show_ip_route_json"))
@@ -41,31 +43,50 @@ def router(tmp_path, monkeypatch):
     stub(b, "ping", note + 'for a; do s=$prev; prev=$a; done\n'
          f'case "$*" in *"-s 1414 "*) {rec("ping_max")}; exit 0;; *) {rec("ping_over")}; exit 1;; esac\n')
     stub(b, "tail", note + 'for a; do f=$a; done; cat "$f"\n')
+    # fping as it prints on a lab router: -b payload, per-target summary on stderr
+    stub(b, "fping", note + 'size=0; prev=; for a; do [ "$prev" = -b ] && size=$a; prev=$a; done\n'
+         'for a; do case "$a" in -*|[0-9]|[0-9][0-9]*[!.0-9]*) continue;; esac\n'
+         '  case "$a" in *.*.*.*) ;; *) continue;; esac\n'
+         '  if [ "$size" -le 1414 ]; then echo "$a : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.2/0.3/0.5" >&2\n'
+         '  else echo "$a: error while sending ping: Message too long" >&2;'
+         ' echo "$a : xmt/rcv/%loss = 1/0/100%" >&2; fi\ndone\n')
+    # only these tools: stubs first, then a few real ones; no real ping or fping can run
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for t in ("grep", "rm", "cat", "basename"):
+        (tools / t).symlink_to(shutil.which(t))
     (tmp_path / "sas").write_text(SAS)
     return tmp_path
 
 
-def run(tmp_path: Path, ov) -> tuple[dict, str]:
+def run(tmp_path: Path, ov, fping: bool = True) -> tuple[dict, str]:
     script = (collect.state_script(collect._peers_wan(ov, "osaka", None))
               + collect.ping_script(collect._targets(ov, "osaka", None), tmp=str(tmp_path / "run")))
     (tmp_path / "run").mkdir(exist_ok=True)
-    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}"}
+    if not fping:
+        (tmp_path / "bin" / "fping").unlink(missing_ok=True)
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}:{tmp_path / 'tools'}"}
     p = subprocess.run([shutil.which("sh") or "/bin/sh", "-s"], input=script, capture_output=True, text=True,
                        env=env, timeout=30)
     assert p.returncode == 0, p.stderr
     return {"all": p.stdout}, (tmp_path / "calls.log").read_text()
 
 
-def test_healthy_router_one_round_trip_no_log_read(router, inv):
+@pytest.mark.parametrize("fping", [True, False], ids=["fping", "iputils-ping"])
+def test_healthy_router_one_round_trip_no_log_read(router, inv, fping):
     ov = inventory.load(inv)
-    outputs, calls = run(router, ov)
+    outputs, calls = run(router, ov, fping)
     st = collect.parse(ov, "osaka", None, outputs)
     checks = {c.check: c.status for c in verify.check_end(ov, ov.tunnels[0], "osaka", st)}
     assert checks["ike.sa"] == "pass" and checks["df.max"] == "pass" and checks["df.over"] == "pass"
     assert checks["underlay.route"] == "pass" and checks["ospf.neighbor"] == "pass"
     assert "tail" not in calls  # every peer's IKE SA is established: the log is not read
     assert [c.split()[0] for c in calls.splitlines()].count("swanctl") == 2  # before and after the pings
+    assert [c.split()[0] for c in calls.splitlines()].count("ip") == 1  # links and lookups: one process
+    assert "batch: link show type gre" in calls and "batch: route get 198.51.100.2" in calls
     assert list((router / "run").iterdir()) == []  # no file left behind
+    used = [c.split()[0] for c in calls.splitlines()]
+    assert (used.count("fping"), used.count("ping")) == ((1, 1) if fping else (0, 2))
 
 
 def test_a_peer_without_ike_sa_gets_its_log_read_and_the_reason(router, inv):
@@ -84,3 +105,20 @@ def test_an_sa_with_another_peer_does_not_count(router, inv):
     (router / "sas").write_text(SAS.replace("remote-host=198.51.100.2 ", "remote-host=198.51.100.99 "))
     _, calls = run(router, ov)
     assert "tail" in calls
+
+
+def test_fping_failure_is_explained_by_one_iputils_ping(router, inv):
+    """fping prints no reason; a tunnel without replies gets one ping -M do more, and its local
+    refusal becomes the reason (DF_BOUNDARY_WRONG, with the MTU), as with iputils alone."""
+    ov = inventory.load(inv)
+    stub(router / "bin", "fping", 'for a; do case "$a" in *.*.*.*) echo "$a : xmt/rcv/%loss = 3/0/100%" >&2;; esac; done\n')
+    stub(router / "bin", "ping", 'echo "$*" >>' + str(router / "calls.log") + '\n'
+         'echo "PING x"; echo "ping: local error: message too long, mtu=1400"; '
+         'echo "1 packets transmitted, 0 received, +1 errors, 100% packet loss"; exit 1\n')
+    outputs, calls = run(router, ov)
+    st = collect.parse(ov, "osaka", None, outputs)
+    p = st.probes["172.16.0.1"]["max"]
+    assert (p.sent, p.received, p.error, p.mtu) == (3, 0, "message too long", 1400)
+    df = next(c for c in verify.check_end(ov, ov.tunnels[0], "osaka", st) if c.check == "df.max")
+    assert df.status == "fail" and df.reason == "DF_BOUNDARY_WRONG"
+    assert "-s 1414 172.16.0.1" in calls  # the explaining ping, at the max payload

@@ -26,8 +26,8 @@ class FakeRouter:
                  f"{m}sas_after\n{after}")
         frr = "\n".join(r(n) for n in ("show_ip_ospf_neighbor_json", "show_ip_ospf_interface_json",
                                         "show_ip_route_json"))
-        return (f"{m}gre\n{r('ip_-d_-j_link_show_type_gre')}\n{m}sas\n{r('swanctl_list-sas_raw')}\n{m}charon 0\n"
-                f"{m}frr\n{frr}\n{m}rg\n{r('ip_-j_route_get_wan')}\n" + pings)
+        return (f"{m}ip\n{r('ip_-d_-j_link_show_type_gre')}\n{r('ip_-j_route_get_wan')}\n"
+                f"{m}sas\n{r('swanctl_list-sas_raw')}\n{m}charon 0\n{m}frr\n{frr}\n" + pings)
 
 
 def test_collect_task_builds_a_state_the_judge_passes(inv):

@@ -33,7 +33,9 @@ def state_script(peers_wan: list[str]) -> str:
     The IKE log is read only when a peer has no established IKE SA (it serves only to tell an
     authentication failure from other reasons); the check runs in the shell, no process."""
     peers = " ".join(shlex.quote(p) for p in peers_wan)
-    s = [f"echo '{MARK}gre'; ip -d -j link show type gre",
+    batch = "\n".join(["link show type gre"] + [f"route get {p}" for p in peers_wan])
+    # one ip process for the GRE links and the underlay lookups (one JSON array per line)
+    s = [f"echo '{MARK}ip'; ip -d -j -force -batch - 2>&1 <<EOF\n{batch}\nEOF",
          # swanctl answers only if this router's own charon is up on its vici socket
          "sas=$(swanctl --list-sas --raw 2>/dev/null); rc=$?",
          f"echo '{MARK}sas'; printf '%s\\n' \"$sas\"; echo \"{MARK}charon $rc\"",
@@ -45,30 +47,65 @@ def state_script(peers_wan: list[str]) -> str:
          f"| grep -E '{parsers.AUTH_FAIL}|established'; break;; esac; done",
          f"echo '{MARK}frr'; vtysh -c 'show ip ospf neighbor json' -c 'show ip ospf interface json' "
          f"-c 'show ip route json'"]
-    if peers_wan:
-        batch = "\n".join(f"route get {p}" for p in peers_wan)
-        s.append(f"echo '{MARK}rg'; ip -force -j -batch - 2>&1 <<EOF\n{batch}\nEOF")
     return "\n".join(s) + "\n"
 
 
 def ping_script(targets: list[tuple[str, int]], tmp: str = "/run") -> str:
-    """(far address, max payload): both DF pings of every tunnel at once, one process each (no
-    subshell: a hub with 50 tunnels starts 100 processes, not 150); then the SAs again. Each
-    ping's output goes to its own file, its exit status is appended after `wait` for it."""
+    """(far address, max payload): the DF pings, then the SAs again (their counters moved).
+    One byte over: iputils ping per tunnel, all at once (each waits out its timeout even when the
+    kernel refuses the packet at once), each to its own file, exit status appended after `wait`.
+    The largest payload: with fping, one process per payload size probes every tunnel at once
+    (a hub with 50 tunnels starts 1 process, not 50; fping cannot say why a probe failed, so it
+    does not serve the over probe); without fping, iputils ping like the over probe."""
+    if not targets:
+        return f"echo '{MARK}sas_after'; swanctl --list-sas --raw 2>/dev/null\n"
     d = f"{shlex.quote(tmp)}/grectl-verify.$$"
-    s, waits = [], []
+    s = []
     for i, (far, size) in enumerate(targets):
-        q = shlex.quote(far)
-        s.append(f"ping -n -c 3 -i 0.2 -W 3 -M do -s {size} {q} >{d}.{far}.max 2>&1 & m{i}=$!")
-        s.append(f"ping -n -c 1 -W 1 -M do -s {size + 1} {q} >{d}.{far}.over 2>&1 & o{i}=$!")
-        waits.append(f"wait $m{i}; echo rc=$? >>{d}.{far}.max; wait $o{i}; echo rc=$? >>{d}.{far}.over")
-    s += waits
+        s.append(f"ping -n -c 1 -W 1 -M do -s {size + 1} {shlex.quote(far)} >{d}.{far}.over 2>&1 & o{i}=$!")
+    by_size: dict[int, list[str]] = {}
+    for far, size in targets:
+        by_size.setdefault(size, []).append(shlex.quote(far))
+    s.append("if command -v fping >/dev/null 2>&1; then")
+    for size, fars in sorted(by_size.items()):
+        # a tunnel with no reply gets one iputils ping more, for the reason fping does not print
+        s += [f"r=$(fping -M -b {size} -c 3 -p 200 -t 3000 {' '.join(fars)} 2>&1)",
+              f"echo '{MARK}fping.max.{size}'; printf '%s\\n' \"$r\"",
+              'while IFS= read -r l; do case "$l" in *" : xmt/rcv/%loss = "*/0/*) f=${l%% *}; '
+              f'echo "{MARK}$f.maxwhy"; ping -n -c 1 -W 1 -M do -s {size} "$f" 2>&1;; esac; done <<EOF\n$r\nEOF']
+    s.append("else")
+    s += [f"ping -n -c 3 -i 0.2 -W 3 -M do -s {size} {shlex.quote(far)} >{d}.{far}.max 2>&1 & m{i}=$!"
+          for i, (far, size) in enumerate(targets)]
+    s += [f"wait $m{i}; echo rc=$? >>{d}.{far}.max" for i, (far, _) in enumerate(targets)]
+    s.append("fi")
+    s += [f"wait $o{i}; echo rc=$? >>{d}.{far}.over" for i, (far, _) in enumerate(targets)]
     s.append(f"for f in {d}.*; do [ -e \"$f\" ] || continue; echo \"{MARK}${{f#{d}.}}\"; "
              f"while IFS= read -r l; do echo \"$l\"; done <$f; done")
+    s.append(f"rm -f {d}.*")
     s.append(f"echo '{MARK}sas_after'; swanctl --list-sas --raw 2>/dev/null")
-    if targets:
-        s.append(f"rm -f {d}.*")
     return "\n".join(s) + "\n"
+
+
+def _probes(sec: dict[str, str], targets: list[tuple[str, int]]) -> dict[str, dict[str, DfProbe]]:
+    fping = {}  # (which, size) -> that fping run's output
+    for name, text in sec.items():
+        parts = name.split(".")
+        if parts[0] == "fping" and len(parts) == 3 and parts[2].isdigit():
+            fping[(parts[1], int(parts[2]))] = text
+    probes = {}
+    for far, size in targets:
+        probes[far] = {}
+        for which, n in (("max", size), ("over", size + 1)):
+            if which == "max" and (which, n) in fping:
+                r = parsers.parse_fping(fping[(which, n)], far)
+                why = parsers.parse_ping(sec.get(f"{far}.maxwhy", ""), 1)
+                if not r["received"] and why["error"]:  # refused locally: say so, with the MTU named
+                    r = {**r, "error": why["error"], "mtu": why["mtu"]}
+            else:
+                r = parsers.parse_ping_result(sec.get(f"{far}.{which}", ""))
+            probes[far][which] = DfProbe(size=n, sent=r["sent"], received=r["received"], error=r["error"],
+                                         mtu=r["mtu"])
+    return probes
 
 
 def commands(overlay: Overlay, device: str, site: str | None) -> list[list[str]]:
@@ -97,22 +134,19 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
     sec = sec2 = parsers.parse_sections("\n".join(outputs.values()))
     charon = next((k for k in sec if k.startswith("charon ")), "charon 1")
     nbr, ospfif, routes = parsers.frr_documents(sec.get("frr", ""))
-    rg = parsers.route_gets(peers, parsers.json_documents(sec.get("rg", "")), sec.get("rg", ""))
+    ip_docs = [d for d in parsers.json_documents(sec.get("ip", "")) if isinstance(d, list)]
+    # told apart by shape: a route lookup answers objects with "dst", the link list never does
+    routes_found = [d for d in ip_docs if d and isinstance(d[0], dict) and "dst" in d[0]]
+    links = json.dumps(next((d for d in ip_docs if d not in routes_found), []))
+    rg = parsers.route_gets(peers, routes_found, sec.get("ip", ""))
     sas = parsers.parse_vici_raw(sec.get("sas", ""))
     by_name = {t.end(device).peer: str(t.end(device).peer_wan) for t in tunnels}
     failed = parsers.auth_failed(sec.get("ikelog", ""), by_name)
-    probes = {}
-    for far, _size in _targets(overlay, device, site):
-        probes[far] = {}
-        for which in ("max", "over"):
-            r = parsers.parse_ping_result(sec2.get(f"{far}.{which}", ""))
-            size = next(s for f, s in _targets(overlay, device, site) if f == far) + (which == "over")
-            probes[far][which] = DfProbe(size=size, sent=r["sent"], received=r["received"], error=r["error"],
-                                         mtu=r["mtu"])
+    probes = _probes(sec2, _targets(overlay, device, site))
     return DeviceState(
         gre={n: GreTunnel(name=n, admin_up=g["admin_up"], oper_up=g["lower_up"], source=g["local"],
                           destination=g["remote"], mtu=g["mtu"], key=int(g["key"]) if g.get("key") else None)
-             for n, g in parsers.parse_gre_links(sec.get("gre", "")).items()},
+             for n, g in parsers.parse_gre_links(links).items()},
         ike_sas=[IkeSa(peer=sa.get("remote-host", ""), state=sa.get("state", "unknown"), name=sa.get("name"),
                        version=int(sa["version"]) if str(sa.get("version", "")).isdigit() else None)
                  for sa in sas],

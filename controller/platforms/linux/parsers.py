@@ -179,6 +179,33 @@ def parse_ping(text: str, rc: int) -> dict:
             "mtu": int(mtu.group(1)) if mtu else None}
 
 
+def parse_fping(text: str, target: str) -> dict:
+    """One target's result in the output of ``fping -M -b SIZE -c N t1 t2 ...`` (stdout and stderr):
+    the ``xmt/rcv/%loss`` summary, and a local refusal (``error while sending ping: Message too
+    long``) or an ICMP fragmentation-needed report naming the target. fping names no MTU.
+
+    >>> parse_fping("10.0.0.1 : xmt/rcv/%loss = 3/3/0%, min/avg/max = 0.2/0.3/0.5", "10.0.0.1")["received"]
+    3
+    >>> r = parse_fping("10.0.0.9: error while sending ping: Message too long\\n"
+    ...                 "10.0.0.9 : xmt/rcv/%loss = 1/0/100%", "10.0.0.9")
+    >>> (r["sent"], r["received"], r["error"])
+    (1, 0, 'message too long')
+    """
+    sent = received = 0
+    err = None
+    t = re.escape(target)
+    for line in (text or "").splitlines():
+        low = line.lower()
+        m = re.match(rf"^{t}\s*:\s*xmt/rcv/%loss\s*=\s*(\d+)/(\d+)/", line)
+        if m:
+            sent, received = int(m.group(1)), int(m.group(2))
+        elif re.match(rf"^{t}\s*:", line) and "message too long" in low:
+            err = "message too long"
+        elif re.search(rf"\bfor icmp echo sent to {t}\b", low) and "fragmentation needed" in low:
+            err = err or "frag needed"
+    return {"rc": 0 if received else 1, "sent": sent, "received": received, "error": err, "mtu": None}
+
+
 # ------------------------------------------------------------------ verify script output
 
 def parse_sections(text: str) -> dict[str, str]:
