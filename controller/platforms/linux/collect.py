@@ -131,7 +131,7 @@ def _child_sas(sas: list[dict]) -> list[ChildSa]:
 def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, str]) -> DeviceState:
     tunnels = _tunnels(overlay, device, site)
     peers = _peers_wan(overlay, device, site)
-    sec = sec2 = parsers.parse_sections("\n".join(outputs.values()))
+    sec = parsers.parse_sections("\n".join(outputs.values()))
     charon = next((k for k in sec if k.startswith("charon ")), "charon 1")
     nbr, ospfif, routes = parsers.frr_documents(sec.get("frr", ""))
     ip_docs = [d for d in parsers.json_documents(sec.get("ip", "")) if isinstance(d, list)]
@@ -142,7 +142,7 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
     sas = parsers.parse_vici_raw(sec.get("sas", ""))
     by_name = {t.end(device).peer: str(t.end(device).peer_wan) for t in tunnels}
     failed = parsers.auth_failed(sec.get("ikelog", ""), by_name)
-    probes = _probes(sec2, _targets(overlay, device, site))
+    probes = _probes(sec, _targets(overlay, device, site))
     return DeviceState(
         gre={n: GreTunnel(name=n, admin_up=g["admin_up"], oper_up=g["lower_up"], source=g["local"],
                           destination=g["remote"], mtu=g["mtu"], key=int(g["key"]) if g.get("key") else None)
@@ -151,7 +151,7 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
                        version=int(sa["version"]) if str(sa.get("version", "")).isdigit() else None)
                  for sa in sas],
         child_sas=_child_sas(sas),
-        child_sas_after=_child_sas(parsers.parse_vici_raw(sec2.get("sas_after", ""))),
+        child_sas_after=_child_sas(parsers.parse_vici_raw(sec.get("sas_after", ""))),
         ospf_neighbors=[OspfNeighbor(**n) for n in parsers.parse_ospf_neighbors(json.dumps(nbr))],
         ospf_interfaces={k: OspfInterface(name=k, area=v["area"], hello=v["hello"], dead=v["dead"],
                                           network_type=parsers.NETWORK_TYPES.get(v["network_type"],
