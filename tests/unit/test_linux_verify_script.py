@@ -33,7 +33,10 @@ def router(tmp_path, monkeypatch):
     rec = lambda n: f"cat '{REC / n}.txt'"  # noqa: E731
     note = f'echo "$(basename $0) $*" >>{log}\n'
     # ip -batch answers line by line: the link list, then one array per route lookup
-    stub(b, "ip", note + 'while read -r c; do echo "batch: $c" >>' + str(log) + '; case "$c" in '
+    # ip -s xfrm: the kernel's ESP counters, read before the probes (it must not read stdin: the
+    # script itself comes on sh's stdin)
+    stub(b, "ip", note + f'case "$*" in *xfrm*) {rec("ip_-s_xfrm_state_list_nokeys")}; exit 0;; esac\n'
+         'while read -r c; do echo "batch: $c" >>' + str(log) + '; case "$c" in '
          f'"link show"*) {rec("ip_-d_-j_link_show_type_gre")};; "route get"*) {rec("ip_-j_route_get_wan")};;'
          ' esac; done\n')
     stub(b, "swanctl", note + f'cat "{tmp_path}/sas"\n')
@@ -60,8 +63,10 @@ def router(tmp_path, monkeypatch):
 
 
 def run(tmp_path: Path, ov, fping: bool = True) -> tuple[dict, str]:
-    script = (collect.state_script(collect._peers_wan(ov, "osaka", None))
-              + collect.ping_script(collect._targets(ov, "osaka", None), tmp=str(tmp_path / "run")))
+    peers = collect._peers_wan(ov, "osaka", None)
+    script = (collect.state_script(peers) + collect.ping_script(collect._targets(ov, "osaka", None),
+                                                                tmp=str(tmp_path / "run"))
+              + collect.sas_script(peers))
     (tmp_path / "run").mkdir(exist_ok=True)
     if not fping:
         (tmp_path / "bin" / "fping").unlink(missing_ok=True)
@@ -81,11 +86,12 @@ def test_healthy_router_one_round_trip_no_log_read(router, inv, fping):
     assert checks["ike.sa"] == "pass" and checks["df.max"] == "pass" and checks["df.over"] == "pass"
     assert checks["underlay.route"] == "pass" and checks["ospf.neighbor"] == "pass"
     assert "tail" not in calls  # every peer's IKE SA is established: the log is not read
-    assert [c.split()[0] for c in calls.splitlines()].count("swanctl") == 2  # before and after the pings
-    assert [c.split()[0] for c in calls.splitlines()].count("ip") == 1  # links and lookups: one process
+    used = [c.split()[0] for c in calls.splitlines()]
+    assert used.count("swanctl") == 1  # once, after the pings; the counters before come from the kernel
+    assert used.count("ip") == 2  # links and lookups: one process; the ESP counters: one
+    assert any(c.startswith("ip -s xfrm state list nokeys") for c in calls.splitlines())  # keys hidden
     assert "batch: link show type gre" in calls and "batch: route get 198.51.100.2" in calls
     assert list((router / "run").iterdir()) == []  # no file left behind
-    used = [c.split()[0] for c in calls.splitlines()]
     assert (used.count("fping"), used.count("ping")) == ((1, 1) if fping else (0, 2))
 
 
@@ -122,3 +128,20 @@ def test_fping_failure_is_explained_by_one_iputils_ping(router, inv):
     df = next(c for c in verify.check_end(ov, ov.tunnels[0], "osaka", st) if c.check == "df.max")
     assert df.status == "fail" and df.reason == "DF_BOUNDARY_WRONG"
     assert "-s 1414 172.16.0.1" in calls  # the explaining ping, at the max payload
+
+
+def test_fping_replies_all_late_then_the_explaining_ping_counts(router, inv):
+    """Under load every fping reply can come after its timeout; the one iputils ping that follows
+    is one more probe at the same payload: a reply to it proves the largest payload passes."""
+    ov = inventory.load(inv)
+    stub(router / "bin", "fping", 'for a; do case "$a" in *.*.*.*) echo "$a : xmt/rcv/%loss = 3/0/100%" >&2;; esac; done\n')
+    stub(router / "bin", "ping", 'echo "$*" >>' + str(router / "calls.log") + '\n'
+         'case "$*" in *"-s 1414 "*) cat ' + f"'{REC / 'ping_max.txt'}'" + '; exit 0;; esac\n'
+         'echo "ping: local error: message too long, mtu=1442"; '
+         'echo "1 packets transmitted, 0 received, +1 errors, 100% packet loss"; exit 1\n')
+    outputs, calls = run(router, ov)
+    st = collect.parse(ov, "osaka", None, outputs)
+    p = st.probes["172.16.0.1"]["max"]
+    assert p.received > 0 and p.sent > 3 and p.error is None
+    df = next(c for c in verify.check_end(ov, ov.tunnels[0], "osaka", st) if c.check == "df.max")
+    assert df.status == "pass"

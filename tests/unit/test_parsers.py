@@ -69,3 +69,24 @@ def test_batch_route_gets_with_one_failure():
     got = p.route_gets(["198.51.100.2", "198.51.100.10"], p.json_documents(raw), raw)
     assert got["198.51.100.2"]["dev"] == "wan0"
     assert "unreachable" in got["198.51.100.10"]["error"]
+
+
+def test_xfrm_counters_read_with_swanctl_on_a_lab_router():
+    """recorded/linux/xfrm-br1: ``ip -s xfrm state list nokeys`` and ``swanctl --list-sas --raw`` read
+    one after the other on a lab site: each child SA's SPIs are found in the kernel's list, with its
+    ends, and the kernel's packet counts are no higher than charon's read just after."""
+    case = Path(__file__).parent / "recorded" / "linux" / "xfrm-br1"
+    text = (case / "ip_-s_xfrm_state_list_nokeys.txt").read_text()
+    assert "Keys hidden" in text  # nokeys: no key material in the output
+    xfrm = p.parse_xfrm_counters(text)
+    child = p.parse_vici_raw((case / "swanctl_list-sas_raw.txt").read_text())[0]["child-sas"]["gre-hq-1"]
+    sa_in, sa_out = xfrm[int(child["spi-in"], 16)], xfrm[int(child["spi-out"], 16)]
+    assert (sa_in["src"], sa_in["dst"]) == (sa_out["dst"], sa_out["src"]) == ("198.18.0.2", "198.18.0.6")
+    assert 0 < sa_in["packets"] <= int(child["packets-in"]) and 0 < sa_out["packets"] <= int(child["packets-out"])
+    assert len(xfrm) == 2
+
+
+def test_xfrm_counters_ignore_what_is_not_a_state():
+    assert p.parse_xfrm_counters("") == {}
+    assert p.parse_xfrm_counters("RTNETLINK answers: Operation not permitted\n") == {}
+    assert p.parse_xfrm_counters("\tproto esp spi 0x10 reqid 1\n") == {}  # no state line before it

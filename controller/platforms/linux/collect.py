@@ -1,5 +1,6 @@
-"""What verify runs on a Linux router: two shell scripts (one SSH round trip each), and the
-parse of their output into a ``DeviceState``. Pure: text in, text or state out."""
+"""What verify runs on a Linux router: one shell script (one SSH round trip) in three parts: the
+state before the probes, the DF probes, the SAs after them. And the parse of its output into a
+``DeviceState``. Pure: text in, text or state out."""
 from __future__ import annotations
 
 import json
@@ -29,36 +30,45 @@ def _targets(overlay: Overlay, device: str, site: str | None) -> list[tuple[str,
 
 
 def state_script(peers_wan: list[str]) -> str:
-    """The state reads, few processes (each spawn is costly on small routers and under UML).
-    The IKE log is read only when a peer has no established IKE SA (it serves only to tell an
-    authentication failure from other reasons); the check runs in the shell, no process."""
-    peers = " ".join(shlex.quote(p) for p in peers_wan)
+    """The state reads before the probes, few processes (each spawn is costly on small routers and
+    under UML): one ip for the GRE links and the underlay lookups, one ip for the ESP packet counters
+    (the kernel's, keys hidden: no IKE daemon round trip), one vtysh for OSPF and routes. The IKE
+    daemon is asked once, after the probes (``sas_script``)."""
     batch = "\n".join(["link show type gre"] + [f"route get {p}" for p in peers_wan])
     # one ip process for the GRE links and the underlay lookups (one JSON array per line)
     s = [f"echo '{MARK}ip'; ip -d -j -force -batch - 2>&1 <<EOF\n{batch}\nEOF",
-         # swanctl answers only if this router's own charon is up on its vici socket
-         "sas=$(swanctl --list-sas --raw 2>/dev/null); rc=$?",
-         f"echo '{MARK}sas'; printf '%s\\n' \"$sas\"; echo \"{MARK}charon $rc\"",
-         'up=" "',
-         'while IFS= read -r l; do case "$l" in *" state=ESTABLISHED "*) r=${l#* remote-host=}; '
-         'up="$up${r%% *} ";; esac; done <<EOF\n$sas\nEOF',
-         f"for p in {peers}; do case \"$up\" in *\" $p \"*) ;; *) "
-         f"echo '{MARK}ikelog'; for f in {LOGS}; do [ -r $f ] && tail -n 500 $f; done 2>/dev/null "
-         f"| grep -E '{parsers.AUTH_FAIL}|established'; break;; esac; done",
+         f"echo '{MARK}xfrm'; ip -s xfrm state list nokeys 2>&1",
          f"echo '{MARK}frr'; vtysh -c 'show ip ospf neighbor json' -c 'show ip ospf interface json' "
          f"-c 'show ip route json'"]
     return "\n".join(s) + "\n"
 
 
+def sas_script(peers_wan: list[str]) -> str:
+    """The IKE and ESP SAs after the probes (their counters moved). swanctl answers only if this
+    router's own charon is up on its vici socket. The IKE log is read only when a peer has no
+    established IKE SA (it serves only to tell an authentication failure from other reasons); the
+    check runs in the shell, no process."""
+    peers = " ".join(shlex.quote(p) for p in peers_wan)
+    s = ["sas=$(swanctl --list-sas --raw 2>/dev/null); rc=$?",
+         f"echo '{MARK}sas_after'; printf '%s\\n' \"$sas\"; echo \"{MARK}charon $rc\"",
+         'up=" "',
+         'while IFS= read -r l; do case "$l" in *" state=ESTABLISHED "*) r=${l#* remote-host=}; '
+         'up="$up${r%% *} ";; esac; done <<EOF\n$sas\nEOF',
+         f"for p in {peers}; do case \"$up\" in *\" $p \"*) ;; *) "
+         f"echo '{MARK}ikelog'; for f in {LOGS}; do [ -r $f ] && tail -n 500 $f; done 2>/dev/null "
+         f"| grep -E '{parsers.AUTH_FAIL}|established'; break;; esac; done"]
+    return "\n".join(s) + "\n"
+
+
 def ping_script(targets: list[tuple[str, int]], tmp: str = "/run") -> str:
-    """(far address, max payload): the DF pings, then the SAs again (their counters moved).
+    """(far address, max payload): the DF pings.
     One byte over: iputils ping per tunnel, all at once (each waits out its timeout even when the
     kernel refuses the packet at once), each to its own file, exit status appended after `wait`.
     The largest payload: with fping, one process per payload size probes every tunnel at once
     (a hub with 50 tunnels starts 1 process, not 50; fping cannot say why a probe failed, so it
     does not serve the over probe); without fping, iputils ping like the over probe."""
     if not targets:
-        return f"echo '{MARK}sas_after'; swanctl --list-sas --raw 2>/dev/null\n"
+        return ""
     d = f"{shlex.quote(tmp)}/grectl-verify.$$"
     s = []
     for i, (far, size) in enumerate(targets):
@@ -66,13 +76,15 @@ def ping_script(targets: list[tuple[str, int]], tmp: str = "/run") -> str:
     by_size: dict[int, list[str]] = {}
     for far, size in targets:
         by_size.setdefault(size, []).append(shlex.quote(far))
-    s.append("if command -v fping >/dev/null 2>&1; then")
+    s.append('w=; if command -v fping >/dev/null 2>&1; then')
     for size, fars in sorted(by_size.items()):
-        # a tunnel with no reply gets one iputils ping more, for the reason fping does not print
+        # a tunnel with no reply gets one iputils ping more (all at once, each to its file): it
+        # names the reason fping does not print, and is one more probe for replies that came late
         s += [f"r=$(fping -M -b {size} -c 3 -p 200 -t 3000 {' '.join(fars)} 2>&1)",
               f"echo '{MARK}fping.max.{size}'; printf '%s\\n' \"$r\"",
               'while IFS= read -r l; do case "$l" in *" : xmt/rcv/%loss = "*/0/*) f=${l%% *}; '
-              f'echo "{MARK}$f.maxwhy"; ping -n -c 1 -W 1 -M do -s {size} "$f" 2>&1;; esac; done <<EOF\n$r\nEOF']
+              f'ping -n -c 1 -W 2 -M do -s {size} "$f" >"{d}.$f.maxwhy" 2>&1 & w="$w $!";; esac; done <<EOF\n$r\nEOF']
+    s.append("for p in $w; do wait $p; done")
     s.append("else")
     s += [f"ping -n -c 3 -i 0.2 -W 3 -M do -s {size} {shlex.quote(far)} >{d}.{far}.max 2>&1 & m{i}=$!"
           for i, (far, size) in enumerate(targets)]
@@ -82,7 +94,6 @@ def ping_script(targets: list[tuple[str, int]], tmp: str = "/run") -> str:
     s.append(f"for f in {d}.*; do [ -e \"$f\" ] || continue; echo \"{MARK}${{f#{d}.}}\"; "
              f"while IFS= read -r l; do echo \"$l\"; done <$f; done")
     s.append(f"rm -f {d}.*")
-    s.append(f"echo '{MARK}sas_after'; swanctl --list-sas --raw 2>/dev/null")
     return "\n".join(s) + "\n"
 
 
@@ -101,6 +112,8 @@ def _probes(sec: dict[str, str], targets: list[tuple[str, int]]) -> dict[str, di
                 why = parsers.parse_ping(sec.get(f"{far}.maxwhy", ""), 1)
                 if not r["received"] and why["error"]:  # refused locally: say so, with the MTU named
                     r = {**r, "error": why["error"], "mtu": why["mtu"]}
+                elif not r["received"]:  # the explaining ping is one more probe: all fping's were late
+                    r = {**r, "sent": r["sent"] + why["sent"], "received": why["received"]}
             else:
                 r = parsers.parse_ping_result(sec.get(f"{far}.{which}", ""))
             probes[far][which] = DfProbe(size=n, sent=r["sent"], received=r["received"], error=r["error"],
@@ -109,22 +122,36 @@ def _probes(sec: dict[str, str], targets: list[tuple[str, int]]) -> dict[str, di
 
 
 def commands(overlay: Overlay, device: str, site: str | None) -> list[list[str]]:
-    """One round trip: the state, then the DF pings, then the SAs again (their counters moved)."""
-    return [[state_script(_peers_wan(overlay, device, site)) + ping_script(_targets(overlay, device, site))]]
+    """One round trip: the state, then the DF pings, then the SAs (their counters moved)."""
+    peers = _peers_wan(overlay, device, site)
+    return [[state_script(peers) + ping_script(_targets(overlay, device, site)) + sas_script(peers)]]
 
 
-def _child_sas(sas: list[dict]) -> list[ChildSa]:
+def _child_sas(sas: list[dict], before: dict[int, dict] | None = None) -> list[ChildSa]:
+    """The child SAs of ``swanctl --list-sas``; with ``before`` (the kernel's counters per SPI, read
+    before the probes), each SA's packet counts are those of before. An SA the before read lacks
+    keeps its own counts: that its counters moved is then not proven."""
+    def spi(c: dict, key: str) -> int | None:
+        try:
+            return int(str(c.get(key, "")), 16)
+        except ValueError:
+            return None
+
     out = []
     for sa in sas:
         for c in sa.get("child-sas", {}).values():
             integ = c.get("integ-alg")
+            pin, pout = int(c.get("packets-in", 0) or 0), int(c.get("packets-out", 0) or 0)
+            if before is not None:
+                pin = before.get(spi(c, "spi-in"), {}).get("packets", pin)
+                pout = before.get(spi(c, "spi-out"), {}).get("packets", pout)
             out.append(ChildSa(
                 peer=sa.get("remote-host", ""), name=c.get("name"), state=c.get("state", "unknown"),
                 mode=c.get("mode"), protocol=c.get("protocol", "esp"),
                 encryption=parsers.ENCR.get(c.get("encr-alg", ""), (c.get("encr-alg") or "").lower() or None),
                 key_size=int(c["encr-keysize"]) if str(c.get("encr-keysize", "")).isdigit() else None,
                 integrity=parsers.INTEG.get(integ, integ.lower()) if integ else None,
-                packets_in=int(c.get("packets-in", 0) or 0), packets_out=int(c.get("packets-out", 0) or 0)))
+                packets_in=pin, packets_out=pout))
     return out
 
 
@@ -139,7 +166,7 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
     routes_found = [d for d in ip_docs if d and isinstance(d[0], dict) and "dst" in d[0]]
     links = json.dumps(next((d for d in ip_docs if d not in routes_found), []))
     rg = parsers.route_gets(peers, routes_found, sec.get("ip", ""))
-    sas = parsers.parse_vici_raw(sec.get("sas", ""))
+    sas = parsers.parse_vici_raw(sec.get("sas_after", ""))
     by_name = {t.end(device).peer: str(t.end(device).peer_wan) for t in tunnels}
     failed = parsers.auth_failed(sec.get("ikelog", ""), by_name)
     probes = _probes(sec, _targets(overlay, device, site))
@@ -150,8 +177,8 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
         ike_sas=[IkeSa(peer=sa.get("remote-host", ""), state=sa.get("state", "unknown"), name=sa.get("name"),
                        version=int(sa["version"]) if str(sa.get("version", "")).isdigit() else None)
                  for sa in sas],
-        child_sas=_child_sas(sas),
-        child_sas_after=_child_sas(parsers.parse_vici_raw(sec.get("sas_after", ""))),
+        child_sas=_child_sas(sas, parsers.parse_xfrm_counters(sec.get("xfrm", ""))),
+        child_sas_after=_child_sas(sas),
         ospf_neighbors=[OspfNeighbor(**n) for n in parsers.parse_ospf_neighbors(json.dumps(nbr))],
         ospf_interfaces={k: OspfInterface(name=k, area=v["area"], hello=v["hello"], dead=v["dead"],
                                           network_type=parsers.NETWORK_TYPES.get(v["network_type"],

@@ -120,6 +120,32 @@ def parse_vici_raw(text: str) -> list[dict]:
     return sas
 
 
+def parse_xfrm_counters(text: str) -> dict[int, dict]:
+    """``ip -s xfrm state list nokeys`` (text only; keys hidden): per SPI, its ends and packet count.
+
+    >>> parse_xfrm_counters("src 10.0.0.1 dst 10.0.0.2\\n\\tproto esp spi 0xce6945ae(3463005614) reqid 1"
+    ...                     "\\n\\tlifetime current:\\n\\t  29776(bytes), 69(packets)")
+    {3463005614: {'src': '10.0.0.1', 'dst': '10.0.0.2', 'packets': 69}}
+    """
+    out: dict[int, dict] = {}
+    cur: dict | None = None
+    for line in (text or "").splitlines():
+        s = line.strip()
+        m = re.match(r"src (\S+) dst (\S+)$", s)
+        if m and not line[:1].isspace():
+            cur = {"src": m.group(1), "dst": m.group(2), "packets": 0}
+            continue
+        if cur is None:
+            continue
+        m = re.search(r"\bspi 0x([0-9a-fA-F]+)", s)
+        if m and s.startswith("proto "):
+            out[int(m.group(1), 16)] = cur
+        m = re.match(r"\d+\(bytes\), (\d+)\(packets\)", s)
+        if m:
+            cur["packets"] = int(m.group(1))
+    return out
+
+
 # ------------------------------------------------------------------ FRR
 
 def parse_ospf_neighbors(text: str) -> list[dict]:
