@@ -145,3 +145,42 @@ def test_fping_replies_all_late_then_the_explaining_ping_counts(router, inv):
     assert p.received > 0 and p.sent > 3 and p.error is None
     df = next(c for c in verify.check_end(ov, ov.tunnels[0], "osaka", st) if c.check == "df.max")
     assert df.status == "pass"
+
+
+def nc_stub(router: Path) -> None:
+    """OpenBSD nc on the daemons' vty sockets: answers in vtysh's protocol (each answer ends with
+    three NULs and a status byte, no newline); what it was sent is kept in nc.stdin."""
+    rec = lambda n: f"cat '{REC / n}.txt'; printf '\\0\\0\\0\\0'"  # noqa: E731
+    stub(router / "bin", "nc", f'echo "nc $*" >>{router / "calls.log"}; cat >>{router / "nc.stdin"}\n'
+         'for a; do s=$a; done\n'
+         f'case "$s" in */ospfd.vty) {rec("show_ip_ospf_neighbor_json")}; {rec("show_ip_ospf_interface_json")};;\n'
+         f'  */zebra.vty) {rec("show_ip_route_json")};; *) exit 1;; esac\n')
+
+
+def test_frr_is_read_from_the_vty_sockets_when_nc_is_there(router, inv):
+    ov = inventory.load(inv)
+    nc_stub(router)
+    outputs, calls = run(router, ov)
+    used = [c.split()[0] for c in calls.splitlines()]
+    assert "vtysh" not in used and used.count("nc") == 2
+    assert "nc -N -U /var/run/frr/ospfd.vty" in calls and "nc -N -U /var/run/frr/zebra.vty" in calls
+    sent = (router / "nc.stdin").read_bytes()
+    assert sent == b"show ip ospf neighbor json\0show ip ospf interface json\0show ip route json\0"
+    st = collect.parse(ov, "osaka", None, outputs)
+    checks = {c.check: c.status for c in verify.check_end(ov, ov.tunnels[0], "osaka", st)}
+    assert checks["ospf.neighbor"] == checks["ospf.interface"] == "pass"
+    assert {c.check: c.status for c in verify.check_device(ov, "osaka", st)}["routes.lan"] == "pass"
+    # the markers after the FRR answers still start their lines: the probes parsed
+    assert st.probes["172.16.0.1"]["max"].received == 3
+
+
+@pytest.mark.parametrize("nc", ['echo "nc: invalid option -- \'U\'" >&2; exit 1',  # netcat-traditional
+                                'cat >/dev/null; exit 1'],  # no such socket
+                         ids=["nc-without-U", "no-socket"])
+def test_vtysh_answers_when_nc_cannot(router, inv, nc):
+    ov = inventory.load(inv)
+    stub(router / "bin", "nc", f'echo "nc $*" >>{router / "calls.log"}\n' + nc + "\n")
+    outputs, calls = run(router, ov)
+    assert "vtysh" in [c.split()[0] for c in calls.splitlines()]
+    st = collect.parse(ov, "osaka", None, outputs)
+    assert {c.check: c.status for c in verify.check_end(ov, ov.tunnels[0], "osaka", st)}["ospf.neighbor"] == "pass"
