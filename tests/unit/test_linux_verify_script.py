@@ -1,9 +1,12 @@
 """The Linux verify script run for real by sh, with the router's tools replaced by stubs that print
 outputs recorded on osaka: what the script prints parses into the state the judge expects, the IKE
 log is read only when a peer's IKE SA is not up, and the script leaves no file behind."""
+import json
 import os
 import shutil
+import socket
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -64,7 +67,7 @@ def router(tmp_path, monkeypatch):
 
 def run(tmp_path: Path, ov, fping: bool = True) -> tuple[dict, str]:
     peers = collect._peers_wan(ov, "osaka", None)
-    script = (collect.state_script(peers) + collect.ping_script(collect._targets(ov, "osaka", None),
+    script = (collect.state_script(peers, vty_dir=str(tmp_path / "vty")) + collect.ping_script(collect._targets(ov, "osaka", None),
                                                                 tmp=str(tmp_path / "run"))
               + collect.sas_script(peers))
     (tmp_path / "run").mkdir(exist_ok=True)
@@ -147,40 +150,99 @@ def test_fping_replies_all_late_then_the_explaining_ping_counts(router, inv):
     assert df.status == "pass"
 
 
-def nc_stub(router: Path) -> None:
-    """OpenBSD nc on the daemons' vty sockets: answers in vtysh's protocol (each answer ends with
-    three NULs and a status byte, no newline); what it was sent is kept in nc.stdin."""
-    rec = lambda n: f"cat '{REC / n}.txt'; printf '\\0\\0\\0\\0'"  # noqa: E731
-    stub(router / "bin", "nc", f'echo "nc $*" >>{router / "calls.log"}; cat >>{router / "nc.stdin"}\n'
-         'for a; do s=$a; done\n'
-         f'case "$s" in */ospfd.vty) {rec("show_ip_ospf_neighbor_json")}; {rec("show_ip_ospf_interface_json")};;\n'
-         f'  */zebra.vty) {rec("show_ip_route_json")};; *) exit 1;; esac\n')
+
+class FakeVty:
+    """FRR daemons' vty sockets as vtysh meets them: a command ends with a NUL; the answer is its
+    text, then three NULs and a status byte. Unlike FRR, answers are written in small pieces
+    with the socket left open, so a client must read to the trailer. Logs what it was sent."""
+
+    def __init__(self, vty_dir: Path, answers: dict[str, bytes], status: int = 0):
+        self.answers, self.status, self.log, self.socks = answers, status, [], []
+        vty_dir.mkdir()
+        for d in ("ospfd", "zebra"):
+            srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            srv.bind(str(vty_dir / f"{d}.vty"))
+            srv.listen(4)
+            self.socks.append(srv)
+            threading.Thread(target=self.serve, args=(d, srv), daemon=True).start()
+
+    def serve(self, daemon: str, srv: socket.socket) -> None:
+        while True:
+            try:
+                conn, _ = srv.accept()
+            except OSError:
+                return
+            with conn:
+                buf = b""
+                while True:
+                    data = conn.recv(4096)
+                    if not data:
+                        self.log.append((daemon, "EOF"))
+                        break
+                    buf += data
+                    while b"\0" in buf:
+                        cmd, buf = buf.split(b"\0", 1)
+                        self.log.append((daemon, cmd.decode()))
+                        out = self.answers.get(cmd.decode(), b"% Unknown command.\n")
+                        for i in range(0, len(out), 1000):
+                            conn.sendall(out[i:i + 1000])
+                        conn.sendall(b"\0\0\0" + bytes([self.status]))
+
+    def close(self) -> None:
+        for s in self.socks:
+            s.close()
 
 
-def test_frr_is_read_from_the_vty_sockets_when_nc_is_there(router, inv):
+def _frr_answers(extra_routes: int = 0) -> dict[str, bytes]:
+    routes = json.loads((REC / "show_ip_route_json.txt").read_text())
+    for i in range(extra_routes):  # a big table: far more than one socket buffer
+        routes[f"10.{100 + i // 250}.{i % 250}.0/24"] = [{"prefix": f"10.{100 + i // 250}.{i % 250}.0/24",
+                                                          "protocol": "ospf", "selected": True,
+                                                          "nexthops": [{"ip": "172.16.0.1", "interfaceName": "gre-tokyo",
+                                                                        "active": True}]}]
+    return {"show ip ospf neighbor json": (REC / "show_ip_ospf_neighbor_json.txt").read_bytes(),
+            "show ip ospf interface json": (REC / "show_ip_ospf_interface_json.txt").read_bytes(),
+            "show ip route json": json.dumps(routes, indent=2).encode()}
+
+
+@pytest.fixture
+def with_perl(router):
+    perl = shutil.which("perl")
+    if not perl:
+        pytest.skip("no perl on this machine (perl-base is essential on Debian)")
+    (router / "tools" / "perl").symlink_to(perl)
+    return router
+
+
+def test_frr_is_read_from_the_vty_sockets_not_vtysh(with_perl, inv):
     ov = inventory.load(inv)
-    nc_stub(router)
-    outputs, calls = run(router, ov)
-    used = [c.split()[0] for c in calls.splitlines()]
-    assert "vtysh" not in used and used.count("nc") == 2
-    assert "nc -N -U /var/run/frr/ospfd.vty" in calls and "nc -N -U /var/run/frr/zebra.vty" in calls
-    sent = (router / "nc.stdin").read_bytes()
-    assert sent == b"show ip ospf neighbor json\0show ip ospf interface json\0show ip route json\0"
+    vty = FakeVty(with_perl / "vty", _frr_answers(extra_routes=3000))
+    try:
+        outputs, calls = run(with_perl, ov)
+    finally:
+        vty.close()
+    assert "vtysh" not in [c.split()[0] for c in calls.splitlines()]
+    # one command at a time, each answered in full before the next; the connection closed after
+    assert vty.log == [("ospfd", "show ip ospf neighbor json"), ("ospfd", "show ip ospf interface json"),
+                       ("ospfd", "EOF"), ("zebra", "show ip route json"), ("zebra", "EOF")]
+    assert "\0" not in outputs["all"]  # the trailers are not passed on
     st = collect.parse(ov, "osaka", None, outputs)
+    assert len(st.routes) > 3000  # the whole table (about 700 kB), not a cut one
     checks = {c.check: c.status for c in verify.check_end(ov, ov.tunnels[0], "osaka", st)}
     assert checks["ospf.neighbor"] == checks["ospf.interface"] == "pass"
     assert {c.check: c.status for c in verify.check_device(ov, "osaka", st)}["routes.lan"] == "pass"
-    # the markers after the FRR answers still start their lines: the probes parsed
-    assert st.probes["172.16.0.1"]["max"].received == 3
+    assert st.probes["172.16.0.1"]["max"].received == 3  # the markers after FRR's answers still parse
 
 
-@pytest.mark.parametrize("nc", ['echo "nc: invalid option -- \'U\'" >&2; exit 1',  # netcat-traditional
-                                'cat >/dev/null; exit 1'],  # no such socket
-                         ids=["nc-without-U", "no-socket"])
-def test_vtysh_answers_when_nc_cannot(router, inv, nc):
+@pytest.mark.parametrize("case", ["no-sockets", "error-status"])
+def test_vtysh_answers_when_the_sockets_cannot(with_perl, inv, case):
     ov = inventory.load(inv)
-    stub(router / "bin", "nc", f'echo "nc $*" >>{router / "calls.log"}\n' + nc + "\n")
-    outputs, calls = run(router, ov)
+    vty = FakeVty(with_perl / "vty", _frr_answers(), status=1) if case == "error-status" else None
+    try:
+        outputs, calls = run(with_perl, ov)
+    finally:
+        if vty:
+            vty.close()
     assert "vtysh" in [c.split()[0] for c in calls.splitlines()]
     st = collect.parse(ov, "osaka", None, outputs)
     assert {c.check: c.status for c in verify.check_end(ov, ov.tunnels[0], "osaka", st)}["ospf.neighbor"] == "pass"

@@ -29,7 +29,7 @@ def _targets(overlay: Overlay, device: str, site: str | None) -> list[tuple[str,
             for t in _tunnels(overlay, device, site)]
 
 
-def state_script(peers_wan: list[str]) -> str:
+def state_script(peers_wan: list[str], vty_dir: str | None = None) -> str:
     """The state reads before the probes, few processes (each spawn is costly on small routers and
     under UML): one ip for the GRE links and the underlay lookups, one ip for the ESP packet counters
     (the kernel's, keys hidden: no IKE daemon round trip), one vtysh for OSPF and routes. The IKE
@@ -38,7 +38,7 @@ def state_script(peers_wan: list[str]) -> str:
     # one ip process for the GRE links and the underlay lookups (one JSON array per line)
     s = [f"echo '{MARK}ip'; ip -d -j -force -batch - 2>&1 <<EOF\n{batch}\nEOF",
          f"echo '{MARK}xfrm'; ip -s xfrm state list nokeys 2>&1",
-         f"echo '{MARK}frr'; {frr_read()}"]
+         f"echo '{MARK}frr'; {frr_read(vty_dir or VTY_DIR)}"]
     return "\n".join(s) + "\n"
 
 
@@ -46,19 +46,28 @@ VTY_DIR = "/var/run/frr"
 FRR_SHOW = {"ospfd": ("show ip ospf neighbor json", "show ip ospf interface json"), "zebra": ("show ip route json",)}
 
 
+# A vty client in perl-base (essential on Debian): per daemon socket, each command is sent with
+# its NUL and answered in full (to the three NULs and the status byte) before the next; the
+# connection is closed only then. (nc -N half-closes at once, and the daemon drops an answer it
+# has not finished writing when it sees the end of input: a long route table came back cut.)
+# An answer with a status other than 0 (success) ends the script with 3.
+VTY_CLIENT = (
+    "for (@ARGV) { my ($p, @c) = split /[|]/; my $s; socket($s, PF_UNIX, SOCK_STREAM, 0) "
+    "&& connect($s, pack_sockaddr_un($p)) or exit 1; for my $c (@c) { syswrite($s, qq($c\\0)) or exit 1; "
+    "my $b = q(); while (length($b) < 4 or substr($b, -4, 3) ne qq(\\0\\0\\0)) "
+    "{ sysread($s, $b, 65536, length $b) or exit 1 } ord(substr($b, -1)) and exit 3; "
+    "print substr($b, 0, -4), qq(\\n) } close $s }")
+
+
 def frr_read(vty_dir: str = VTY_DIR) -> str:
-    """The FRR reads: straight from the daemons' vty sockets with OpenBSD nc, in the protocol vtysh
-    itself speaks to them (a command ends with a NUL; each answer ends with three NULs and a status
-    byte), else vtysh. vtysh builds its whole command tree before it asks anything: about 0.25 s of
-    CPU on a small router or under UML, five times what the two nc calls cost. Without nc (or one
-    without -U), or without the sockets, vtysh answers; should nc fail after printing a part,
+    """The FRR reads: straight from the daemons' vty sockets, in the protocol vtysh itself speaks
+    to them, else vtysh. vtysh builds its whole command tree before it asks anything: about 0.25 s
+    of CPU on a small router or under UML, several times what the small client costs. Without perl
+    or the sockets, or on any error, vtysh answers; should the client fail after printing a part,
     vtysh's answer follows and, read by shape, the last document of each kind wins."""
-    nc = " && ".join(
-        "printf '" + "".join(f"{c}\\0" for c in cmds) + f"' | nc -N -U {shlex.quote(f'{vty_dir}/{d}.vty')}"
-        for d, cmds in FRR_SHOW.items())
+    args = " ".join(shlex.quote("|".join((f"{vty_dir}/{d}.vty",) + cmds)) for d, cmds in FRR_SHOW.items())
     vtysh = "vtysh " + " ".join(f"-c '{c}'" for cmds in FRR_SHOW.values() for c in cmds)
-    # the answers end in the status bytes, not a newline: one is added, so the next marker starts a line
-    return f"{{ {nc} && echo; }} 2>/dev/null || {vtysh}"
+    return f"perl -MSocket -e '{VTY_CLIENT}' {args} 2>/dev/null || {vtysh}"
 
 
 def sas_script(peers_wan: list[str]) -> str:
