@@ -2,7 +2,7 @@
 # Debian packages grectl's lab needs. Installs without starting any system-wide daemon.
 set -euo pipefail
 # gcc/libc6-dev: the lab builds a small ptrace shim UML needs on CPUs with AVX-512/AMX state
-PKGS="user-mode-linux uml-utilities kmod iproute2 iputils-ping fping netcat-openbsd frr frr-pythontools
+PKGS="user-mode-linux uml-utilities kmod iproute2 iputils-ping fping frr frr-pythontools
       strongswan-charon strongswan-swanctl libstrongswan-standard-plugins openssh-server openssh-client
       openssl procps gcc libc6-dev python3"
 # iosxe: yuma123 netconfd (the lab's NETCONF targets) and libyang's yanglint (offline YANG checks)
