@@ -305,16 +305,30 @@ def commit(candidate: str, revert_in: int | None) -> dict:
 
 
 def spawn_revert_timer(seconds: int) -> None:
-    """Detach a grandchild in its own session: it survives the SSH session and the controller."""
-    if os.fork():
+    """Detach a grandchild in its own session: it survives the SSH session and the controller.
+    Its pid is in pending.pid, newline-terminated, before commit returns (the grandchild sends it
+    up a pipe). Before, the grandchild wrote it itself, late and without a newline, so the
+    confirm's `read p` never succeeded: no timer was ever stopped, and every one left a stale pid
+    file behind (PIDs are global across a lab's routers, and they wrap)."""
+    r, w = os.pipe()
+    child = os.fork()
+    if child:
+        os.close(w)
+        pid = os.read(r, 32).decode().strip()
+        os.close(r)
+        os.waitpid(child, 0)
+        if pid.isdigit():  # with its newline: the confirm's `read p` fails on a line without one
+            write_private(path("pending.pid"), pid + "\n", 0o644)
         return
+    os.close(r)
     os.setsid()
     if os.fork():
         os._exit(0)
+    os.write(w, str(os.getpid()).encode())
+    os.close(w)
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
-    write_private(path("pending.pid"), str(os.getpid()), 0o644)
     time.sleep(seconds)
     p = pending()
     if p and time.time() >= p["deadline"] - 0.5:

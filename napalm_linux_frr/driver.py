@@ -72,6 +72,13 @@ def permanent(exc: BaseException) -> bool:
     return isinstance(exc, paramiko.SSHException) and "known_hosts" in str(exc)
 
 
+
+def _no_output(rc: int) -> str:
+    """The error text when the router printed none: say how it ended (-1: no exit status came,
+    the process or the session was killed)."""
+    return (f"exit status {rc}, no output" if rc >= 0
+            else "no exit status: the command or its SSH session was killed, no output")
+
 class LinuxFrrDriver(NetworkDriver):
     platform = "linux_frr"
 
@@ -183,7 +190,7 @@ class LinuxFrrDriver(NetworkDriver):
             self._ensure_agent()
             rc, out, err = self._run(cmd, stdin=stdin)
         if rc != 0:
-            raise error(f"{self.hostname}: {_mask(err.strip() or out.strip())}")
+            raise error(f"{self.hostname}: {_mask(err.strip() or out.strip()) or _no_output(rc)}")
         return out
 
     def _put(self, path: str, text: str, mode: int) -> None:
@@ -332,7 +339,7 @@ class LinuxFrrDriver(NetworkDriver):
             f"[ -e {d}/pending.json ] || {{ echo 'agent: no commit is pending' >&2; exit 1; }}; "
             f"read p < {d}/pending.pid 2>/dev/null && kill $p 2>/dev/null; rm -f {d}/pending.json {d}/pending.pid")
         if rc != 0:
-            raise CommitError(f"{self.hostname}: {_mask(err.strip() or out.strip())}")
+            raise CommitError(f"{self.hostname}: {_mask(err.strip() or out.strip()) or _no_output(rc)}")
 
     def has_pending_commit(self):
         return bool(self._json("pending")["pending"])

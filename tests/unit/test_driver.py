@@ -47,3 +47,15 @@ def test_unparsable_candidate_is_refused(hub):
     _, d, _ = hub
     with pytest.raises(MergeConfigException, match="does not parse"):
         d.load_merge_candidate(config="[bogus]\n")
+
+
+@pytest.mark.parametrize("rc, says", [(1, "exit status 1, no output"), (-1, "no exit status")])
+def test_a_failure_without_output_says_how_it_ended(hub, rc, says):
+    """An agent or confirm that printed nothing (killed, or its session was) is not an empty error."""
+    from napalm.base.exceptions import CommitError
+    _, d, _ = hub
+    d._run = lambda *a, **k: (rc, "", "")
+    with pytest.raises(CommitError, match=says):
+        d.confirm_commit()
+    with pytest.raises(CommitError, match=says):
+        d._agent("pending")
