@@ -67,6 +67,17 @@ class Platform:
             return f"is longer than {self.caps.ifname_max} bytes"
         return None
 
+    def check_psk(self, key: str) -> str | None:
+        """Why this platform would read the pre-shared ``key`` differently from what is written
+        (its CLI or payload grammar, its length limits), or None. Never quotes the key.
+        The inventory asks every platform that carries a tunnel's key (both ends)."""
+        return None
+
+    def check_interface(self, name: str) -> str | None:
+        """Why ``name`` is not an interface this platform has (a WAN interface as the engineer
+        writes it, full or abbreviated), or None. Base: the derived-name length rule."""
+        return self.check_device_name(name)
+
     def check(self, overlay: "Overlay", device: str) -> list[str]:
         """Problems with the intent as this device would have to run it: ``field: what is wrong``.
 
