@@ -78,6 +78,11 @@ class Platform:
         writes it, full or abbreviated), or None. Base: the derived-name length rule."""
         return self.check_device_name(name)
 
+    def canonical_interface(self, name: str) -> str:
+        """The one spelling of an interface name this platform prints (``Gi0/0`` ->
+        ``GigabitEthernet0/0`` on Cisco), so two spellings of one interface compare equal."""
+        return name
+
     def check(self, overlay: "Overlay", device: str) -> list[str]:
         """Problems with the intent as this device would have to run it: ``field: what is wrong``.
 
