@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from . import inventory, lock, mtu as mtu_calc, render as render_mod
+from . import inventory, lock, mtu as mtu_calc, paths, render as render_mod
 from .console import InventoryOpt, err, out
 from .errors import GrectlError, InventoryError
 
@@ -126,8 +126,9 @@ def _outcome_table(title: str, outcomes) -> Table:
     return t
 
 
-BackupDirOpt = typer.Option(Path(".grectl/backups"), "--backup-dir", envvar="GRECTL_BACKUP_DIR",
-                            help="Where running configs are saved (masked) before every change.")
+BackupDirOpt = typer.Option(None, "--backup-dir", envvar="GRECTL_BACKUP_DIR",
+                            help="Where running configs are saved (masked) before every change; default "
+                                 "<inventory>/.grectl/backups. The change lock never moves.")
 
 
 @app.command()
@@ -136,13 +137,14 @@ def deploy(inventory_dir: Path = InventoryOpt,
            dry_run: bool = typer.Option(False, "--dry-run", help="Show the diffs; change nothing."),
            confirm_timeout: int = typer.Option(120, "--confirm-timeout", min=5,
                                                help="Seconds before an unconfirmed commit rolls itself back."),
-           backup_dir: Path = BackupDirOpt,
+           backup_dir: Optional[Path] = BackupDirOpt,
            workers: int = typer.Option(20, "--workers", min=1),
            lock_timeout: float = lock.timeout_option(),
            as_json: bool = typer.Option(False, "--json")):
     """Render, diff and commit (hub side first, then site) with confirm and automatic rollback."""
     from tasks.deploy import deploy as run_deploy
-    run_deploy = lock.guarded(run_deploy, inventory_dir, backup_dir, lock_timeout, skip=dry_run)
+    run_deploy = lock.guarded(run_deploy, inventory_dir, lock_timeout, skip=dry_run)
+    backup_dir = paths.backups(inventory_dir, backup_dir)
     ov = inventory.load(inventory_dir)
     if as_json:
         outcomes = run_deploy(ov, site, dry_run, confirm_timeout, backup_dir, workers)
@@ -189,12 +191,13 @@ def rollback(inventory_dir: Path = InventoryOpt,
              device: Optional[str] = typer.Option(None, "--device"),
              to: Optional[str] = typer.Option(None, "--to", help="Backup ID (timestamp); default the latest."),
              confirm_timeout: int = typer.Option(120, "--confirm-timeout", min=5),
-             backup_dir: Path = BackupDirOpt,
+             backup_dir: Optional[Path] = BackupDirOpt,
              lock_timeout: float = lock.timeout_option(),
              as_json: bool = typer.Option(False, "--json")):
     """Restore devices to a backup taken before a deploy."""
     from tasks.rollback import rollback as run_rollback
-    run_rollback = lock.guarded(run_rollback, inventory_dir, backup_dir, lock_timeout)
+    run_rollback = lock.guarded(run_rollback, inventory_dir, lock_timeout)
+    backup_dir = paths.backups(inventory_dir, backup_dir)
     ov = inventory.load(inventory_dir)
     names = render_mod.devices_in_scope(ov, site, device)
     outcomes = run_rollback(ov, names, backup_dir, to, confirm_timeout)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from napalm_linux_frr import linuxconf
 
-DEFAULT_PATH = Path(".grectl/history.db")
+DEFAULT_PATH = Path(".grectl/history.db")  # relative to the inventory: see controller.paths.history
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

@@ -1,4 +1,5 @@
-"""One change at a time: a file lock per inventory, kept beside the backups.
+"""One change at a time: a file lock per inventory, in its state directory (``controller.paths``:
+``<inventory>/.grectl/change.lock`` or under ``GRECTL_STATE_DIR``), wherever grectl is run from.
 
 deploy, rollback and a remediating watch hold it while they change devices; read-only commands
 (drift, verify, render) never touch it. The lock is an ``flock`` on a file: the kernel releases it
@@ -9,7 +10,6 @@ it waits for; a name left by a dead pid is reported as stale and replaced.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import sys
@@ -37,11 +37,11 @@ class Holder:
         return f"pid {self.pid} ({self.command}) since {when}"
 
 
-def lock_path(backup_dir: Path, inventory_dir: Path) -> Path:
-    """``<backup_dir>/.<inventory name>-<hash of its absolute path>.lock``."""
-    inv = Path(inventory_dir).resolve()
-    digest = hashlib.sha1(str(inv).encode()).hexdigest()[:8]
-    return Path(backup_dir) / f".{inv.name or 'inventory'}-{digest}.lock"
+def lock_path(inventory_dir: Path) -> Path:
+    """The inventory's change lock: keyed to its absolute path, never to the current directory
+    or the backup directory."""
+    from .paths import lock_file
+    return lock_file(inventory_dir)
 
 
 def pid_alive(pid: int) -> bool:
@@ -117,14 +117,14 @@ def _write(fd: int, text: str) -> None:
     os.fsync(fd)
 
 
-def for_change(inventory_dir: Path, backup_dir: Path, timeout: float, skip: bool = False):
+def for_change(inventory_dir: Path, timeout: float, skip: bool = False):
     """The lock a changing command holds (nothing for a dry run); says on stderr when it waits."""
     from contextlib import nullcontext
 
     from .console import err
     if skip:
         return nullcontext()
-    return hold(lock_path(backup_dir, inventory_dir), timeout,
+    return hold(lock_path(inventory_dir), timeout,
                 on_wait=lambda h: err.print(f"waiting up to {timeout:g}s for the change lock held by "
                                             f"{h.describe() if h else 'another process'}", highlight=False,
                                             markup=False),
@@ -132,10 +132,10 @@ def for_change(inventory_dir: Path, backup_dir: Path, timeout: float, skip: bool
                                              highlight=False, markup=False))
 
 
-def guarded(fn: Callable, inventory_dir: Path, backup_dir: Path, timeout: float, skip: bool = False) -> Callable:
+def guarded(fn: Callable, inventory_dir: Path, timeout: float, skip: bool = False) -> Callable:
     """``fn`` called while holding the change lock."""
     def call(*args, **kw):
-        with for_change(inventory_dir, backup_dir, timeout, skip):
+        with for_change(inventory_dir, timeout, skip):
             return fn(*args, **kw)
     return call
 

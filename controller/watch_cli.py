@@ -13,15 +13,15 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from . import history as hist, lock, watch as watch_mod
+from . import history as hist, lock, paths, watch as watch_mod
 from .console import InventoryOpt, err, out
 from .errors import GrectlError
 
-HistoryOpt = typer.Option(hist.DEFAULT_PATH, "--history", envvar="GRECTL_HISTORY",
-                          help="SQLite database of watch runs.")
-BackupDirOpt = typer.Option(Path(".grectl/backups"), "--backup-dir", envvar="GRECTL_BACKUP_DIR",
-                            help="Where running configs are saved (masked) before a remediation; the change "
-                                 "lock lives here too.")
+HistoryOpt = typer.Option(None, "--history", envvar="GRECTL_HISTORY",
+                          help="SQLite database of watch runs; default <inventory>/.grectl/history.db.")
+BackupDirOpt = typer.Option(None, "--backup-dir", envvar="GRECTL_BACKUP_DIR",
+                            help="Where running configs are saved (masked) before a remediation; default "
+                                 "<inventory>/.grectl/backups. The change lock never moves.")
 REMEDIATION_VERIFY_WAIT = 90.0  # after a repair restarted tunnels, give them time to come back
 
 
@@ -38,9 +38,9 @@ def watch(inventory_dir: Path = InventoryOpt,
           remediate: bool = typer.Option(False, "--remediate",
                                          help="Deploy the intent to drifted devices (confirm + rollback)."),
           confirm_timeout: int = typer.Option(120, "--confirm-timeout", min=5),
-          backup_dir: Path = BackupDirOpt,
+          backup_dir: Optional[Path] = BackupDirOpt,
           lock_timeout: float = lock.timeout_option(),
-          history_path: Path = HistoryOpt,
+          history_path: Optional[Path] = HistoryOpt,
           metrics_port: Optional[int] = typer.Option(None, "--metrics-port", min=0, max=65535,
                                                      help="Serve Prometheus metrics on this port."),
           metrics_addr: str = typer.Option("0.0.0.0", "--metrics-addr"),
@@ -55,6 +55,8 @@ def watch(inventory_dir: Path = InventoryOpt,
 
     logging.getLogger("nornir").addHandler(logging.NullHandler())  # failures are in the runs, not tracebacks
     ov = inventory.load(inventory_dir)  # a broken inventory is an error now, not at the first run
+    backup_dir = paths.backups(inventory_dir, backup_dir)
+    history_path = paths.history(inventory_dir, history_path)
     if site is not None:
         render_mod.devices_in_scope(ov, site)
     keys = list(inventory.psks(ov).values())
@@ -76,7 +78,7 @@ def watch(inventory_dir: Path = InventoryOpt,
                           backup_dir=backup_dir, workers=workers)
 
     def guard():
-        return lock.for_change(inventory_dir, backup_dir, lock_timeout)
+        return lock.for_change(inventory_dir, lock_timeout)
 
     from . import metrics
     registry, collector = metrics.registry()
@@ -127,7 +129,8 @@ def watch(inventory_dir: Path = InventoryOpt,
     raise typer.Exit(code if once else 0)
 
 
-def history(history_path: Path = HistoryOpt,
+def history(inventory_dir: Path = InventoryOpt,
+            history_path: Optional[Path] = HistoryOpt,
             device: Optional[str] = typer.Option(None, "--device", help="Only this device."),
             since: Optional[str] = typer.Option(None, "--since", help="Age (30m, 2h, 7d) or date/time."),
             limit: int = typer.Option(50, "--limit", min=1, help="At most this many runs (newest)."),
@@ -136,6 +139,7 @@ def history(history_path: Path = HistoryOpt,
                                                        "age (e.g. 15m)."),
             as_json: bool = typer.Option(False, "--json", help="Runs with devices, diffs and checks as JSON.")):
     """What watch saw: per run and device, in sync or drifted, failures, remediation, failing checks."""
+    history_path = paths.history(inventory_dir, history_path)
     if max_age is not None:
         return _health(history_path, max_age)
     try:

@@ -10,7 +10,7 @@ from typing import Callable
 from nornir.core.task import Result, Task
 from nornir_napalm.plugins.tasks import napalm_configure
 
-from controller import inventory, platforms, render
+from controller import inventory, paths, platforms, render
 from controller.models import Overlay
 
 from .common import commit_confirmed, error_text, for_driver, load_planned, make_nornir, run_on
@@ -78,9 +78,10 @@ def configure_task(task: Task, candidates: dict[str, tuple[str, bool]], dry_run:
 # ------------------------------------------------------------------ orchestration
 
 def deploy(overlay: Overlay, site: str | None = None, dry_run: bool = False, confirm_timeout: int = 120,
-           backup_dir: Path = Path(".grectl/backups"), workers: int = 20,
+           backup_dir: Path | None = None, workers: int = 20,
            progress: Callable[[str], None] = lambda msg: None) -> list[Outcome]:
     names = render.devices_in_scope(overlay, site)
+    backup_dir = paths.backups(overlay.inventory_dir, backup_dir)
     keys = inventory.psks(overlay)  # read once, passed down
     texts = render.secret_texts(overlay, keys)
     outcomes = {n: Outcome(n, overlay.devices[n].role) for n in names}

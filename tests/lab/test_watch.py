@@ -109,8 +109,8 @@ def no_pending(ov, state):
         assert json.loads(sh(state, r, "python3 /etc/grectl/agent.py pending")) == {"pending": False}, r
 
 
-def lock_is_free(inv, backups):
-    path = lock.lock_path(backups, inv)
+def lock_is_free(inv, backups=None):
+    path = lock.lock_path(inv)
     with lock.hold(path, 0):
         pass
     assert lock.read_holder(path) is None
@@ -190,7 +190,7 @@ def hello_in(state, router, name) -> str:
 def test_two_deploys_one_waits_no_interleaved_commits(watch_lab):
     inv, state, ov, work = watch_lab
     backups = work / "backups"
-    path = lock.lock_path(backups, inv)
+    path = lock.lock_path(inv)
     before = checkpoints(state)
     edit_yaml(inv / "overlay.yaml", {"ospf.hello": 3, "ospf.dead": 12})
     a = Background("deploy", "-i", str(inv), "--backup-dir", str(backups), "--confirm-timeout", "60")

@@ -89,20 +89,32 @@ def test_two_threads_never_hold_it_together(tmp_path):
     assert overlap == [] and inside == []
 
 
-def test_lock_is_per_inventory_beside_the_backups(tmp_path):
-    a = lock.lock_path(tmp_path / "b", tmp_path / "inv1")
-    assert a.parent == tmp_path / "b" and a.name.startswith(".inv1-")
-    assert a != lock.lock_path(tmp_path / "b", tmp_path / "inv2")
-    assert a == lock.lock_path(tmp_path / "b", tmp_path / "x" / ".." / "inv1")
+def test_lock_is_per_inventory_in_its_state_dir(tmp_path, monkeypatch):
+    monkeypatch.delenv("GRECTL_STATE_DIR", raising=False)
+    (tmp_path / "inv1").mkdir()
+    a = lock.lock_path(tmp_path / "inv1")
+    assert a == tmp_path / "inv1" / ".grectl" / "change.lock"
+    assert a != lock.lock_path(tmp_path / "inv2")
+    assert a == lock.lock_path(tmp_path / "x" / ".." / "inv1")
+    monkeypatch.chdir(tmp_path / "inv1")
+    assert lock.lock_path(".") == a  # relative to wherever it is run from: the same file
+    (tmp_path / "link").symlink_to(tmp_path / "inv1")
+    assert lock.lock_path(tmp_path / "link") == a
+    monkeypatch.setenv("GRECTL_STATE_DIR", str(tmp_path / "state"))
+    b = lock.lock_path(tmp_path / "inv1")
+    assert b.parent.parent == tmp_path / "state" and b.parent.name.startswith("inv1-")
+    assert b != lock.lock_path(tmp_path / "inv2") and b.parent != lock.lock_path(tmp_path / "inv2").parent
 
 
 @pytest.mark.parametrize("command", [["deploy"], ["rollback"]])
 def test_changing_commands_exit_1_naming_the_holder(inv, tmp_path, command):
     backups = tmp_path / "backups"
-    child = hold_in_child(lock.lock_path(backups, inv), 60)
-    try:
+    child = hold_in_child(lock.lock_path(inv), 60)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    try:  # run from another directory, with another --backup-dir: the same lock
         r = subprocess.run([sys.executable, "-m", "controller", *command, "-i", str(inv), "--backup-dir",
-                            str(backups), "--lock-timeout", "1"], capture_output=True, text=True, cwd=ROOT,
+                            str(backups), "--lock-timeout", "1"], capture_output=True, text=True, cwd=elsewhere,
                            timeout=60, env={"PATH": "/usr/bin:/bin", "GRECTL_LAB_DIR": str(tmp_path / "nolab")})
         assert r.returncode == 1, r.stdout + r.stderr
         assert f"pid {child.pid} (grectl deploy --site osaka)" in r.stderr and "Traceback" not in r.stderr
@@ -118,7 +130,7 @@ def test_dry_run_and_drift_never_wait(inv, tmp_path):
     edit_yaml(inv / "hosts.yaml", {k: v for n, h in enumerate(("tokyo", "osaka", "fukuoka"), 2)  # own addresses
                                    for k, v in ((f"{h}.hostname", f"127.0.0.{n}"), (f"{h}.port", 1))})
     backups = tmp_path / "backups"
-    child = hold_in_child(lock.lock_path(backups, inv), 60)
+    child = hold_in_child(lock.lock_path(inv), 60)
     try:
         for cmd in (["deploy", "--dry-run"], ["drift"]):
             t0 = time.monotonic()
