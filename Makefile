@@ -20,7 +20,7 @@ inventory/secrets/psk.txt:
 demo: setup
 	$(BIN)/grectl validate
 	$(BIN)/grectl lab up
-	$(BIN)/grectl deploy --confirm-timeout 60
+	$(BIN)/grectl deploy --confirm-timeout 120
 	$(BIN)/grectl verify --wait 120
 	@echo "lab left running: try 'grectl lab status', 'grectl verify', 'make lab-down'"
 

@@ -65,7 +65,7 @@ def measure(n: int, tmp: Path, workers: int) -> dict:
         row["pss_mb"] = pss_mb(STATE)
         c0 = runtime.counters(STATE)
         t0 = time.monotonic()
-        out = deploy(ov, workers=workers, backup_dir=tmp / "backups", confirm_timeout=300)
+        out = deploy(ov, workers=workers, backup_dir=tmp / "backups", confirm_timeout=600)
         row["deploy_s"] = time.monotonic() - t0
         c1 = runtime.counters(STATE)
         row["deploy_cpu"], row["deploy_procs"] = cost(c0, c1, routers)

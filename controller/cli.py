@@ -118,7 +118,8 @@ def _outcome_table(title: str, outcomes) -> Table:
     t = Table(title=title)
     for col in ("device", "role", "status", "changes", "detail"):
         t.add_column(col, justify="right" if col == "changes" else "left")
-    colours = {"ok": "green", "unchanged": "green", "would-change": "yellow", "failed": "red", "skipped": "red"}
+    colours = {"ok": "green", "unchanged": "green", "would-change": "yellow", "failed": "red", "skipped": "red",
+               "reverted": "red"}
     for o in outcomes:
         detail = "; ".join(filter(None, [o.error] + o.notes))
         t.add_row(o.device, o.role, f"[{colours.get(o.status, 'white')}]{o.status}[/]", str(o.changes),
@@ -141,13 +142,14 @@ def deploy(inventory_dir: Path = InventoryOpt,
            workers: int = typer.Option(20, "--workers", min=1),
            lock_timeout: float = lock.timeout_option(),
            as_json: bool = typer.Option(False, "--json")):
-    """Render, diff and commit (hub side first, then site) with confirm and automatic rollback."""
+    """Render, diff, commit everywhere with a confirm timer, prove with verify, then confirm everywhere."""
     from tasks.deploy import deploy as run_deploy
     run_deploy = lock.guarded(run_deploy, inventory_dir, lock_timeout, skip=dry_run)
     backup_dir = paths.backups(inventory_dir, backup_dir)
     ov = inventory.load(inventory_dir)
-    if as_json:
-        outcomes = run_deploy(ov, site, dry_run, confirm_timeout, backup_dir, workers)
+    if as_json:  # progress on stderr, the result alone on stdout
+        outcomes = run_deploy(ov, site, dry_run, confirm_timeout, backup_dir, workers,
+                              progress=lambda msg: err.print(f"- {msg}", highlight=False, markup=False))
         print(json.dumps({"dry_run": dry_run, "devices": [o.as_dict() for o in outcomes]}, indent=2))
     else:
         with err.status("deploying") as status:
@@ -160,7 +162,7 @@ def deploy(inventory_dir: Path = InventoryOpt,
         out.print(_outcome_table("deploy (dry run)" if dry_run else "deploy", outcomes))
         total = sum(o.changes for o in outcomes)
         out.print(f"{total} changed lines on {sum(1 for o in outcomes if o.changes)} devices")
-    if any(o.status in ("failed", "skipped") for o in outcomes):
+    if any(o.status in ("failed", "skipped", "reverted") for o in outcomes):
         raise typer.Exit(1)
 
 
@@ -200,7 +202,8 @@ def rollback(inventory_dir: Path = InventoryOpt,
     backup_dir = paths.backups(inventory_dir, backup_dir)
     ov = inventory.load(inventory_dir)
     names = render_mod.devices_in_scope(ov, site, device)
-    outcomes = run_rollback(ov, names, backup_dir, to, confirm_timeout)
+    outcomes = run_rollback(ov, names, backup_dir, to, confirm_timeout,
+                            progress=lambda msg: err.print(f"- {msg}", highlight=False, markup=False))
     if as_json:
         print(json.dumps({"devices": [o.as_dict() for o in outcomes]}, indent=2))
     else:

@@ -117,3 +117,7 @@ class DeviceState(_State):
     daemons: dict[str, bool] = {}   # "ike": the IKE daemon answers
     auth_failed: list[str] = []     # peer WAN addresses whose latest IKE event is an auth failure
     unavailable: dict[str, str] = Field(default_factory=dict)  # check group -> why this target cannot tell
+    # the grectl-owned part of the running config against the intent (masked unified diff; "" in
+    # sync; None not compared), and why it could not be compared
+    config_diff: str | None = None
+    config_error: str = ""

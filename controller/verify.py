@@ -14,7 +14,8 @@ from . import proposals
 from .models import Overlay, Tunnel
 from .state import ChildSa, DeviceState
 
-GROUPS = ("gre", "ike", "ipsec", "df", "ospf", "routes", "underlay")
+GROUPS = ("gre", "ike", "ipsec", "df", "ospf", "routes", "underlay", "config")
+CONFIG_DIFF_SHOWN = 8  # changed lines quoted in a CONFIG_DRIFT detail (masked)
 
 
 @dataclass
@@ -203,6 +204,7 @@ def check_device(overlay: Overlay, device: str, st: DeviceState) -> list[Check]:
                                  f"{lan} via {','.join(via) or 'nothing'}", f"{lan} via {end.interface} (OSPF)",
                                  "" if ok else ("ROUTE_MISSING" if not via else "ROUTE_WRONG_NEXTHOP"),
                                  "" if ok else f"{r}'s LAN {lan} is not learned through {end.interface}"))
+    out += check_config(device, st)
     leaked = overlapping([p for p, es in st.routes.items() if any(e.protocol == "ospf" for e in es)],
                          [d.wan.address.network for d in overlay.devices.values()])
     out.append(Check(device, "-", "ospf.no_wan", "fail" if leaked else "pass", ",".join(leaked) or "none",
@@ -210,6 +212,31 @@ def check_device(overlay: Overlay, device: str, st: DeviceState) -> list[Check]:
                      f"WAN prefix(es) {', '.join(leaked)} learned via OSPF: tunnel destinations would be "
                      "routed into tunnels" if leaked else ""))
     return out
+
+
+def check_config(device: str, st: DeviceState) -> list[Check]:
+    r"""The grectl-owned part of the running config equals the intent: a hub on a new key and a
+    site on the old one is red at once, before any SA is re-established (established SAs outlive
+    a key change, so the tunnel checks alone stay green until the next reauthentication).
+
+    >>> check_config("tokyo", DeviceState(config_diff=""))[0].status
+    'pass'
+    >>> c = check_config("tokyo", DeviceState(config_diff="--- running\n+++ candidate\n-a\n+b"))[0]
+    >>> c.status, c.reason, c.observed
+    ('fail', 'CONFIG_DRIFT', '2 lines differ from the intent')
+    """
+    if st.config_diff is None and not st.config_error:
+        return []
+    if st.config_error:
+        return [Check(device, "-", "config.intent", "fail", "not compared", "running = intent",
+                      "CONFIG_UNREADABLE", st.config_error)]
+    changed = [ln for ln in st.config_diff.splitlines()
+               if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+    if not changed:
+        return [Check(device, "-", "config.intent", "pass", "running = intent", "running = intent")]
+    shown = "; ".join(changed[:CONFIG_DIFF_SHOWN]) + (" ..." if len(changed) > CONFIG_DIFF_SHOWN else "")
+    return [Check(device, "-", "config.intent", "fail", f"{len(changed)} lines differ from the intent",
+                  "running = intent", "CONFIG_DRIFT", f"grectl's part of the running config differs: {shown}")]
 
 
 def _not_available(checks: list[Check], st: DeviceState) -> list[Check]:
@@ -236,4 +263,23 @@ def evaluate(overlay: Overlay, states: dict[str, DeviceState | str], site: str |
         if isinstance(st, DeviceState):
             checks += [c for c in _not_available(check_device(overlay, device, st), st)
                        if site is None or c.peer in (site, "-", overlay.intent.sites[site].hub)]
+    return _peer_not_available(overlay, checks, states)
+
+
+def _peer_not_available(overlay: Overlay, checks: list[Check], states: dict) -> list[Check]:
+    """A tunnel end cannot be judged on what its peer cannot run: a NETCONF-only target carries no
+    SA or adjacency, so the other end's IKE, ESP, DF, OSPF and underlay checks toward it, and the
+    routes to its LANs, are ``n/a`` (NOT_AVAILABLE_ON_TARGET), never a failure and never a pass."""
+    owner = {str(lan): name for name, d in overlay.devices.items() for lan in d.lans}
+    for c in checks:
+        if c.status == "n/a":
+            continue
+        other = owner.get(c.expected.split(" ")[0]) if c.check == "routes.lan" else c.peer
+        st = states.get(other)
+        if other == c.device or not isinstance(st, DeviceState):
+            continue
+        why = st.unavailable.get("ospf" if c.check == "routes.lan" else c.group)
+        if why and c.group != "config":
+            c.status, c.reason, c.observed = "n/a", "NOT_AVAILABLE_ON_TARGET", "not observable"
+            c.detail = f"peer {other} cannot take part: {why}"
     return checks

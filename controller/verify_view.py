@@ -13,9 +13,10 @@ from rich.table import Table
 
 from .verify import Check
 
-COLUMNS = ("GRE", "IKE", "ESP", "DF", "OSPF", "routes", "recursion")
+COLUMNS = ("GRE", "IKE", "ESP", "DF", "OSPF", "routes", "recursion", "config")
 _COLUMN = {"gre": "GRE", "ike": "IKE", "ipsec": "ESP", "df": "DF", "ospf.neighbor": "OSPF",
-           "ospf.interface": "OSPF", "routes": "routes", "underlay": "recursion", "ospf.no_wan": "recursion"}
+           "ospf.interface": "OSPF", "routes": "routes", "underlay": "recursion", "ospf.no_wan": "recursion",
+           "config": "config"}
 _RANK = {"": 0, "pass": 1, "n/a": 2, "fail": 3}
 MARK = {"pass": "[green]✓[/]", "fail": "[red]✗[/]", "n/a": "[yellow]–[/]", "": ""}
 

@@ -28,7 +28,7 @@ class DeviceState:
     changes: int = 0
     diff: str = ""
     error: str = ""
-    remediation: str = ""       # "" | ok | unchanged | failed | skipped | refused
+    remediation: str = ""       # "" | ok | unchanged | failed | skipped | reverted | refused
     remediation_error: str = ""
     remediation_diff: str = ""
 
@@ -129,7 +129,7 @@ def _remediate(overlay, site, run: Run, remediate) -> bool:
                 continue  # an in-sync device the scope included and left alone
             if d.state != "drifted" and o.status == "ok":
                 run.notes.append(f"{o.device}: changed by the remediation of {scope or 'the inventory'}")
-            if d.remediation in ("", "unchanged") or o.status == "failed":
+            if d.remediation in ("", "unchanged") or o.status in ("failed", "reverted"):
                 d.remediation, d.remediation_error, d.remediation_diff = o.status, o.error, o.diff
             changed = changed or o.status == "ok"
         run.notes.append(f"remediated {scope or 'the whole inventory'}")
@@ -139,7 +139,7 @@ def _remediate(overlay, site, run: Run, remediate) -> bool:
 def exit_code(run: Run) -> int:
     """1 a failure (run error, unreachable device, failed check or repair), 2 drift left, 0 ok."""
     if run.error or run.unreachable or any(c.status == "fail" for c in run.checks) \
-            or any(d.remediation in ("failed", "skipped") for d in run.devices):
+            or any(d.remediation in ("failed", "skipped", "reverted") for d in run.devices):
         return 1
     return 2 if run.drifted else 0
 

@@ -176,10 +176,21 @@ def ip_batch(lines: list[str]) -> None:
         raise AgentError(f"ip -batch: {(p.stderr or p.stdout).strip()[:400]}")
 
 
-def apply_swanctl(doc: linuxconf.Doc) -> None:
+def renegotiated(cur: linuxconf.Doc, doc: linuxconf.Doc) -> list[str]:
+    """Connections that exist before and after whose negotiated parameters change: the connection
+    block (proposals, lifetimes, mode, endpoints) or its key (the placeholder names the key's
+    fingerprint). An established IKE SA outlives such a change, so it is re-established: the
+    proof after a commit then exercises the new parameters, not the old SA."""
+    return sorted(n for n in doc.connections if n in cur.connections and (
+        cur.connections[n] != doc.connections[n] or cur.secrets.get(f"ike-{n}") != doc.secrets.get(f"ike-{n}")))
+
+
+def apply_swanctl(doc: linuxconf.Doc, cur: linuxconf.Doc | None = None) -> None:
     text = unmask(linuxconf.dump_swanctl(doc.connections, doc.secrets)) + "\n"
     write_private(SWANCTL_FILE, text, 0o600)
     sh("swanctl", "--load-all", "--noprompt")
+    for name in renegotiated(cur, doc) if cur is not None else []:
+        sh("swanctl", "--terminate", "--ike", name, "--force", "--timeout", "3", check=False)
     initiate_missing(doc)
 
 
@@ -245,7 +256,7 @@ def apply(doc: linuxconf.Doc, cur: linuxconf.Doc | None = None) -> list[str]:
     if linuxconf.section_text(cur, "tunnels") != linuxconf.section_text(doc, "tunnels"):
         changed += apply_tunnels(doc.tunnels)
     if linuxconf.section_text(cur, "swanctl") != linuxconf.section_text(doc, "swanctl"):
-        apply_swanctl(doc)
+        apply_swanctl(doc, cur)
         changed.append("swanctl")
     if linuxconf.section_text(cur, "frr") != linuxconf.section_text(doc, "frr"):
         apply_frr(doc)

@@ -1,5 +1,6 @@
-"""Deploy: render -> back up -> per tunnel hub first, then site -> commit with confirm -> confirm
-after reaching the device again. A site that cannot be deployed leaves its hub side as it was."""
+"""Deploy: render -> back up and plan every device -> commit everywhere with a confirm timer (hubs,
+then sites) -> prove (verify of the scope) -> confirm everywhere (``tasks.transaction``). A site that
+cannot be reached before the commits is left out and its hub side stays as it runs."""
 from __future__ import annotations
 
 import time
@@ -8,19 +9,22 @@ from pathlib import Path
 from typing import Callable
 
 from nornir.core.task import Result, Task
-from nornir_napalm.plugins.tasks import napalm_configure
 
 from controller import inventory, paths, platforms, render
 from controller.models import Overlay
 
-from .common import commit_confirmed, error_text, for_driver, load_planned, make_nornir, run_on
+from . import transaction as txn
+from .common import commit_confirmed, error_text, load_planned, make_nornir, run_on
+from .verify import collect as verify_collect
+
+REVERT_GRACE = 5.0  # seconds after the last timer before an aborted change returns
 
 
 @dataclass
 class Outcome:
     device: str
     role: str
-    status: str = "pending"     # ok | unchanged | would-change | failed | skipped
+    status: str = "pending"     # ok | unchanged | would-change | failed | skipped | reverted
     diff: str = ""
     error: str = ""
     backup: str = ""
@@ -55,26 +59,6 @@ def backup_task(task: Task, backup_dir: Path | None, stamp: str, overlay: Overla
     return Result(host=task.host, result={"running": running, "backup": str(path)})
 
 
-def configure_task(task: Task, candidates: dict[str, tuple[str, bool]], dry_run: bool,
-                   confirm_timeout: int, overlay: Overlay, keys: dict[str, str]) -> Result:
-    """napalm_configure: load, compare, commit with the confirm timer only when there is a diff and
-    it is not a dry run. Placeholders become keys only on the way into a driver that cannot swap
-    them itself; what comes back is masked again."""
-    plat = _platform(task, overlay)
-    text, replace = candidates[task.host.name]
-    if not replace and not text.strip():  # an object platform with nothing to change
-        return Result(host=task.host, changed=False, diff="")
-    text = for_driver(plat, text, keys)
-    r = task.run(task=napalm_configure, configuration=text, replace=replace, dry_run=dry_run,
-                 revert_in=plat.revert_in(confirm_timeout) if not dry_run else None)
-    r0 = r[0]
-    r0.diff = plat.mask(r0.diff or "")
-    if r0.changed and not dry_run:  # napalm_configure committed with the timer; confirm on a fresh session
-        task.host.close_connection("napalm")
-        task.host.get_connection("napalm", task.nornir.config).confirm_commit()
-    return Result(host=task.host, changed=r0.changed, diff=r0.diff)
-
-
 # ------------------------------------------------------------------ orchestration
 
 def deploy(overlay: Overlay, site: str | None = None, dry_run: bool = False, confirm_timeout: int = 120,
@@ -89,15 +73,24 @@ def deploy(overlay: Overlay, site: str | None = None, dry_run: bool = False, con
     sites = [n for n in names if overlay.devices[n].role == "site"]
     # intended config per device, and whether it is the device's whole grectl part (else a --site piece)
     candidates = {n: (render.render_device(overlay, n, site, texts), site is None or n in sites) for n in names}
+    if not dry_run:  # before anything is read or changed
+        txn.check_timer({n: platforms.get(overlay.devices[n].platform).revert_in(confirm_timeout) for n in names},
+                        len(names), workers)
     nr = make_nornir(overlay, workers=workers, keys=keys)
+    journal = txn.Journal(None if dry_run else paths.journal(overlay.inventory_dir), "deploy")
+    if not dry_run:
+        before = txn.leftover(paths.journal(overlay.inventory_dir))
+        if before:
+            progress(before)
     try:
         return _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout,
-                       backup_dir, progress, keys)
+                       backup_dir, progress, keys, site, workers, journal)
     finally:
         nr.close_connections()
 
 
-def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout, backup_dir, progress, keys):
+def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout, backup_dir, progress, keys,
+            site, workers, journal):
     stamp = time.strftime("%Y%m%dT%H%M%S")
     progress(f"{'reading' if dry_run else 'backing up'} {len(outcomes)} devices")
     running: dict[str, str] = {}
@@ -137,39 +130,139 @@ def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_tim
             intended, full = candidates[name]
             candidates[name] = platforms.get(overlay.devices[name].platform).plan(intended, running[name], full)
 
-    # phase 1: hubs
+    timers = {n: platforms.get(overlay.devices[n].platform).revert_in(confirm_timeout) for n in candidates}
+    if dry_run:
+        order = [h for h in hubs if h in running and h in candidates] + [s for s in sites if s in running]
+        progress(f"checking {len(order)} devices")
+        _commit(nr, order, candidates, timers, outcomes, overlay, keys, {}, dry_run=True)
+        return list(outcomes.values())
+    return _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, site, workers,
+                   progress, keys, journal)
+
+
+def _commit(nr, names, candidates, timers, outcomes, overlay, keys, committed, dry_run=False) -> None:
+    for name, (failed, res, exc) in run_on(nr, names, txn.commit_task, texts=candidates, timers=timers,
+                                         overlay=overlay, keys=keys, dry_run=dry_run).items():
+        o = outcomes[name]
+        if failed:
+            o.status, o.error = "failed", error_text(exc)
+            continue
+        o.diff = res.diff or ""
+        if dry_run:
+            o.status = "would-change" if res.changed else "unchanged"
+        elif res.changed:
+            o.status, committed[name] = "committed", res.result
+        else:
+            o.status = "unchanged"
+
+
+def _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, site, workers, progress, keys,
+            journal):
+    """Commit everywhere, prove, confirm (tasks.transaction)."""
+    left_out = {n for n, o in outcomes.items() if o.status == "failed"}   # not reached: left as they run
     ready_hubs = [h for h in hubs if h in running and h in candidates]
-    progress(f"{'checking' if dry_run else 'committing'} hubs: {', '.join(ready_hubs) or 'none'}")
-    _configure(nr, ready_hubs, candidates, outcomes, dry_run, confirm_timeout, overlay, keys)
+    committed: dict[str, float] = {}
+
+    # phase 1: commit (hubs, then sites); a failure ends the change before anything is confirmed
+    journal.write(phase="commit", timers=timers)
+    progress(f"committing hubs: {', '.join(ready_hubs) or 'none'}")
+    _commit(nr, ready_hubs, candidates, timers, outcomes, overlay, keys, committed)
+    journal.write(committed={n: timers[n] for n in committed})
     for s in sites:
         hub = overlay.intent.sites[s].hub
         if outcomes[s].status == "pending" and hub in outcomes and outcomes[hub].status == "failed":
             outcomes[s].status, outcomes[s].error = "skipped", f"hub {hub} failed"
-
-    # phase 2: sites
     ready_sites = [s for s in sites if outcomes[s].status == "pending"]
-    progress(f"{'checking' if dry_run else 'committing'} sites: {', '.join(ready_sites) or 'none'}")
-    _configure(nr, ready_sites, candidates, outcomes, dry_run, confirm_timeout, overlay, keys)
+    if not any(outcomes[h].status == "failed" for h in ready_hubs):
+        progress(f"committing sites: {', '.join(ready_sites) or 'none'}")
+        _commit(nr, ready_sites, candidates, timers, outcomes, overlay, keys, committed)
+        journal.write(committed={n: timers[n] for n in committed})
+    else:
+        for s in ready_sites:
+            outcomes[s].status, outcomes[s].error = "skipped", "a hub's commit failed"
+    failed = [n for n in list(ready_hubs) + ready_sites if outcomes[n].status in ("failed", "skipped")]
+    if not committed:
+        journal.close()
+        return list(outcomes.values())
+    deadline = min(committed[n] + timers[n] for n in committed) - txn.margin(min(timers.values()))
+    if failed:
+        return _abort(outcomes, committed, timers, f"{', '.join(failed)} failed to commit", progress, journal)
 
-    # phase 3: a site that failed after its hub changed: put the hub's side back as it was
-    if not dry_run:
-        for hub in ready_hubs:
-            failed_now = {s for s in ready_sites if outcomes[s].status == "failed"
-                          and overlay.intent.sites[s].hub == hub}
-            if failed_now and outcomes[hub].status == "ok":
-                _restore_hub_side(overlay, nr, hub, failed_now, running, outcomes, confirm_timeout, progress, keys)
+    # phase 2: prove the scope (devices left out before the commits are judged as they run)
+    kept = {h for h in ready_hubs if any("hub side left as it runs" in n for n in outcomes[h].notes)}
+    journal.write(phase="prove")
+    progress(f"proving: verify of {'site ' + site if site else 'the whole overlay'} until green "
+             f"({deadline - time.monotonic():.0f}s before the first timer, less the confirm margin)")
+    ok, failing = txn.prove(overlay, site, deadline, left_out, kept,
+                            lambda: verify_collect(overlay, site, workers), progress)
+    if not ok:
+        for c in failing:
+            o = outcomes.get(c.device)
+            if o is not None:
+                o.notes.append(f"proof: {c.check} {c.peer} {c.reason}: {c.observed} (expected {c.expected})")
+        return _abort(outcomes, committed, timers, f"proof failed: {len(failing)} checks red", progress, journal)
+
+    # phase 3: confirm every committed device at once, each on a fresh session
+    journal.write(phase="confirm")
+    progress(f"confirming {', '.join(sorted(committed))}")
+    not_confirmed = set()
+    for name, (bad, res, exc) in run_on(nr, sorted(committed), txn.confirm_task).items():
+        if bad:
+            not_confirmed.add(name)
+            outcomes[name].status = "failed"
+            outcomes[name].error = f"confirm failed (it reverts by its own timer): {error_text(exc)}"
+        else:
+            outcomes[name].status = "ok"
+            journal.doc["confirmed"].append(name)
+    journal.write()
+    if not_confirmed:
+        _restore_other_ends(overlay, nr, not_confirmed, committed, running, outcomes, timers, progress, keys)
+    journal.close()
     return list(outcomes.values())
 
 
-def _configure(nr, names, candidates, outcomes, dry_run, confirm_timeout, overlay, keys) -> None:
-    for name, (failed, res, exc) in run_on(nr, names, configure_task, candidates=candidates, dry_run=dry_run,
-                                         confirm_timeout=confirm_timeout, overlay=overlay, keys=keys).items():
-        o = outcomes[name]
-        if failed:
-            o.status, o.error = "failed", error_text(exc)
-        else:
-            o.diff = res.diff or ""
-            o.status = ("would-change" if dry_run else "ok") if res.changed else "unchanged"
+def _abort(outcomes, committed, timers, why, progress, journal):
+    """Nothing is confirmed: every committed device reverts by its own timer. Wait for the last
+    one, so that when this returns (and the change lock is released) the network is as it was."""
+    journal.write(phase="abort", why=why)
+    until = max(committed[n] + timers[n] for n in committed) + REVERT_GRACE
+    progress(f"{why}: nothing confirmed; {', '.join(sorted(committed))} revert by their timers "
+             f"(waiting {max(0.0, until - time.monotonic()):.0f}s)")
+    for n in committed:
+        outcomes[n].status = "reverted"
+        outcomes[n].error = f"not confirmed ({why}): reverted by its timer"
+    while time.monotonic() < until:
+        time.sleep(min(1.0, until - time.monotonic()))
+    journal.close()
+    return list(outcomes.values())
+
+
+def _restore_other_ends(overlay, nr, lost, committed, running, outcomes, timers, progress, keys) -> None:
+    """Devices that could not be confirmed revert by themselves; put the other ends of their tunnels
+    back as they ran before the change (a lost site: its hub side; a lost hub: its sites)."""
+    for hub in sorted({overlay.intent.sites[s].hub for s in lost if s in overlay.intent.sites} - lost):
+        failed_sites = {s for s in lost if overlay.intent.sites.get(s) and overlay.intent.sites[s].hub == hub}
+        if hub in committed:
+            _restore_hub_side(overlay, nr, hub, failed_sites, running, outcomes, timers[hub], progress, keys)
+    for hub in sorted(h for h in lost if overlay.devices[h].role == "hub"):
+        for t in overlay.tunnels_of(hub):
+            if t.site in committed and t.site not in lost:
+                _restore_whole(overlay, nr, t.site, running, outcomes, timers[t.site], progress, keys)
+
+
+def _restore_whole(overlay, nr, name, running, outcomes, timeout, progress, keys) -> None:
+    progress(f"{name}: restoring the config it ran before the change")
+    host = nr.inventory.hosts[name]
+    try:
+        conn = host.get_connection("napalm", nr.config)
+        plat = platforms.get(overlay.devices[name].platform)
+        now = plat.mask(conn.get_config(retrieve="running")["running"])
+        if load_planned(conn, plat, *plat.plan(running[name], now, True), keys):
+            commit_confirmed(host, nr.config, conn, timeout)
+        outcomes[name].status = "failed"
+        outcomes[name].error = "restored as it ran before: the other end of its tunnel was not confirmed"
+    except Exception as e:
+        outcomes[name].status, outcomes[name].error = "failed", "restoring failed: " + error_text(e)
 
 
 def _restore_hub_side(overlay, nr, hub, failed_sites, running, outcomes, confirm_timeout, progress, keys) -> None:

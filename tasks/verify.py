@@ -7,28 +7,54 @@ from typing import Callable
 
 from nornir.core.task import Result, Task
 
-from controller import platforms, verify as checks_mod
+from controller import inventory, platforms, render, verify as checks_mod
 from controller.models import Overlay
 from controller.state import DeviceState
 
-from .common import error_text, make_nornir
+from .common import error_text, for_driver, make_nornir
 
 
-def collect_task(task: Task, overlay: Overlay, site: str | None) -> Result:
+def config_diff(conn, plat, overlay: Overlay, name: str, site: str | None, texts: dict[str, str],
+                keys: dict[str, str]) -> str:
+    """The masked diff from grectl's part of the running config to the intent, as drift computes it
+    (the same plan and compare), on the connection verify already holds; nothing is committed."""
+    running = plat.mask(conn.get_config(retrieve="running")["running"])
+    full = site is None or overlay.devices[name].role == "site"
+    text, replace = plat.plan(render.render_device(overlay, name, site, texts), running, full)
+    if not replace and not text.strip():
+        return ""
+    (conn.load_replace_candidate if replace else conn.load_merge_candidate)(config=for_driver(plat, text, keys))
+    try:
+        return plat.mask(conn.compare_config() or "")
+    finally:
+        conn.discard_config()
+
+
+def collect_task(task: Task, overlay: Overlay, site: str | None, keys: dict[str, str] | None = None,
+                 texts: dict[str, str] | None = None) -> Result:
     name = task.host.name
     plat = platforms.get(overlay.devices[name].platform)
     conn = task.host.get_connection("napalm", task.nornir.config)
     outputs: dict[str, str] = {}
     for commands in plat.collect(overlay, name, site):
         outputs.update(conn.cli(list(commands)))
-    return Result(host=task.host, result=plat.parse(overlay, name, site, outputs))
+    state = plat.parse(overlay, name, site, outputs)
+    if keys is not None and texts is not None:
+        try:
+            state = state.model_copy(update={"config_diff": config_diff(conn, plat, overlay, name, site, texts, keys)})
+        except Exception as e:  # the state stands; the config group says why it has no answer
+            state = state.model_copy(update={"config_error": error_text(e, "the running config could not be read")})
+    return Result(host=task.host, result=state)
 
 
-def collect(overlay: Overlay, site: str | None = None, workers: int = 20) -> dict[str, DeviceState | str]:
+def collect(overlay: Overlay, site: str | None = None, workers: int = 20,
+            config: bool = True) -> dict[str, DeviceState | str]:
     names = sorted({d for t in overlay.scoped(site) for d in (t.hub, t.site)})
-    nr = make_nornir(overlay, workers=workers).filter(filter_func=lambda h: h.name in names)
+    keys = inventory.psks(overlay) if config else None
+    texts = render.secret_texts(overlay, keys) if config else None
+    nr = make_nornir(overlay, workers=workers, keys=keys).filter(filter_func=lambda h: h.name in names)
     try:
-        agg = nr.run(task=collect_task, overlay=overlay, site=site)
+        agg = nr.run(task=collect_task, overlay=overlay, site=site, keys=keys, texts=texts)
     finally:
         nr.close_connections()
     states: dict[str, DeviceState | str] = {}

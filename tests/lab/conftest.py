@@ -36,7 +36,7 @@ def deployed(overlay_lab, tmp_path_factory):
     backups = tmp_path_factory.mktemp("backups")
     ov = inventory.load(inv)
     t0 = time.monotonic()
-    r = cli(inv, "deploy", "--json", "--confirm-timeout", "60", "--backup-dir", str(backups))
+    r = cli(inv, "deploy", "--json", "--confirm-timeout", "120", "--backup-dir", str(backups))
     assert r.returncode == 0, r.stdout + r.stderr
     data = json.loads(r.stdout)
     assert {d["device"]: d["status"] for d in data["devices"]} == {"tokyo": "ok", "osaka": "ok", "fukuoka": "ok"}

@@ -27,7 +27,7 @@ def scale_lab(tmp_path_factory):
         print(f"hub+{SITES}: lab up in {summary['seconds']:.1f}s")
         ov, backups = inventory.load(inv), tmp_path_factory.mktemp("scale-backups")
         t0 = time.monotonic()
-        out = deploy(ov, workers=20, backup_dir=backups, confirm_timeout=300)
+        out = deploy(ov, workers=20, backup_dir=backups, confirm_timeout=600)
         print(f"hub+{SITES}: deploy {time.monotonic() - t0:.1f}s")
         yield ov, backups, out, state
 

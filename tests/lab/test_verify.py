@@ -120,3 +120,25 @@ def test_wan_prefix_in_ospf_is_recursive_routing(deployed):
     c = wait_reason(ov, "tokyo", "ospf.no_wan", "RECURSIVE_ROUTING")
     assert "198.51.100.4/30" in c.observed
     repair(inv, ov)
+
+
+def test_a_new_key_in_the_intent_is_red_before_any_sa_is_reestablished(deployed, tmp_path):
+    """The network runs the old key; the intent holds a new one. The established SAs outlive the
+    difference, so the tunnel checks stay green; the config group is red on every device at once."""
+    import shutil
+    inv, state, ov, _ = deployed
+    rotated = tmp_path / "inventory"
+    shutil.copytree(inv, rotated, ignore=shutil.ignore_patterns(".grectl"))
+    (rotated / "secrets" / "psk.txt").write_text("rotated-psk-0123456789abcdef\n")
+    (rotated / "secrets" / "psk.txt").chmod(0o600)
+    result, _ = verify(inventory.load(rotated))
+    by = {(c.device, c.peer, c.check): c for c in result}
+    for dev in ("tokyo", "osaka", "fukuoka"):
+        c = by[(dev, "-", "config.intent")]
+        assert (c.status, c.reason) == ("fail", "CONFIG_DRIFT"), c
+        assert "rotated-psk" not in c.detail and "test-psk" not in c.detail
+    assert by[("osaka", "tokyo", "ike.sa")].status == "pass"
+    assert by[("tokyo", "osaka", "ipsec.child")].status == "pass"
+    # the intent the network runs: the config group is green
+    result, _ = verify(ov)
+    assert {c.status for c in result if c.check == "config.intent"} == {"pass"}

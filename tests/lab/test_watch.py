@@ -37,7 +37,7 @@ def watch_lab(tmp_path_factory):
     t0 = time.monotonic()
     with fresh_lab(inv, state):
         up = time.monotonic() - t0
-        r = cli(inv, "deploy", "--confirm-timeout", "60", "--backup-dir", str(work / "backups"))
+        r = cli(inv, "deploy", "--confirm-timeout", "120", "--backup-dir", str(work / "backups"))
         assert r.returncode == 0, r.stdout + r.stderr
         ov = inventory.load(inv)
         wait_green(ov)
@@ -158,7 +158,7 @@ def test_remediate_puts_it_back_and_verify_is_green(watch_lab):
     assert grectl("drift", "-i", str(inv)).returncode == 2   # the previous test's change is still there
     t0 = time.monotonic()
     r = grectl("watch", "--once", "--remediate", "--verify", "-i", str(inv), "--history", str(db),
-               "--backup-dir", str(work / "backups"), "--confirm-timeout", "60",
+               "--backup-dir", str(work / "backups"), "--confirm-timeout", "120",
                "--metrics-file", str(work / "m.prom"))
     print(f"watch --once --remediate --verify: {time.monotonic() - t0:.1f}s")
     assert r.returncode == 0, r.stdout + r.stderr
@@ -193,7 +193,7 @@ def test_two_deploys_one_waits_no_interleaved_commits(watch_lab):
     path = lock.lock_path(inv)
     before = checkpoints(state)
     edit_yaml(inv / "overlay.yaml", {"ospf.hello": 3, "ospf.dead": 12})
-    a = Background("deploy", "-i", str(inv), "--backup-dir", str(backups), "--confirm-timeout", "60")
+    a = Background("deploy", "-i", str(inv), "--backup-dir", str(backups), "--confirm-timeout", "120")
     b = None
     try:
         deadline = time.monotonic() + 60
@@ -201,7 +201,7 @@ def test_two_deploys_one_waits_no_interleaved_commits(watch_lab):
             assert time.monotonic() < deadline and a.p.poll() is None, a.stderr
             time.sleep(0.05)
         edit_yaml(inv / "overlay.yaml", {"ospf.hello": 4, "ospf.dead": 16})   # what the second deploy loads
-        b = Background("deploy", "-i", str(inv), "--backup-dir", str(backups), "--confirm-timeout", "60",
+        b = Background("deploy", "-i", str(inv), "--backup-dir", str(backups), "--confirm-timeout", "120",
                        "--lock-timeout", "300")
         b.wait_for(rf"waiting up to 300s for the change lock held by pid {a.p.pid} \(grectl deploy")
         assert a.finish() == 0, a.stderr + a.out
@@ -222,7 +222,7 @@ def test_two_deploys_one_waits_no_interleaved_commits(watch_lab):
     # a third deploy that will not wait: exits 1 naming the holder and changes nothing
     before = checkpoints(state)
     edit_yaml(inv / "overlay.yaml", {"ospf.hello": 2, "ospf.dead": 8})
-    a = Background("deploy", "-i", str(inv), "--backup-dir", str(backups), "--confirm-timeout", "60")
+    a = Background("deploy", "-i", str(inv), "--backup-dir", str(backups), "--confirm-timeout", "120")
     try:
         deadline = time.monotonic() + 60
         while (lock.read_holder(path) or lock.Holder(0, "", 0)).pid != a.p.pid:
@@ -245,7 +245,7 @@ def test_sigterm_during_remediation_finishes_the_change_and_leaves_no_lock(watch
     backups = work / "backups"
     sh(state, "fukuoka", "ip link set gre-tokyo mtu 1300")
     w = Background("watch", "--remediate", "-i", str(inv), "--history", str(work / "sigterm.db"),
-                   "--backup-dir", str(backups), "--interval", "3600", "--confirm-timeout", "60")
+                   "--backup-dir", str(backups), "--interval", "3600", "--confirm-timeout", "120")
     try:
         w.wait_for(r"- remediating fukuoka")
         w.p.send_signal(signal.SIGTERM)       # in the middle of the change

@@ -160,3 +160,41 @@ def test_judge_reads_only_device_state():
     src = inspect.getsource(verify).lower()
     for word in ("swanctl", "vtysh", "strongswan", "frr", "gre-", "aes_gcm", "pointopoint"):
         assert word not in src, word
+
+
+@pytest.mark.parametrize("diff, error, status, reason", [
+    ("", "", "pass", ""),
+    ("--- running\n+++ candidate\n@@ -1 +1 @@\n-secret = \"%{psk:aaaaaaaaaaaa}\"\n+secret = \"%{psk:bbbbbbbbbbbb}\"",
+     "", "fail", "CONFIG_DRIFT"),
+    (None, "ConnectionError: gone", "fail", "CONFIG_UNREADABLE"),
+])
+def test_config_group_compares_running_with_intent(diff, error, status, reason):
+    from controller.state import DeviceState
+    from controller.verify import check_config
+    got = check_config("tokyo", DeviceState(config_diff=diff, config_error=error))
+    assert [(c.check, c.status, c.reason) for c in got] == [("config.intent", status, reason)]
+
+
+def test_config_group_absent_when_not_compared():
+    from controller.state import DeviceState
+    from controller.verify import check_config
+    assert check_config("tokyo", DeviceState()) == []
+
+
+def test_checks_toward_a_peer_that_cannot_run_the_tunnel_are_not_available(inv):
+    from controller.verify import Check, _peer_not_available
+    ov = inventory.load(inv)
+    osaka_lan = str(ov.devices["osaka"].lans[0])
+    cfg_only = DeviceState(unavailable={g: "NETCONF target" for g in ("ike", "ipsec", "df", "ospf", "routes",
+                                                                       "underlay")})
+    checks = [Check("tokyo", "osaka", "ike.sa", "fail", reason="IKE_PHASE1_FAILED"),
+              Check("tokyo", "osaka", "gre.mtu", "fail", reason="GRE_MTU_MISMATCH"),
+              Check("fukuoka", "tokyo", "routes.lan", "fail", expected=f"{osaka_lan} via gre-tokyo (OSPF)"),
+              Check("tokyo", "fukuoka", "ike.sa", "fail", reason="IKE_PHASE1_FAILED"),
+              Check("tokyo", "-", "config.intent", "fail", reason="CONFIG_DRIFT")]
+    got = _peer_not_available(ov, checks, {"osaka": cfg_only, "tokyo": DeviceState(), "fukuoka": DeviceState()})
+    assert [(c.device, c.peer, c.check, c.status) for c in got] == [
+        ("tokyo", "osaka", "ike.sa", "n/a"), ("tokyo", "osaka", "gre.mtu", "fail"),
+        ("fukuoka", "tokyo", "routes.lan", "n/a"), ("tokyo", "fukuoka", "ike.sa", "fail"),
+        ("tokyo", "-", "config.intent", "fail")]
+    assert got[0].reason == "NOT_AVAILABLE_ON_TARGET" and "peer osaka cannot take part" in got[0].detail

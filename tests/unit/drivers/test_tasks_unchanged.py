@@ -1,6 +1,6 @@
 """grectl's own Nornir tasks (tasks/deploy.py, tasks/rollback.py, tasks/verify.py), unchanged,
-drive the VyOS driver through nornir_napalm: backup, napalm_configure with revert_in, the confirm
-on a fresh connection, rollback from the backup, verify's collect; the device is a transcript."""
+drive the VyOS driver through nornir_napalm: backup, the commit with revert_in (not confirmed), the
+confirm on a fresh connection, rollback from the backup, verify's collect; the device is a transcript."""
 from __future__ import annotations
 
 import yaml
@@ -8,8 +8,9 @@ from nornir import InitNornir
 from nornir.core.inventory import ConnectionOptions
 
 from controller import platforms
-from tasks.deploy import backup_task, configure_task
-from tasks.rollback import restore_task
+from tasks.deploy import backup_task
+from tasks.rollback import plan_task
+from tasks.transaction import commit_task, confirm_task
 
 from .test_vyos_driver import INTENDED, KEY, no_secret
 from .transcript import Sessions
@@ -45,10 +46,13 @@ def test_deploy_tasks_drive_the_driver_unchanged(tmp_path):
         saved = (tmp_path / "b" / "osaka" / "t1.conf").read_text()
         assert saved == running
         candidates = {"osaka": platforms.get("vyos").plan(INTENDED, running, True)}
-        r = nr.run(task=configure_task, candidates=candidates, dry_run=False, confirm_timeout=120, overlay=Ov(),
-                   keys={"osaka": KEY})
+        timers = {"osaka": platforms.get("vyos").revert_in(120)}
+        r = nr.run(task=commit_task, texts=candidates, timers=timers, overlay=Ov(), keys={"osaka": KEY})
         assert not r.failed, r["osaka"].exception
         assert r["osaka"][0].changed and "+set interfaces tunnel tun1 mtu '1434'" in r["osaka"][0].diff
+        assert "confirm" not in s.wire    # committed with the timer, not confirmed: the proof comes first
+        c = nr.run(task=confirm_task)
+        assert not c.failed, c["osaka"].exception
     finally:
         nr.close_connections()
     assert s.wire[-4:] == ["configure", "confirm", "save", "exit"] and "commit-confirm 2" in s.wire
@@ -62,8 +66,8 @@ def test_dry_run_and_rollback_tasks(tmp_path):
     try:
         r = nr.run(task=backup_task, backup_dir=None, stamp="t", overlay=Ov())
         running = r["osaka"][0].result["running"]
-        r = nr.run(task=configure_task, candidates={"osaka": platforms.get("vyos").plan(INTENDED, running, True)},
-                   dry_run=True, confirm_timeout=120, overlay=Ov(), keys={"osaka": KEY})
+        r = nr.run(task=commit_task, texts={"osaka": platforms.get("vyos").plan(INTENDED, running, True)},
+                   timers={"osaka": 120}, overlay=Ov(), keys={"osaka": KEY}, dry_run=True)
         assert r["osaka"][0].changed and s.wire == ["show configuration commands"]   # nothing else sent
     finally:
         nr.close_connections()
@@ -73,7 +77,9 @@ def test_dry_run_and_rollback_tasks(tmp_path):
     s2 = Sessions("vyos", "running")
     nr = nornir(tmp_path, s2)
     try:
-        r = nr.run(task=restore_task, backups={"osaka": backup}, confirm_timeout=120, overlay=Ov(),
+        r = nr.run(task=plan_task, backups={"osaka": backup}, overlay=Ov())
+        assert not r.failed, r["osaka"].exception
+        r = nr.run(task=commit_task, texts={"osaka": r["osaka"][0].result}, timers={"osaka": 120}, overlay=Ov(),
                    keys={"osaka": KEY})
         assert not r.failed, r["osaka"].exception
         assert r["osaka"][0].changed is False

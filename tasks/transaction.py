@@ -1,0 +1,193 @@
+"""One network-wide change: commit everywhere with a confirm timer, prove, then confirm.
+
+Phases (``deploy``, ``rollback`` and ``watch --remediate`` all run them):
+
+1. **commit**: every device that differs commits with its own confirm timer (hubs before sites);
+   nothing is confirmed yet. A failed commit ends the change here.
+2. **prove**: the verify checks of the scope, polled until green, at the latest until the first
+   timer's deadline less a margin for the confirms.
+3. **confirm**: every committed device is confirmed on a fresh session, all at once.
+
+Until phase 3 nothing is confirmed: a failed commit, a proof that does not turn green, or a
+controller that stops (however it stops) leaves every device to revert by its own timer, so the
+network is exactly as it was. A device that cannot be reached at confirm time reverts by itself;
+the other ends of its tunnels are put back to their backups (``restore``) and the change exits 1.
+
+The journal (``controller.paths.journal``) records each phase, so the next change can say what an
+interrupted one left.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Callable
+
+from nornir.core.task import Result, Task
+
+from controller import platforms, verify as checks_mod
+from controller.errors import GrectlError
+from controller.models import Overlay
+
+from .common import error_text, for_driver, run_on
+
+PROOF_MIN = 20.0      # seconds of proof window a confirm timer must leave at the least
+COMMIT_EST = 4.0      # seconds one wave of commits takes (measured: ~1.4 s commit + read + compare)
+POLL = 2.0            # seconds between proof rounds
+
+
+class TimerTooShort(GrectlError):
+    """The confirm timer cannot cover the commits, a proof and the confirms."""
+
+
+def margin(timeout: int) -> float:
+    """Seconds kept free before the first deadline for the confirms (fresh sessions, all at once).
+
+    >>> margin(60), margin(300)
+    (10.0, 30.0)
+    """
+    return max(10.0, timeout * 0.1)
+
+
+def needed(devices: int, workers: int, timeout: int) -> float:
+    """The shortest confirm timer that leaves a proof window: two waves of commits (hubs, then
+    sites), ``PROOF_MIN`` of proof and the confirm margin.
+
+    >>> needed(3, 20, 60)
+    38.0
+    """
+    waves = 2 * -(-max(devices, 1) // max(workers, 1))
+    return waves * COMMIT_EST + PROOF_MIN + margin(timeout)
+
+
+def check_timer(timers: dict[str, int], devices: int, workers: int) -> None:
+    """Refuse, before anything changes, a timer too short for commits plus proof."""
+    if not timers:
+        return
+    shortest = min(timers.values())
+    need = needed(devices, workers, shortest)
+    if shortest < need:
+        raise TimerTooShort(f"--confirm-timeout {shortest}s cannot cover the commits, a proof and the "
+                            f"confirms of {devices} devices: give at least {int(-(-need // 1))}s")
+
+
+# ------------------------------------------------------------------ journal
+
+class Journal:
+    """``transaction.json``: what the change in progress has done. Written with fsync, atomically."""
+
+    def __init__(self, path: Path | None, command: str):
+        self.path, self.doc = path, {"pid": os.getpid(), "command": command, "started": time.time(),
+                                     "phase": "plan", "committed": {}, "confirmed": [], "failed": []}
+
+    def write(self, **changes) -> None:
+        self.doc.update(changes)
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        with open(tmp, "w") as f:
+            f.write(json.dumps(self.doc, indent=1) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
+
+    def close(self) -> None:
+        self.write(phase="done", ended=time.time())
+
+
+def leftover(path: Path) -> str | None:
+    """What an interrupted change left, for the next one to say: None when the last one ended."""
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if doc.get("phase") in ("done", None):
+        return None
+    committed, confirmed = sorted(doc.get("committed", {})), sorted(doc.get("confirmed", []))
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(doc.get("started", 0)))
+    left = [d for d in committed if d not in confirmed]
+    if doc.get("phase") != "confirm":
+        return (f"the change started {when} ({doc.get('command', '?')}) stopped in phase {doc.get('phase')}: "
+                f"nothing was confirmed; {', '.join(committed) or 'no device'} reverted by their timers")
+    return (f"the change started {when} ({doc.get('command', '?')}) stopped while confirming "
+            f"{', '.join(committed)} (confirmed as far as recorded: {', '.join(confirmed) or 'none'}); "
+            f"those not confirmed reverted by their timers; this run brings every device to the intent again")
+
+
+# ------------------------------------------------------------------ nornir tasks
+
+def commit_task(task: Task, texts: dict[str, tuple[str, bool]], timers: dict[str, int], overlay: Overlay,
+                keys: dict[str, str], dry_run: bool = False) -> Result:
+    """Load, compare, and (unless a dry run) commit with the device's confirm timer. Never confirms."""
+    name = task.host.name
+    plat = platforms.get(overlay.devices[name].platform)
+    text, replace = texts[name]
+    if not replace and not text.strip():  # an object platform with nothing to change
+        return Result(host=task.host, changed=False, diff="")
+    conn = task.host.get_connection("napalm", task.nornir.config)
+    (conn.load_replace_candidate if replace else conn.load_merge_candidate)(config=for_driver(plat, text, keys))
+    diff = plat.mask(conn.compare_config() or "")
+    if not diff or dry_run:
+        conn.discard_config()
+        return Result(host=task.host, changed=bool(diff), diff=diff)
+    conn.commit_config(revert_in=timers[name])
+    return Result(host=task.host, changed=True, diff=diff, result=time.monotonic())
+
+
+def confirm_task(task: Task) -> Result:
+    """Confirm on a fresh session: the device is reached again after the change."""
+    task.host.close_connection("napalm")
+    task.host.get_connection("napalm", task.nornir.config).confirm_commit()
+    return Result(host=task.host, changed=True)
+
+
+# ------------------------------------------------------------------ proof
+
+def _lan_owner(overlay: Overlay) -> dict[str, str]:
+    return {str(lan): name for name, d in overlay.devices.items() for lan in d.lans}
+
+
+def relevant(checks: list, overlay: Overlay, left_out: set[str], no_config: set[str]) -> list:
+    """The checks a proof judges: none about devices left out of the change (their tunnels stay as
+    they run), and no config check where the candidate kept pieces as they run on purpose."""
+    owner = _lan_owner(overlay)
+    out = []
+    for c in checks:
+        if c.device in left_out or c.peer in left_out:
+            continue
+        if c.check == "routes.lan" and owner.get(c.expected.split(" ")[0]) in left_out:
+            continue
+        if c.check == "config.intent" and c.device in no_config:
+            continue
+        out.append(c)
+    return out
+
+
+def prove(overlay: Overlay, site: str | None, deadline: float, left_out: set[str], no_config: set[str],
+          collect: Callable, progress: Callable[[str], None], clock=time.monotonic,
+          sleep=time.sleep) -> tuple[bool, list]:
+    """Poll the verify checks of the scope until none fails or the deadline; (proven, failing)."""
+    failing: list = []
+    rounds = 0
+    while True:
+        started = clock()
+        checks = relevant(checks_mod.evaluate(overlay, collect(), site), overlay, left_out, no_config)
+        # a device the proof cannot reach is judged by the other ends of its tunnels; it cannot be
+        # confirmed either (the confirm needs a fresh session), so it reverts by its own timer
+        lost = {c.device for c in checks if c.reason == "DEVICE_UNREACHABLE"}
+        unreachable = [c for c in checks if c.device in lost]
+        checks = [c for c in checks if c.device not in lost]
+        if lost:
+            progress(f"proof: {', '.join(sorted(lost))} not reachable: judged from the other ends")
+        failing = [c for c in checks if c.status == "fail"] if checks else unreachable
+        rounds += 1
+        if not failing:
+            progress(f"proof: {len(checks)} checks green (round {rounds})")
+            return True, []
+        took = clock() - started
+        if clock() + POLL + took > deadline:
+            return False, failing
+        progress(f"proof: {len(failing)} checks failing; polling ({deadline - clock():.0f}s left)")
+        sleep(POLL)
