@@ -68,12 +68,13 @@ def _env():
     return env
 
 
-def mtu_source(overlay: Overlay, t) -> tuple[str, int]:
+def mtu_source(overlay: Overlay, t, device: str | None = None) -> tuple[str, int]:
     """The ``hubs.X.wan.mtu`` / ``sites.X.wan.mtu`` field a tunnel's MTU comes from (the end with
-    the smaller path MTU) and that WAN MTU."""
+    the smaller path MTU; on a tie, ``device``'s own) and that WAN MTU."""
     from ...mtu import compute
     i = overlay.intent
-    end = min((t.hub, t.site), key=lambda d: compute(overlay.devices[d].wan.mtu, i.ipsec.transform, i.ipsec.mode,
+    ends = sorted((t.hub, t.site), key=lambda d: d != device)
+    end = min(ends, key=lambda d: compute(overlay.devices[d].wan.mtu, i.ipsec.transform, i.ipsec.mode,
                                                        i.gre.key, i.nat_t).path_mtu)
     kind = "hubs" if overlay.devices[end].role == "hub" else "sites"
     return f"{kind}.{end}.wan.mtu", overlay.devices[end].wan.mtu
@@ -105,9 +106,9 @@ def range_problems(overlay: Overlay, device: str) -> list[str]:
         try:
             mtu = overlay.tunnel_mtu(t)
         except (MtuError, ValueError) as e:
-            out.append(f"{mtu_source(overlay, t)[0]}: {who}: no tunnel MTU: {e}")
+            out.append(f"{mtu_source(overlay, t, device)[0]}: {who}: no tunnel MTU: {e}")
             continue
-        field, wan = mtu_source(overlay, t)
+        field, wan = mtu_source(overlay, t, device)
         check(field, "tunnel_mtu", mtu, f"{end.interface} mtu", f" (tunnel MTU from WAN MTU {wan})")
         check(field, "adjust_mss", mtu - 40, f"{end.interface} tcp adjust-mss",
               f" (MSS = tunnel MTU {mtu} - 40, from WAN MTU {wan})")
