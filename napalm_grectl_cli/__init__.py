@@ -11,6 +11,7 @@ unit tests pass a recorded-transcript session instead (no device, no network).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -19,6 +20,9 @@ from napalm.base.exceptions import ConnectionException, ReplaceConfigException
 from netmiko.exceptions import ConfigInvalidException
 
 from napalm_linux_frr.linuxconf import PLACEHOLDER_RE
+
+# a placeholder as grectl renders it inside single quotes, or bare
+QUOTED_PLACEHOLDER_RE = re.compile(r"'%\{psk:([0-9a-f]{12})\}'|%\{psk:([0-9a-f]{12})\}")
 
 
 @dataclass(frozen=True)
@@ -136,22 +140,48 @@ class CliDriver(NetworkDriver):
         """The platform's own masking (every form the device prints a secret in)."""
         raise NotImplementedError
 
+    def key_text(self, key: str) -> str | None:
+        """How this device's CLI must be given ``key`` to read exactly ``key``, standing in for the
+        placeholder *and* the quotes around it (VyOS: shell-quoted); None: the key as is in place of
+        the bare placeholder (the platform's ``check_psk`` refused every key that needs more)."""
+        return None
+
+    def key_forms(self, key: str) -> list[str]:
+        """Every text the key may come back as in what the device answers (an echoed command line
+        carries the encoded form), longest first."""
+        encoded = self.key_text(key)
+        return sorted({key, *([encoded] if encoded else [])}, key=len, reverse=True)
+
     def scrub(self, text: str) -> str:
         """``text`` with every secret replaced by its placeholder: the platform's forms, then any
-        key this driver knows appearing literally (a device echoing a command back)."""
+        key this driver knows appearing literally or in its encoded form (a device echoing a command
+        back)."""
         text = self.mask(text or "")
         for fp, key in self.secrets.items():
-            if key and key in text:
-                text = text.replace(key, "%{psk:" + fp + "}")
+            if not key:
+                continue
+            for form in self.key_forms(key):
+                if form in text:
+                    text = text.replace(form, "%{psk:" + fp + "}")
         return text
 
     def unmask(self, line: str) -> str:
-        def sub(m):
-            fp = m.group(1)
+        """``line`` with each placeholder replaced by its key as the device must be given it
+        (:meth:`key_text`); a placeholder grectl quoted (``'%{psk:..}'``) is replaced with its quotes
+        when the device encodes keys itself. Raises KeyError naming an unknown fingerprint."""
+        def key(fp):
             if fp not in self.secrets:
                 raise KeyError(fp)
             return self.secrets[fp]
-        return PLACEHOLDER_RE.sub(sub, line)
+
+        def sub(m):
+            fp = m.group(1) or m.group(2)
+            value = key(fp)
+            encoded = self.key_text(value)
+            if encoded is not None:
+                return encoded
+            return f"'{value}'" if m.group(1) else value
+        return QUOTED_PLACEHOLDER_RE.sub(sub, line)
 
     def unknown_placeholders(self, lines: Iterable[str]) -> list[str]:
         return sorted({fp for ln in lines for fp in PLACEHOLDER_RE.findall(ln) if fp not in self.secrets})

@@ -25,6 +25,7 @@ from napalm.base.exceptions import CommitError, MergeConfigException
 from controller.platforms.vyos import PLATFORM
 from controller.platforms.vyos import session as vs
 from controller.platforms.vyos.remediation import minutes
+from controller.platforms.vyos.values import vbash_quote
 from napalm_grectl_cli import CliDriver, StepFailed
 
 
@@ -43,6 +44,11 @@ class VyosGrectlDriver(CliDriver):
 
     def mask(self, text):
         return PLATFORM.mask(text)
+
+    def key_text(self, key):
+        """vbash reads a set line as a shell would: the key goes shell-quoted (in place of grectl's
+        ``'<placeholder>'``), so ``'``, ``;``, ``$(..)``, spaces reach VyOS as written."""
+        return vbash_quote(key)
 
     # ------------------------------------------------------------ candidate
     def load_merge_candidate(self, filename=None, config=None):

@@ -7,12 +7,10 @@ commands grounded in Huawei's documentation (templates/vrp.j2 cites each page), 
 """
 from __future__ import annotations
 
-import re
-
 from ..base import Capabilities, Platform
-from . import collect, remediation as _rem, render as _render
+from . import collect, remediation as _rem, render as _render, values
 
-PSK_LINE = re.compile(r"(pre-shared-key (?:cipher|simple)\s+)(\S+)")
+PSK_LINE = values.PSK_LINE
 
 
 class VrpPlatform(Platform):
@@ -24,7 +22,17 @@ class VrpPlatform(Platform):
         if out and out[0].startswith("platform:"):
             return out
         have = {p.split(":")[0] for p in out}
-        return out + [p for p in _render.problems(overlay, device) if p.split(":")[0] not in have]
+        return (out + [p for p in _render.problems(overlay, device) if p.split(":")[0] not in have]
+                + _render.range_problems(overlay, device))
+
+    def check_psk(self, key):
+        return values.check_psk(key)
+
+    def check_interface(self, name):
+        return values.check_interface(name)
+
+    def canonical_interface(self, name):
+        return values.canonical_interface(name)
 
     def render(self, overlay, device, secrets, site=None):
         return _render.render(overlay, device, secrets, site)

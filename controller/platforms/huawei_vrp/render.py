@@ -17,6 +17,7 @@ from ..templating import environment
 
 from ... import proposals as neutral
 from ...models import Overlay
+from . import values
 
 GROUP = "grectl"
 IKE_NUMBER = 99          # grectl's IKE proposal number (the AR range is 1-99)
@@ -59,7 +60,59 @@ def problems(overlay: Overlay, device: str) -> list[str]:
 
 
 def _env():
-    return environment(__file__)
+    """The platform's Jinja environment with VRP's guards: ``w`` passes one command word, ``d`` a
+    description; each refuses what VRP would read differently. Every value in vrp.j2 goes through one."""
+    env = environment(__file__)
+    env.filters.setdefault("w", values.word)
+    env.filters.setdefault("d", values.text)
+    return env
+
+
+def mtu_source(overlay: Overlay, t, device: str | None = None) -> tuple[str, int]:
+    """The ``hubs.X.wan.mtu`` / ``sites.X.wan.mtu`` field a tunnel's MTU comes from (the end with
+    the smaller path MTU; on a tie, ``device``'s own) and that WAN MTU."""
+    from ...mtu import compute
+    i = overlay.intent
+    ends = sorted((t.hub, t.site), key=lambda d: d != device)
+    end = min(ends, key=lambda d: compute(overlay.devices[d].wan.mtu, i.ipsec.transform, i.ipsec.mode,
+                                                       i.gre.key, i.nat_t).path_mtu)
+    kind = "hubs" if overlay.devices[end].role == "hub" else "sites"
+    return f"{kind}.{end}.wan.mtu", overlay.devices[end].wan.mtu
+
+
+def range_problems(overlay: Overlay, device: str) -> list[str]:
+    """Every number the VRP rendering of ``device`` carries against the range VRP takes
+    (``values.RANGES``); a derived number names the field it comes from. (The IKE DPD delay is not
+    rendered on VRP: nothing to check.)"""
+    from ...mtu import MtuError
+    i, out = overlay.intent, []
+    who = f"Huawei VRP (device {device!r})"
+
+    def check(field, what, value, command, note=""):
+        why = values.out_of_range(what, value)
+        if why:
+            out.append(f"{field}: {who}: {command} {why}{note}")
+
+    check("ike.lifetime", "ike_lifetime", i.ike.lifetime, "ike proposal sa duration")
+    check("ipsec.lifetime", "ipsec_lifetime", i.ipsec.lifetime, "ipsec profile sa duration time-based")
+    check("ospf.process", "ospf_process", i.ospf.process, "ospf")
+    check("ospf.hello", "ospf_hello", i.ospf.hello, "ospf timer hello")
+    check("ospf.dead", "ospf_dead", i.ospf.dead, "ospf timer dead")
+    for t in overlay.tunnels_of(device):
+        end = t.end(device)
+        check(f"sites.{t.site}.id", "tunnel_number", end.number, "interface Tunnel0/0/N", " (N is the site id)")
+        if i.gre.key:
+            check(f"sites.{t.site}.id", "gre_key", t.hub_end.number, "gre key", " (the GRE key is the site id)")
+        try:
+            mtu = overlay.tunnel_mtu(t)
+        except (MtuError, ValueError) as e:
+            out.append(f"{mtu_source(overlay, t, device)[0]}: {who}: no tunnel MTU: {e}")
+            continue
+        field, wan = mtu_source(overlay, t, device)
+        check(field, "tunnel_mtu", mtu, f"{end.interface} mtu", f" (tunnel MTU from WAN MTU {wan})")
+        check(field, "adjust_mss", mtu - 40, f"{end.interface} tcp adjust-mss",
+              f" (MSS = tunnel MTU {mtu} - 40, from WAN MTU {wan})")
+    return sorted(set(out), key=out.index)
 
 
 def render(overlay: Overlay, device: str, secrets: dict[str, str], site: str | None = None) -> str:

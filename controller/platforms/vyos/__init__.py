@@ -9,13 +9,11 @@ verify through op-mode commands (FRR's own text for OSPF and routes).
 """
 from __future__ import annotations
 
-import re
-
 from ..base import Capabilities, Platform
 from ..tables import CBC, GCM
-from . import collect, proposals, remediation as _rem, render as _render
+from . import collect, proposals, remediation as _rem, render as _render, values
 
-PSK_LINE = re.compile(r"((?:pre-shared-secret|authentication psk \S+ secret)\s+)('[^']*'|\"[^\"]*\"|\S+)")
+PSK_LINE = values.PSK_LINE
 
 
 class VyosPlatform(Platform):
@@ -27,7 +25,17 @@ class VyosPlatform(Platform):
         if out and out[0].startswith("platform:"):
             return out
         problem = _render.release_problem(overlay, device)
-        return out + proposals.problems(overlay, device) + ([f"hosts.{device}.{problem}"] if problem else [])
+        release = [f"platform: vyos: {problem}"] if problem else []
+        return out + proposals.problems(overlay, device) + proposals.range_problems(overlay, device) + release
+
+    def check_psk(self, key):
+        return values.check_psk(key)
+
+    def check_interface(self, name):
+        return values.check_interface(name)
+
+    def canonical_interface(self, name):
+        return values.canonical_interface(name)
 
     def release(self, overlay, device) -> str:
         return _render.release(overlay, device)
@@ -36,12 +44,14 @@ class VyosPlatform(Platform):
         return _render.render(overlay, device, secrets, site)
 
     def mask(self, text):
+        """Every form VyOS prints a key in (``secret 'k'``, a ``'`` inside printed as is, ``secret "k"``,
+        an echoed shell-quoted command) as ``secret '<placeholder>'``."""
         from ...secrets import mask, placeholder, PLACEHOLDER_RE
 
         def sub(m):
-            value = m.group(2).strip("'\"")
+            value = values.shown_value(m.group(2))
             if PLACEHOLDER_RE.fullmatch(value):
-                return m.group(0)
+                return f"{m.group(1)}'{value}'"
             return f"{m.group(1)}'{placeholder(value)}'"
         return mask(PSK_LINE.sub(sub, text))
 

@@ -17,7 +17,6 @@ from ... import proposals as neutral
 
 GCM_ICV_BITS = {"aes-gcm-16": 128, "aes-gcm-12": 96, "aes-gcm-8": 64}
 HASH = {"sha1": "sha1", "sha256": "sha256", "sha384": "sha384", "sha512": "sha512", "md5": "md5"}
-DPD_MIN, LIFETIME_IKE_MAX, LIFETIME_ESP = 2, 86400, (30, 86400)
 
 
 def _cipher(encryption: str, key_size: int) -> str:
@@ -49,19 +48,58 @@ def ike(proposal: str) -> dict:
 
 
 def problems(overlay, device: str) -> list[str]:
-    """What the intent asks that VyOS's CLI would refuse (ranges from the vyos-1x definitions)."""
+    """The proposals VyOS has no keyword for."""
     i, out = overlay.intent, []
-    if i.ike.lifetime > LIFETIME_IKE_MAX:
-        out.append(f"ike.lifetime: VyOS (device {device!r}) takes an IKE lifetime of at most "
-                   f"{LIFETIME_IKE_MAX} s, not {i.ike.lifetime}")
-    if i.ike.dpd_delay < DPD_MIN:
-        out.append(f"ike.dpd_delay: VyOS (device {device!r}) takes a DPD interval of at least {DPD_MIN} s")
-    lo, hi = LIFETIME_ESP
-    if not lo <= i.ipsec.lifetime <= hi:
-        out.append(f"ipsec.lifetime: VyOS (device {device!r}) takes an ESP lifetime of {lo}-{hi} s")
     try:
         esp(i.ipsec.transform)
         ike(i.ike.proposal)
     except (neutral.ProposalError, KeyError) as e:
         out.append(f"ike.proposal: VyOS (device {device!r}): {e}")
     return out
+
+
+def mtu_source(overlay, t, device: str | None = None) -> tuple[str, int]:
+    """Where a tunnel's MTU comes from: the ``hubs.X.wan.mtu`` / ``sites.X.wan.mtu`` field of the end
+    whose WAN gives the smaller path MTU (on a tie, ``device``'s own), and that WAN MTU."""
+    from ...mtu import compute
+    i = overlay.intent
+    ends = sorted((t.hub, t.site), key=lambda d: d != device)
+    end = min(ends, key=lambda d: compute(overlay.devices[d].wan.mtu, i.ipsec.transform, i.ipsec.mode,
+                                                       i.gre.key, i.nat_t).path_mtu)
+    kind = "hubs" if overlay.devices[end].role == "hub" else "sites"
+    return f"{kind}.{end}.wan.mtu", overlay.devices[end].wan.mtu
+
+
+def range_problems(overlay, device: str) -> list[str]:
+    """Every number the VyOS rendering of ``device`` carries, against the range VyOS's CLI takes
+    (``values.RANGES``, from the vyos-1x definitions); a derived number names the field it comes from."""
+    from ...mtu import MtuError
+    from .values import out_of_range
+    i, out = overlay.intent, []
+    who = f"VyOS (device {device!r})"
+
+    def check(field, what, value, leaf, note=""):
+        why = out_of_range(what, value)
+        if why:
+            out.append(f"{field}: {who}: {leaf} {why}{note}")
+
+    check("ike.lifetime", "ike_lifetime", i.ike.lifetime, "ike-group lifetime")
+    check("ipsec.lifetime", "esp_lifetime", i.ipsec.lifetime, "esp-group lifetime")
+    check("ike.dpd_delay", "dpd_interval", i.ike.dpd_delay, "dead-peer-detection interval")
+    check("ike.dpd_delay", "dpd_timeout", min(86400, max(2, i.ike.dpd_delay * 4)), "dead-peer-detection timeout")
+    check("ospf.hello", "ospf_hello", i.ospf.hello, "ospf hello-interval")
+    check("ospf.dead", "ospf_dead", i.ospf.dead, "ospf dead-interval")
+    check("gre.ttl", "gre_ttl", i.gre.ttl, "parameters ip ttl")
+    for t in overlay.tunnels_of(device):
+        if i.gre.key:
+            check(f"sites.{t.site}.id", "gre_key", t.hub_end.number, "parameters ip key", " (the GRE key is the site id)")
+        try:
+            mtu = overlay.tunnel_mtu(t)
+        except (MtuError, ValueError) as e:
+            out.append(f"{mtu_source(overlay, t, device)[0]}: {who}: no tunnel MTU: {e}")
+            continue
+        field, wan = mtu_source(overlay, t, device)
+        check(field, "tunnel_mtu", mtu, f"tunnel {t.end(device).interface} mtu", f" (tunnel MTU from WAN MTU {wan})")
+        check(field, "adjust_mss", mtu - 40, f"tunnel {t.end(device).interface} ip adjust-mss",
+              f" (MSS = tunnel MTU {mtu} - 40, from WAN MTU {wan})")
+    return sorted(set(out), key=out.index)

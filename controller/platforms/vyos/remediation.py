@@ -38,10 +38,25 @@ def words(line: str) -> tuple[str, ...] | None:
 
 
 def quote(ws: tuple[str, ...], verb: str = "set") -> str:
-    """VyOS's own form: the leaf value single-quoted (as ``show configuration commands`` prints it)."""
+    """VyOS's own form: the leaf value single-quoted (as ``show configuration commands`` prints it),
+    a ``'`` inside shell-quoted so vbash reads the value back exactly; node names bare. A ``delete``
+    names a value bare when it is a plain word, shell-quoted otherwise (a value read from the
+    running config never splits the line or reaches the shell).
+
+    >>> print(quote(("interfaces", "tunnel", "tun1", "description", "it's")))
+    set interfaces tunnel tun1 description 'it'"'"'s'
+    >>> quote(("protocols", "ospf", "area", "0.0.0.0", "network", "10.0.0.0/30"), "delete")
+    'delete protocols ospf area 0.0.0.0 network 10.0.0.0/30'
+    >>> quote(("vpn", "ipsec", "authentication", "psk", "grectl-x", "id", "a; reboot"), "delete")
+    "delete vpn ipsec authentication psk grectl-x id 'a; reboot'"
+    """
+    from .values import NODE_NAME, vbash_quote
     if not ws:
         return verb
-    return f"{verb} {' '.join(ws[:-1])} '{ws[-1]}'" if verb == "set" and _has_value(ws) else f"{verb} {' '.join(ws)}"
+    words = [w if NODE_NAME.fullmatch(w) else vbash_quote(w) for w in ws]
+    if verb == "set" and _has_value(ws):
+        words[-1] = vbash_quote(ws[-1])
+    return f"{verb} {' '.join(words)}"
 
 
 _VALUELESS = {("passive", "disable"), ("disable-mobike",), ("force-udp-encapsulation",)}

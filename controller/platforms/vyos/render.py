@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..templating import environment
 
 from ...models import Overlay
-from . import proposals
+from . import proposals, values
 
 RELEASES = ("1.3", "1.4", "1.5")
 DEFAULT_RELEASE = "1.4"
@@ -17,7 +17,15 @@ GROUP = "grectl"
 
 
 def _env():
-    return environment(__file__)
+    """The platform's Jinja environment with VyOS's encoders: ``q`` single-quotes a value (refusing one
+    that would need more than the quotes), ``n`` passes a bare node name (refusing anything else), ``k`` shell-quotes
+    the key (a placeholder comes out as ``'%{psk:...}'``).
+    Every value in vyos.j2 goes through one of them."""
+    env = environment(__file__)
+    env.filters.setdefault("q", values.config_value)
+    env.filters.setdefault("n", values.node_name)
+    env.filters.setdefault("k", values.vbash_quote)   # the key (or its placeholder): shell-quoted
+    return env
 
 
 def host_data(overlay: Overlay, device: str) -> dict:
