@@ -115,7 +115,7 @@ def check_interface(name: str) -> str | None:
     'is not an IOS interface name: Dialer numbers are 0..255'
     """
     if not isinstance(name, str) or not name:
-        return "is empty"
+        return "is empty: not an IOS interface name"
     split = _split(name)
     if split is None:
         return f"is not an IOS interface name (an interface type and its number, {_EXAMPLES})"
