@@ -137,7 +137,7 @@ class IosXeNetconfDriver(NetworkDriver):
     def _get(self, source: str):
         reply = self._rpc(f"get-config {source}", self.m.get_config, source=source,
                           filter=("subtree", nx.FILTER), exc=ConnectionException)
-        return etree.fromstring(reply.data_xml.encode()) if reply.data_xml else nx.parse("<data/>")
+        return nx.parse(reply.data_xml) if reply.data_xml else nx.parse("<data/>")  # no entity expansion
 
     def _owned(self, source: str, extra_ospf=frozenset()):
         return nx.owned(self._get(source), extra_ospf)
@@ -204,7 +204,8 @@ class IosXeNetconfDriver(NetworkDriver):
         self._rpc("discard-changes", self.m.discard_changes, exc=exc)
 
     def _edit(self, xml: str, exc, what: str):
-        self._rpc(what, self.m.edit_config, target="candidate", config=nx.unmask(xml, self.secrets),
+        # the keys go in as element text by lxml, at the last moment (never by text substitution)
+        self._rpc(what, self.m.edit_config, target="candidate", config=nx.fill_keys(xml, self.secrets),
                   default_operation="merge", error_option="rollback-on-error", exc=exc)
 
     def _load(self, filename, config, replace: bool, exc):
@@ -213,10 +214,13 @@ class IosXeNetconfDriver(NetworkDriver):
             intended = nx.parse(text or "<config/>")
         except etree.XMLSyntaxError as e:
             raise exc(f"{self.hostname}: candidate is not XML: {e}") from None
-        try:
-            nx.unmask(etree.tostring(intended, encoding="unicode"), self.secrets)
+        try:  # every placeholder has its key, and each sits where a key can go
+            nx.fill_keys(etree.tostring(intended, encoding="unicode"), self.secrets)
         except KeyError as e:
             raise exc(f"{self.hostname}: {e.args[0]}") from None
+        except (nx.PayloadError, ValueError) as e:
+            raise exc(f"{self.hostname}: candidate: {e.__class__.__name__}: a key cannot be placed "
+                      f"({e if isinstance(e, nx.PayloadError) else 'not XML text'})") from None
         try:
             self._lock_fresh(exc)
             self._intended, self._replace = intended, replace

@@ -63,11 +63,22 @@ def local(el) -> str:
     return etree.QName(el).localname
 
 
+def safe_parser(**kw) -> etree.XMLParser:
+    """The one XML parser for payloads and device replies: no entity expansion, no DTD loading,
+    no network, libxml2's default size limits (``huge_tree`` off)."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False, **kw)
+
+
 def parse(text: str | bytes):
-    """An element from XML text (a ``<config>``/``<data>`` wrapper, or a bare ``<native>``)."""
+    """An element from XML text (a ``<config>``/``<data>`` wrapper, or a bare ``<native>``).
+
+    >>> parse('<!DOCTYPE d [<!ENTITY e "x">]><data>&e;</data>').text is None
+    True
+    """
     if isinstance(text, str):
         text = text.encode()
-    parser = etree.XMLParser(remove_blank_text=True, remove_comments=True, resolve_entities=False)
+    parser = safe_parser(remove_blank_text=True, remove_comments=True)
     return etree.fromstring(text.strip() or b"<config/>", parser)
 
 
@@ -197,12 +208,50 @@ def mask_text(text: str, secrets: dict[str, str] | None = None) -> str:
                                                     else placeholder(m.group(2))) + m.group(3), text)
 
 
+class PayloadError(ValueError):
+    """A payload the keys cannot be placed in (never holds a key)."""
+
+
+def fill_keys(text: str, secrets: dict[str, str]) -> str:
+    """``text`` (an edit payload grectl built) with each element whose whole text is a placeholder
+    ``%{psk:<fp>}`` given the key as its text by lxml, serialised at the last moment. The key is
+    never spliced into the XML text: lxml escapes ``<``, ``>`` and ``&`` in it, so a key cannot add
+    an element, change by entity decoding, or end a NETCONF 1.0 message (``]]>]]>`` comes out as
+    ``]]&gt;]]&gt;``). A placeholder anywhere else (an attribute, part of a text) is refused, as is
+    a payload with a DOCTYPE or entity references. Raises ``KeyError`` for an unknown fingerprint.
+
+    >>> fp = fingerprint("a</key><x/>]]>]]>&amp;")
+    >>> out = fill_keys('<config><pre-shared-key><key>%{psk:' + fp + '}</key></pre-shared-key></config>',
+    ...                 {fp: "a</key><x/>]]>]]>&amp;"})
+    >>> out
+    '<config><pre-shared-key><key>a&lt;/key&gt;&lt;x/&gt;]]&gt;]]&gt;&amp;amp;</key></pre-shared-key></config>'
+    >>> etree.fromstring(out).find("pre-shared-key/key").text
+    'a</key><x/>]]>]]>&amp;'
+    """
+    root = etree.fromstring(text.encode() if isinstance(text, str) else text, safe_parser())
+    if root.getroottree().docinfo.doctype:
+        raise PayloadError("the payload has a DOCTYPE")
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            if isinstance(el, etree._Entity):
+                raise PayloadError("the payload holds an entity reference")
+            continue
+        if any(PLACEHOLDER_RE.search(v) for v in el.attrib.values()) or \
+                (el.tail and PLACEHOLDER_RE.search(el.tail)):
+            raise PayloadError(f"a PSK placeholder outside an element's text (<{local(el)}>)")
+        if el.text and PLACEHOLDER_RE.search(el.text):
+            m = PLACEHOLDER_RE.fullmatch(el.text)
+            if not m:
+                raise PayloadError(f"a PSK placeholder inside a longer text (<{local(el)}>)")
+            if m.group(1) not in secrets:
+                raise KeyError(f"no key known for PSK fingerprint {m.group(1)}")
+            el.text = secrets[m.group(1)]
+    return etree.tostring(root, encoding="unicode")
+
+
 def unmask(text: str, secrets: dict[str, str]) -> str:
-    def lookup(m):
-        if m.group(1) not in secrets:
-            raise KeyError(f"no key known for PSK fingerprint {m.group(1)}")
-        return secrets[m.group(1)]
-    return PLACEHOLDER_RE.sub(lookup, text)
+    """The payload with its keys in place (``fill_keys``: by lxml, never by text substitution)."""
+    return fill_keys(text, secrets)
 
 
 # ------------------------------------------------------------------ canonical forms

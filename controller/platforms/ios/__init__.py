@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from ..base import Capabilities, Platform
 from ..tables import CBC, GCM_IOS
-from . import collect, names, options, parsers, proposals, remediation as _remediation, render as _render, secrets
-
-IKE_LIFETIME_MAX = 86400   # crypto ikev2 profile: lifetime 120-86400
+from . import collect, limits, names, options, parsers, proposals, remediation as _remediation, render as _render, secrets
 
 
 class IosPlatform(Platform):
@@ -34,14 +32,18 @@ class IosPlatform(Platform):
             field, _, what = p.partition(": ")
             if field not in seen:
                 out.append(f"{field}: {where} cannot do this: {what}")
-        if i.ike.lifetime > IKE_LIFETIME_MAX:
-            out.append(f"ike.lifetime: {where} takes at most {IKE_LIFETIME_MAX} s (got {i.ike.lifetime})")
-        wan = overlay.devices[device].wan.interface
-        if names.canonical_ifname(wan) == wan and not any(wan.startswith(full) for full, _ in names._TYPES):
-            kind = "hubs" if overlay.devices[device].role == "hub" else "sites"
-            out.append(f"{kind}.{device}.wan.interface: {wan!r} is not an IOS interface name "
-                       f"(e.g. GigabitEthernet0/0, Gi0/0, Dialer1) on {where}")
+        out += [p for p in limits.problems(overlay, device, limits.IOS, self.name) if p.split(":")[0] not in seen]
         return out
+
+    def check_psk(self, key):
+        return secrets.check_psk(key)
+
+    def check_interface(self, name):
+        """An IOS interface name, full or abbreviated (``names.check_interface``)."""
+        return names.check_interface(name)
+
+    def canonical_interface(self, name):
+        return names.canonical_ifname(name)
 
     def render(self, overlay, device, secrets_, site=None):
         return _render.render(overlay, device, site, secrets_)

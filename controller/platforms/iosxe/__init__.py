@@ -16,6 +16,7 @@ from napalm_iosxe_netconf import nativexml
 
 from ..base import Capabilities, Platform
 from ..tables import CBC, GCM_IOS
+from ..ios import limits, names as ios_names, secrets as ios_secrets
 from . import build, state, yang_map
 
 
@@ -28,13 +29,23 @@ class IosXePlatform(Platform):
         i = overlay.intent
         for p in yang_map.problems(i.ike.proposal, i.ipsec.transform):
             out.append(p.replace(": ", f": platform {self.name} of {device!r}: ", 1))
-        if not 10 <= i.ike.dpd_delay <= 3600:
-            out.append(f"ike.dpd_delay: platform {self.name} of {device!r} takes 10..3600 seconds "
-                       f"(IOS-XE dpd interval), not {i.ike.dpd_delay}")
-        if not 120 <= i.ike.lifetime <= 86400:
-            out.append(f"ike.lifetime: platform {self.name} of {device!r} takes 120..86400 seconds, "
-                       f"not {i.ike.lifetime}")
+        out += limits.problems(overlay, device, limits.IOSXE, self.name)
         return list(dict.fromkeys(out))
+
+    # Keys, interface names: the IOS rules. The key is a YANG string leaf (Cisco-IOS-XE-crypto
+    # ``pre-shared-key/key``, pattern '.*': no line breaks) placed as element text by lxml, so XML
+    # itself cannot change it; but a real IOS-XE keeps it in its CLI config and verify reads that
+    # CLI (``show running-config``, the ios parsers), so what IOS would read differently is refused
+    # here too (type prefixes, whitespace, '?', non-ASCII, over 128 bytes). The WAN interface never
+    # reaches the payload (the tunnel source is the WAN address) but names the CLI's interfaces.
+    def check_psk(self, key):
+        return ios_secrets.check_psk(key)
+
+    def check_interface(self, name):
+        return ios_names.check_interface(name)
+
+    def canonical_interface(self, name):
+        return ios_names.canonical_ifname(name)
 
     def render(self, overlay, device, secrets, site=None):
         return build.render(overlay, device, secrets, site)
