@@ -81,9 +81,11 @@ class CliDriver(NetworkDriver):
         o = dict(optional_args or {})
         self.port = int(o.get("port", 22))
         self.key_file = o.get("key_file")
-        self.known_hosts = o.get("known_hosts")
+        from .connect import Policy, netmiko_session
+        self.policy = Policy.of(hostname, o)     # host keys, retries, handshake bound (connect.py)
+        self.known_hosts = self.policy.guard.file
         self.secrets: dict[str, str] = dict(o.get("secrets") or {})   # fingerprint -> key
-        self.connect: Callable = o.get("connect") or netmiko_connect
+        self.connect: Callable = o.get("connect") or (lambda **kw: netmiko_session(self.policy.guard, **kw))
         self.slow_timeout = float(o.get("commit_timeout", 300))
         self.options = o
         self.session = None
@@ -111,7 +113,7 @@ class CliDriver(NetworkDriver):
     def _connect_args(self) -> dict:
         args = dict(device_type=self.device_type, host=self.hostname, username=self.username,
                     password=self.password or "", port=self.port, conn_timeout=self.timeout,
-                    timeout=self.timeout, fast_cli=False)
+                    banner_timeout=self.timeout, auth_timeout=self.timeout, timeout=self.timeout, fast_cli=False)
         if self.key_file:
             args.update(use_keys=True, key_file=self.key_file, allow_agent=False)
         if self.known_hosts:
@@ -119,11 +121,11 @@ class CliDriver(NetworkDriver):
         return args
 
     def open(self):
-        try:
-            self.session = self.connect(**self._connect_args())
-        except Exception as e:  # netmiko raises several kinds on a broken login
-            raise ConnectionException(f"{self.hostname}: cannot connect: {e.__class__.__name__}: "
-                                      f"{self.scrub(str(e))}") from None
+        """The session, under grectl's connection policy: the host key checked against known_hosts
+        before anything is sent, transient failures retried (napalm_grectl_cli.connect)."""
+        from .connect import retrying
+        args = self._connect_args()
+        self.session = retrying(self.policy, lambda: self.connect(**args), clean=self.scrub)
 
     def close(self):
         if self.session is not None:

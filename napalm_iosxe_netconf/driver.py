@@ -23,7 +23,9 @@ datastore, and touching only what grectl owns (``nativexml``):
 optional_args:
   port          NETCONF over SSH port (830)
   key_file      private key for SSH
-  known_hosts   file of trusted host keys: strict host key checking when given
+  known_hosts, host_key_policy, hash_known_hosts, conn_retries, conn_backoff, max_connecting:
+                grectl's connection policy, for NETCONF and the CLI session beside it alike
+                (napalm_grectl_cli.connect): the host key is checked before anything is sent
   secrets       {fingerprint: psk} to put keys in place of placeholders on the way to the device
 """
 from __future__ import annotations
@@ -78,7 +80,9 @@ class IosXeNetconfDriver(NetworkDriver):
         self.port = int(o.get("port") or 830)
         self.cli_port = int(o.get("cli_port") or 22)  # SSH CLI for verify's show commands
         self.key_file = o.get("key_file")
-        self.known_hosts = o.get("known_hosts")
+        from napalm_grectl_cli.connect import Policy
+        self.policy = Policy.of(hostname, o)
+        self.known_hosts = self.policy.guard.file
         self.secrets: dict[str, str] = dict(o.get("secrets") or {})
         self.m = None
         self._locked = False
@@ -89,20 +93,10 @@ class IosXeNetconfDriver(NetworkDriver):
 
     # ------------------------------------------------------------ connection
     def open(self):
-        from ncclient import manager
-        kw = dict(host=self.hostname, port=self.port, username=self.username, timeout=self.timeout,
-                  allow_agent=False, look_for_keys=False, hostkey_verify=bool(self.known_hosts))
-        if self.password:
-            kw["password"] = self.password
-        if self.key_file:
-            kw["key_filename"] = self.key_file
-        if self.known_hosts:
-            kw["ssh_config"] = _ssh_config_for(self.known_hosts)
-        try:
-            self.m = manager.connect(**kw)
-        except Exception as e:
-            raise ConnectionException(f"{self.hostname}:{self.port}: cannot open NETCONF: "
-                                      f"{e.__class__.__name__}: {self._mask(str(e))}") from None
+        from napalm_grectl_cli.connect import netconf_connect, retrying
+        self.m = retrying(self.policy, lambda: netconf_connect(
+            self.policy.guard, self.hostname, self.port, self.username, self.password, self.key_file,
+            self.timeout), label=f"{self.policy.guard.device}:{self.port}", clean=self._mask)
         caps = set(self.m.server_capabilities)
         need = {":candidate", ":confirmed-commit:1.1"}
         missing = [c for c in need if not any(c in x for x in caps)]
@@ -180,17 +174,16 @@ class IosXeNetconfDriver(NetworkDriver):
 
     def _show(self, commands):
         """Show commands over an SSH CLI session beside NETCONF (IOS-XE answers both); masked."""
-        from netmiko import ConnectHandler
+        from napalm_grectl_cli.connect import netmiko_session, retrying
+        args = dict(device_type="cisco_xe", host=self.hostname, port=self.cli_port, username=self.username,
+                    password=self.password or None, key_file=self.key_file, use_keys=bool(self.key_file),
+                    allow_agent=False, conn_timeout=self.timeout, banner_timeout=self.timeout,
+                    auth_timeout=self.timeout, timeout=self.timeout)
         try:
-            conn = ConnectHandler(device_type="cisco_xe", host=self.hostname, port=self.cli_port,
-                                  username=self.username, password=self.password or None,
-                                  key_file=self.key_file, use_keys=bool(self.key_file),
-                                  ssh_strict=bool(self.known_hosts), system_host_keys=False,
-                                  alt_host_keys=bool(self.known_hosts), alt_key_file=self.known_hosts or "",
-                                  timeout=self.timeout)
-        except Exception as e:
-            raise ConnectionException(f"{self.hostname}: no CLI session on port {self.cli_port} for show "
-                                      f"commands: {e.__class__.__name__}") from None
+            conn = retrying(self.policy, lambda: netmiko_session(self.policy.guard, **args),
+                            label=f"{self.policy.guard.device}:{self.cli_port}", clean=self._mask)
+        except ConnectionException as e:
+            raise ConnectionException(f"no CLI session for show commands: {e}") from None
         try:
             return {c: nx.mask_text(conn.send_command(c, read_timeout=60), self.secrets) for c in commands}
         finally:
@@ -321,19 +314,3 @@ def _ospf_ids(intended) -> set[str]:
     if nat is None:
         return set()
     return nx.tunnel_ospf_ids(nat) | {nx._text(p, "id") for p in nx.walk(nat, "router/router-ospf/ospf/process-id")}
-
-
-def _ssh_config_for(known_hosts: str) -> str:
-    """An ssh_config file that makes ncclient check host keys against ``known_hosts`` only."""
-    import hashlib
-    import os
-    import tempfile
-    path = os.path.join(tempfile.gettempdir(),
-                        f"grectl-nc-{hashlib.sha256(known_hosts.encode()).hexdigest()[:12]}.ssh_config")
-    text = f"Host *\n  UserKnownHostsFile {known_hosts}\n"
-    if not os.path.exists(path) or open(path).read() != text:
-        tmp = f"{path}.{os.getpid()}.{threading.get_ident()}"
-        with open(tmp, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    return path

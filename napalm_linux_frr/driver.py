@@ -7,14 +7,18 @@ rolls back even if this process dies or management is lost.
 
 optional_args:
   key_file      private key for SSH (no password needed)
-  known_hosts   file of trusted host keys: strict host key checking when given
+  known_hosts   file of trusted host keys (GRECTL_KNOWN_HOSTS, else ~/.ssh/known_hosts): the
+                router's key must be in it before anything is sent (napalm_grectl_cli.hostkeys)
+  host_key_policy  strict (default) or accept-new (a new key is recorded; a changed key is refused)
+  hash_known_hosts accept-new records hashed host names
   port          SSH port (22)
   secrets       {fingerprint: psk} for placeholders in candidates (see controller.secrets)
   agent_dir     where the agent lives on the router (/etc/grectl)
   swanctl_file  the swanctl file grectl owns (/etc/swanctl/conf.d/grectl.conf)
   conn_retries  connection attempts after the first on transient failures (3): timeouts, refused,
                 reset, no SSH banner; never on permanent ones (authentication, unknown or changed
-                host key), which fail at once
+                host key), which fail at once (the same policy for every grectl transport:
+                napalm_grectl_cli.connect)
   conn_backoff  seconds before the first retry, doubled each time, with jitter (1.0)
   command_timeout  seconds one command may run (600): a commit on a router whose CPU is shared
                 (the UML lab: 20 commits at once took over 120 s each) is slow, not lost
@@ -28,7 +32,6 @@ import json
 import random
 import secrets as _secrets
 import shlex
-import threading
 import time
 from pathlib import Path
 
@@ -36,6 +39,9 @@ import paramiko
 from napalm.base import NetworkDriver
 from napalm.base.exceptions import (CommandErrorException, CommitError, ConnectionException,
                                     MergeConfigException, ReplaceConfigException)
+
+from napalm_grectl_cli import connect
+from napalm_grectl_cli.hostkeys import GuardedClient
 
 from . import linuxconf
 
@@ -56,21 +62,8 @@ def _digest() -> str:
 
 _DIGEST: str | None = None
 
-_slots_lock = threading.Lock()
-_slots: dict[int, threading.BoundedSemaphore] = {}
-
-
-def _connect_slots(n: int) -> threading.BoundedSemaphore:
-    with _slots_lock:
-        return _slots.setdefault(n, threading.BoundedSemaphore(n))
-
-
-def permanent(exc: BaseException) -> bool:
-    """A connection failure that retrying cannot fix: authentication, unknown or changed host key."""
-    if isinstance(exc, (paramiko.AuthenticationException, paramiko.BadHostKeyException)):
-        return True
-    return isinstance(exc, paramiko.SSHException) and "known_hosts" in str(exc)
-
+_connect_slots = connect.connect_slots   # one bound for every transport's handshakes
+permanent = connect.permanent
 
 
 def _no_output(rc: int) -> str:
@@ -88,13 +81,14 @@ class LinuxFrrDriver(NetworkDriver):
         o = optional_args or {}
         self.port = int(o.get("port", 22))
         self.key_file = o.get("key_file")
-        self.known_hosts = o.get("known_hosts")
+        self.policy = connect.Policy.of(hostname, o)
+        self.known_hosts = self.policy.guard.file
         self.secrets: dict[str, str] = dict(o.get("secrets") or {})
         self.agent_dir = o.get("agent_dir", "/etc/grectl")
         self.swanctl_file = o.get("swanctl_file", "/etc/swanctl/conf.d/grectl.conf")
-        self.conn_retries = int(o.get("conn_retries", 3))
-        self.conn_backoff = float(o.get("conn_backoff", 1.0))
-        self.max_connecting = max(1, int(o.get("max_connecting", 8)))
+        self.conn_retries = self.policy.retries
+        self.conn_backoff = self.policy.backoff
+        self.max_connecting = self.policy.max_connecting
         self.command_timeout = float(o.get("command_timeout", 600))
         self.connect_attempts = 0
         self._pkey: paramiko.PKey | None = None
@@ -117,42 +111,16 @@ class LinuxFrrDriver(NetworkDriver):
                                       f"{e.__class__.__name__}: {e}") from None
 
     def open(self):
-        slots = _connect_slots(self.max_connecting)
         self._pkey = self._key()
-        delay = self.conn_backoff
-        err: BaseException = ConnectionException("no attempt made")
-        for attempt in range(max(0, self.conn_retries) + 1):
-            self.connect_attempts = attempt + 1
-            with slots:  # the timeout runs only while this handshake runs, not while it waits
-                try:
-                    self.client = self._connect()
-                    break
-                except Exception as e:  # paramiko raises more than SSHException on a broken session
-                    err = e
-            if permanent(err):
-                raise ConnectionException(f"{self.hostname}: cannot connect (not retried): "
-                                          f"{err.__class__.__name__}: {err}") from None
-            if attempt < self.conn_retries:
-                time.sleep(delay * (0.5 + random.random()))
-                delay *= 2
-        else:
-            raise ConnectionException(f"{self.hostname}: unreachable after {self.connect_attempts} attempts: "
-                                      f"{err.__class__.__name__}: {err}") from None
+        self.client = connect.retrying(self.policy, self._connect,
+                                       sleep=lambda t: time.sleep(t), jitter=lambda: random.random(),
+                                       counted=lambda n: setattr(self, "connect_attempts", n))
 
     def _connect(self) -> paramiko.SSHClient:
-        c = paramiko.SSHClient()
-        if self.known_hosts:
-            c.load_host_keys(self.known_hosts)
-            c.set_missing_host_key_policy(paramiko.RejectPolicy())
-        else:
-            c.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-        try:
-            c.connect(self.hostname, port=self.port, username=self.username, password=self.password or None,
-                      pkey=self._pkey, timeout=self.timeout, banner_timeout=self.timeout,
-                      auth_timeout=self.timeout, allow_agent=False, look_for_keys=False)
-        except BaseException:
-            c.close()
-            raise
+        c = GuardedClient(self.policy.guard)  # the host key is checked before authentication
+        c.connect(self.hostname, port=self.port, username=self.username, password=self.password or None,
+                  pkey=self._pkey, timeout=self.timeout, banner_timeout=self.timeout,
+                  auth_timeout=self.timeout, allow_agent=False, look_for_keys=False)
         return c
 
     def close(self):

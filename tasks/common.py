@@ -10,7 +10,7 @@ from nornir.core import Nornir
 from nornir.core.inventory import ConnectionOptions
 
 from controller import platforms, secrets
-from controller.errors import GrectlError, shown
+from controller.errors import GrectlError, InventoryError, shown
 from controller.models import Overlay
 
 
@@ -33,6 +33,137 @@ class SettingError(GrectlError):
     """An environment setting grectl reads is not usable."""
 
 
+# ------------------------------------------------------------------ host keys
+HOST_KEY_POLICIES = ("strict", "accept-new")   # OpenSSH StrictHostKeyChecking=yes / =accept-new
+DEFAULT_KNOWN_HOSTS = "~/.ssh/known_hosts"
+# NAPALM drivers grectl opens through its own subclass (NAPALM's ios driver drops known_hosts
+# on its way to netmiko, and does not retry): napalm_ios_grectl
+DRIVER_FOR = {"ios": "ios_grectl"}
+
+
+def path_problem(value) -> str | None:
+    """Why ``value`` is not a usable known_hosts path, or None.
+
+    >>> [path_problem(v) for v in ("/tmp/kh", "", "a\\nb", 3)]
+    [None, 'is empty', 'holds a control character or line separator', 'must be a file path (text)']
+    """
+    if not isinstance(value, str):
+        return "must be a file path (text)"
+    if value == "":
+        return "is empty"
+    if not value.isprintable():
+        return "holds a control character or line separator"
+    if value != value.strip():
+        return "starts or ends with a space"
+    if len(value) > 4096:
+        return "is longer than 4096 characters"
+    p = Path(os.path.expanduser(value))
+    if p.exists() and not p.is_file():
+        return "is not a regular file"
+    return None
+
+
+def policy_problem(value) -> str | None:
+    """
+    >>> policy_problem("accept-new"), policy_problem("no"), policy_problem(True)
+    (None, "is not one of strict, accept-new (got 'no')", 'is not one of strict, accept-new (got True)')
+    """
+    return None if isinstance(value, str) and value in HOST_KEY_POLICIES else \
+        f"is not one of {', '.join(HOST_KEY_POLICIES)} (got {shown(value)})"
+
+
+def yes_no(value) -> bool | None:
+    """
+    >>> yes_no(True), yes_no("no"), yes_no("maybe")
+    (True, False, None)
+    """
+    if isinstance(value, bool):
+        return value
+    return {"yes": True, "no": False}.get(value) if isinstance(value, str) else None
+
+
+def env_host_keys() -> dict:
+    """GRECTL_KNOWN_HOSTS, GRECTL_HOST_KEY_POLICY, GRECTL_HASH_KNOWN_HOSTS, checked (unset: absent)."""
+    out, problems = {}, []
+    kh, pol, hsh = (os.environ.get(n) for n in ("GRECTL_KNOWN_HOSTS", "GRECTL_HOST_KEY_POLICY",
+                                                 "GRECTL_HASH_KNOWN_HOSTS"))
+    if kh is not None:
+        why = path_problem(kh)
+        problems += [f"environment variable GRECTL_KNOWN_HOSTS: {shown(kh)} {why}"] if why else []
+        out["known_hosts"] = os.path.abspath(os.path.expanduser(kh))
+    if pol is not None:
+        why = policy_problem(pol)
+        problems += [f"environment variable GRECTL_HOST_KEY_POLICY: {why}"] if why else []
+        out["host_key_policy"] = pol
+    if hsh is not None:
+        if yes_no(hsh) is None:
+            problems.append(f"environment variable GRECTL_HASH_KNOWN_HOSTS: {shown(hsh)} is not yes or no")
+        out["hash_known_hosts"] = yes_no(hsh)
+    if problems:
+        raise SettingError("\n".join(problems))
+    return out
+
+
+def data_origin(inv: Path, host, key: str) -> str:
+    """``<file>: <field.path>`` of the inventory entry that gives ``host`` its data ``key``, the
+    way Nornir inherits it: the host, then its groups in order (depth first), then defaults."""
+    if key in host.data:
+        return f"{inv / 'hosts.yaml'}: {host.name}.data.{key}"
+
+    def walk(groups, seen=frozenset()):
+        for g in groups:
+            if g.name in seen:
+                continue
+            if key in g.data:
+                return f"{inv / 'groups.yaml'}: {g.name}.data.{key}"
+            found = walk(g.groups, seen | {g.name})
+            if found:
+                return found
+        return None
+    return walk(host.groups) or f"{inv / 'defaults.yaml'}: data.{key}"
+
+
+def host_key_options(overlay: Overlay, nr: Nornir, lab_known_hosts: str | None = None) -> dict[str, dict]:
+    """Each device's known_hosts file, policy and hashing: the lab's own file for lab routers, else
+    inventory data (``known_hosts``, ``host_key_policy``, ``hash_known_hosts``, inherited the Nornir
+    way; a relative path is relative to the inventory), else the environment, else
+    ``~/.ssh/known_hosts``, ``strict``, plain. Every bad value is reported (file and field, or the
+    variable) before any device is contacted."""
+    env = env_host_keys()
+    inv = Path(overlay.inventory_dir)
+    out, problems = {}, []
+    for name, host in nr.inventory.hosts.items():
+        if name not in overlay.devices:
+            continue
+        opts = {"known_hosts": os.path.abspath(os.path.expanduser(DEFAULT_KNOWN_HOSTS)),
+                "host_key_policy": "strict", "hash_known_hosts": False}
+        opts.update(env)
+        data = {k: host.get(k) for k in ("known_hosts", "host_key_policy", "hash_known_hosts")}
+        if data["known_hosts"] is not None:
+            why = path_problem(data["known_hosts"])
+            if why:
+                problems.append(f"{data_origin(inv, host, 'known_hosts')}: {why}")
+            else:
+                opts["known_hosts"] = str(inv.absolute() / os.path.expanduser(data["known_hosts"]))
+        if data["host_key_policy"] is not None:
+            why = policy_problem(data["host_key_policy"])
+            if why:
+                problems.append(f"{data_origin(inv, host, 'host_key_policy')}: {why}")
+            opts["host_key_policy"] = data["host_key_policy"]
+        if data["hash_known_hosts"] is not None:
+            if yes_no(data["hash_known_hosts"]) is None:
+                problems.append(f"{data_origin(inv, host, 'hash_known_hosts')}: is not yes or no "
+                                f"(got {shown(data['hash_known_hosts'])})")
+            opts["hash_known_hosts"] = yes_no(data["hash_known_hosts"])
+        if lab_known_hosts:
+            opts["known_hosts"] = lab_known_hosts
+        opts["device"] = name
+        out[name] = opts
+    if problems:
+        raise InventoryError(sorted(set(problems)))
+    return out
+
+
 def env_number(name: str, default: float, kind=float, low: float = 0, high: float = 86400):
     """A number from the environment, checked: a bad value is a clear error naming the variable.
 
@@ -53,9 +184,9 @@ def env_number(name: str, default: float, kind=float, low: float = 0, high: floa
 
 
 def connection_policy() -> dict:
-    """How drivers connect (grectl's own drivers honour these): retries with backoff on transient failures
-    only, and at most this many SSH handshakes at once, whatever --workers is; a device waiting
-    for its turn is not timing out. Environment: GRECTL_SSH_RETRIES (3), GRECTL_SSH_BACKOFF (1.0 s),
+    """How drivers connect (every transport: linux_frr, ios, vyos, huawei_vrp, iosxe NETCONF and its
+    CLI): retries with backoff on transient failures only, and at most this many SSH handshakes at
+    once, whatever --workers is; a device waiting for its turn is not timing out. Environment: GRECTL_SSH_RETRIES (3), GRECTL_SSH_BACKOFF (1.0 s),
     GRECTL_SSH_CONNECTING (8), GRECTL_SSH_TIMEOUT (20 s, per attempt),
     GRECTL_SSH_COMMAND_TIMEOUT (600 s, per command)."""
     return {"conn_retries": env_number("GRECTL_SSH_RETRIES", 3, int, 0, 20),
@@ -70,8 +201,10 @@ def connect_timeout() -> float:
 
 def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None = None) -> Nornir:
     """One Nornir over the inventory; ``keys`` (site -> PSK, read once by the caller) lets drivers
-    put real keys in place of placeholders when they write a device."""
+    put real keys in place of placeholders when they write a device. Every connection setting
+    (retries, timeouts, host keys) is checked here, before any device is contacted."""
     policy, timeout = connection_policy(), connect_timeout()  # checked before anything else happens
+    env_host_keys()
     inv = Path(overlay.inventory_dir)
     opts = {"host_file": str(inv / "hosts.yaml"), "group_file": str(inv / "groups.yaml"),
             "defaults_file": str(inv / "defaults.yaml")}
@@ -79,7 +212,9 @@ def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None
                     inventory={"plugin": "SimpleInventory", "options": opts},
                     logging={"enabled": False})
     ssh = ssh_options(overlay)
-    optional = {k: ssh[k] for k in ("key_file", "known_hosts") if k in ssh}
+    lab = lab_state_dir(overlay) / "lab.json"
+    host_keys = host_key_options(overlay, nr, ssh.get("known_hosts") if lab.exists() else None)
+    optional = {k: ssh[k] for k in ("key_file",) if k in ssh}
     optional.update(policy)
     by_fp = {secrets.fingerprint(k): k for k in (keys or {}).values()}
     for name, host in nr.inventory.hosts.items():
@@ -87,12 +222,17 @@ def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None
             continue
         caps = platforms.get(overlay.devices[name].platform).caps
         if caps.napalm_driver:
-            args = dict(optional, **({"secrets": by_fp} if by_fp and caps.driver_unmasks else {}))
+            args = dict(optional, **host_keys[name],
+                        **({"secrets": by_fp} if by_fp and caps.driver_unmasks else {}))
             host.connection_options["napalm"] = ConnectionOptions(  # keys only to drivers that swap them
-                platform=caps.napalm_driver, username=ssh.get("username") or host.username,
+                platform=DRIVER_FOR.get(caps.napalm_driver, caps.napalm_driver),
+                username=ssh.get("username") or host.username,
                 extras={"optional_args": args, "timeout": timeout})
-        if caps.netmiko_device_type:
-            host.connection_options["netmiko"] = ConnectionOptions(platform=caps.netmiko_device_type)
+        if caps.netmiko_device_type:  # strict against the same file (accept-new is the drivers')
+            host.connection_options["netmiko"] = ConnectionOptions(
+                platform=caps.netmiko_device_type,
+                extras={"ssh_strict": True, "system_host_keys": False, "alt_host_keys": True,
+                        "alt_key_file": host_keys[name]["known_hosts"]})
     return nr.filter(filter_func=lambda h: h.name in overlay.devices)
 
 

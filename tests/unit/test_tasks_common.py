@@ -15,4 +15,8 @@ def test_keys_only_to_drivers_that_swap_placeholders(inv):
         nr.close_connections()
     assert "secrets" in args["tokyo"] and "secrets" in args["fukuoka"]    # linux_frr swaps them on the router
     assert "secrets" not in args["osaka"]                                 # NAPALM's ios driver never sees keys
-    assert nr.inventory.hosts["osaka"].connection_options["napalm"].platform == "ios"
+    # NAPALM's ios driver, opened under grectl's connection policy (host keys, retries): issue 19
+    from napalm import get_network_driver
+    from napalm.ios.ios import IOSDriver
+    assert nr.inventory.hosts["osaka"].connection_options["napalm"].platform == "ios_grectl"
+    assert issubclass(get_network_driver("ios_grectl"), IOSDriver)
