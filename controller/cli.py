@@ -252,15 +252,16 @@ def parse(platform: str = typer.Argument(..., help="Platform name, e.g. ios, vyo
     except safefile.UnsafeFile as e:
         _fail_line(f"{where}: {e}")
     try:
-        state = plat.parse_command(command, text)
+        state = plat.parse_command(command, text if text.strip() else "")
     except NotImplementedError as e:
         known = plat.commands()
         _fail_line(f"{e}" + (f" (known: {'; '.join(known)})" if known else ""))
     except Exception as e:  # any parser failure on malformed output: one line, never a traceback
         if os.environ.get("GRECTL_DEBUG"):
             raise
-        _fail_line(f"{where}: {safefile.printable(str(file))}: {_parser_failure(e, text)}")
-    if not text.strip():
+        if text.strip():
+            _fail_line(f"{where}: {safefile.printable(str(file))}: {_parser_failure(e, text)}")
+    if not text.strip():  # after the command is known: an unknown command says which ones are
         _fail_line(f"{where}: {safefile.printable(str(file))}: empty, no output to parse")
     data = state.model_dump(exclude_defaults=True)
     if as_json:

@@ -93,6 +93,8 @@ def parse_config(xml: str) -> DeviceState:
     if not xml.strip():
         return st
     root = read_xml(xml)
+    if isinstance(root.tag, str) and nx.local(root) == "rpc-reply":  # a whole NETCONF reply: its <data>
+        root = nx._child(root, "data")
     native = nx.native_of(root)
     if native is None:
         return st
