@@ -48,6 +48,7 @@ import re
 import shlex
 import signal
 import threading
+import time
 import warnings
 import xml.etree.ElementTree as ET
 from contextlib import contextmanager
@@ -346,12 +347,15 @@ def _time_limit(seconds: float, message: str):
     def expired(signum, frame):
         raise DefinitionError(message)
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:  # a caller's own timer goes on with what it had left
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer - (time.monotonic() - started)))
 
 
 class Checker:
