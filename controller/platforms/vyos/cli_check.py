@@ -12,6 +12,13 @@ word for word:
 - a value that fails every constraint: the node's ``constraintErrorMessage``, else
   ``Invalid value`` (vyos1x-config's default).
 
+The definitions directory is read as untrusted input: only regular files inside it (symlinks
+resolved, none may leave it), ``#include`` only of relative paths inside it, without loops, at most
+``MAX_DEPTH`` deep and ``MAX_EXPANDED`` bytes once expanded; no DTD or entity (vyos-1x has none);
+every regex and ``--range`` is checked when loaded, and a regex taking over ``REGEX_SECONDS`` on a
+value is an error. Every failure is a ``DefinitionError`` naming the file and what is wrong, never
+quoting a file's content.
+
 Constraints: each ``regex`` is a full match; each ``validator`` is one of VyOS's validator
 programs, re-implemented here for the ones overlay configs meet (numeric, ipv4/ipv6 address,
 prefix, host, fqdn ...). Several items in one constraint are OR-ed, as ``Value_checker.validate_any``
@@ -39,12 +46,26 @@ from __future__ import annotations
 import ipaddress
 import re
 import shlex
+import signal
+import threading
+import time
+import warnings
 import xml.etree.ElementTree as ET
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-INCLUDE = re.compile(r"^\s*#include\s+<([^>]+)>\s*$", re.M)
+from ... import safefile
+from ...errors import GrectlError, shown
+
+INCLUDE = re.compile(r"^[ \t]*#[ \t]*include[ \t]+[<\"]([^>\"\n]*)[>\"][ \t]*$", re.M)
+MAX_DEPTH = 20                       # #include nesting (vyos-1x nests 3 deep)
+MAX_EXPANDED = 32 * 1024 * 1024      # one definition file with its includes expanded
+MAX_TREE_DEPTH = 64                  # node nesting in the XML (vyos-1x: about 12)
+REGEX_SECONDS = 2.0                  # one definition regex on one value
+_DTD = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)
+_NUMBER_RANGE = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)-(-?[0-9]+(?:\.[0-9]+)?)")
 DEFAULT_ERROR = "Invalid value"   # vyos1x-config reference_tree.ml default_data.constraint_error_message
 ILLEGAL = re.compile(r"[\s{}\[\]\"'#]")
 
@@ -65,41 +86,116 @@ class ValidationError(Exception):
     pass
 
 
+class DefinitionError(GrectlError):
+    """The definitions directory cannot be read as VyOS CLI definitions (names the file and why)."""
+
+
 def _definitions_dir(path: Path) -> Path:
     path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        raise DefinitionError(f"{safefile.printable(str(path))}: not found (give a vyos-1x checkout or its "
+                              "interface-definitions directory)")
+    if not path.is_dir():
+        raise DefinitionError(f"{safefile.printable(str(path))}: not a directory (give a vyos-1x checkout or its "
+                              "interface-definitions directory)")
     sub = path / "interface-definitions"
     return sub if sub.is_dir() else path
 
 
-def _expand(text: str, root: Path, depth: int = 0) -> str:
-    """The C preprocessor's ``#include <include/...>``, as VyOS's build runs it."""
-    if depth > 20:
-        raise ValueError("include nesting too deep")
+def _read(path: Path, root: Path) -> str:
+    """A definition file's text: a regular file inside ``root`` (symlinks resolved), capped, UTF-8."""
+    try:
+        return safefile.read_text(safefile.inside(path, root))
+    except safefile.UnsafeFile as e:
+        raise DefinitionError(str(e)) from None
+
+
+def _expand(text: str, root: Path, file: Path, stack: tuple[Path, ...] = (),
+            done: dict[Path, str] | None = None) -> str:
+    """The C preprocessor's ``#include <include/...>``, as VyOS's build runs it: only relative paths
+    inside ``root``, no loop, at most ``MAX_DEPTH`` deep, at most ``MAX_EXPANDED`` bytes. ``done``
+    holds each include already expanded (its text does not depend on who includes it)."""
+    stack = stack + (file,)
+    done = {} if done is None else done
+    if len(stack) > MAX_DEPTH:
+        raise DefinitionError(f"{stack[0]}: #include nested over {MAX_DEPTH} deep (via {file.name})")
+    size = len(text)
 
     def sub(m: re.Match) -> str:
-        return _expand((root / m.group(1)).read_text(), root, depth + 1)
-    return INCLUDE.sub(sub, text)
+        nonlocal size
+        name = m.group(1).strip()
+        rel = PurePosixPath(name)
+        if not name or rel.is_absolute() or name.startswith("~") or "\\" in name:
+            raise DefinitionError(f"{file}: #include {shown(name)}: only a relative path inside "
+                                  f"{root} is read")
+        here = root / rel
+        if not (here.exists() or here.is_symlink()):
+            raise DefinitionError(f"{file}: #include {shown(name)}: not found in {root}")
+        target = safefile.inside(here, root)
+        if target in stack:
+            chain = " -> ".join(str(p.relative_to(root)) for p in stack + (target,))
+            raise DefinitionError(f"{stack[0]}: #include loop: {chain}")
+        if target not in done:
+            done[target] = _expand(_read(target, root), root, target, stack, done)
+        size += len(done[target])
+        if size > MAX_EXPANDED:
+            raise DefinitionError(f"{stack[0]}: over {MAX_EXPANDED // (1024 * 1024)} MiB once its "
+                                  "#include lines are expanded")
+        return done[target]
+    try:
+        return INCLUDE.sub(sub, text)
+    except safefile.UnsafeFile as e:
+        raise DefinitionError(f"{file}: #include: {e}") from None
 
 
-def _merge(tree: Node, elem: ET.Element) -> None:
-    """Insert one XML node into the tree; a name seen before is merged (as ``Vytree.insert_maybe``)."""
+def _check_regex(rx: str, where: str) -> str:
+    """A definition regex Python can run (VyOS's are PCRE; the ones vyos-1x uses mean the same)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            re.compile(rx)
+    except (re.error, RecursionError, OverflowError) as e:
+        raise DefinitionError(f"{where}: regex {shown(rx)} does not compile: {e}") from None
+    return rx
+
+
+def _check_numeric(arg: str | None, where: str) -> None:
+    """``numeric`` validator arguments: every ``--range`` is ``LOW-HIGH`` with LOW <= HIGH."""
+    args = (arg or "").split()
+    for i, a in enumerate(args):
+        if a == "--range":
+            r = args[i + 1] if i + 1 < len(args) else ""
+            m = _NUMBER_RANGE.fullmatch(r)
+            if not m or float(m.group(1)) > float(m.group(2)):
+                raise DefinitionError(f"{where}: numeric validator: --range {shown(r)} is not LOW-HIGH")
+
+
+def _merge(tree: Node, elem: ET.Element, file: str = "", path: tuple[str, ...] = ()) -> None:
+    """Insert one XML node into the tree; a name seen before is merged (as ``Vytree.insert_maybe``).
+    ``file`` and ``path`` (the node names above) only name the place in errors."""
     kind, name = elem.tag, elem.get("name")
     if kind not in ("node", "tagNode", "leafNode") or name is None:
         return
+    path = path + (name,)
+    if len(path) > MAX_TREE_DEPTH:
+        raise DefinitionError(f"{file}: nodes nested over {MAX_TREE_DEPTH} deep")
     node = tree.children.get(name)
     if node is None:
         node = tree.children[name] = Node(kind, name)
     props = elem.find("properties")
+    here = f"{file}: node [{safefile.printable(' '.join(path))[:120]}]"
     if props is not None:
         for p in props:
             if p.tag == "constraint":
                 for c in p:
                     if c.tag == "regex" and c.text:
-                        node.regexes.append(c.text.strip())
+                        node.regexes.append(_check_regex(c.text.strip(), here))
                     elif c.tag == "validator":
+                        if c.get("name", "").split()[:1] == ["numeric"]:
+                            _check_numeric(c.get("argument"), here)
                         node.validators.append((c.get("name", ""), c.get("argument")))
-            elif p.tag == "constraintErrorMessage" and p.text:
-                node.error = p.text.strip()
+            elif p.tag == "constraintErrorMessage" and p.text and p.text.split():
+                node.error = " ".join(p.text.split())
             elif p.tag == "valueless":
                 node.valueless = True
             elif p.tag == "multi":
@@ -107,23 +203,49 @@ def _merge(tree: Node, elem: ET.Element) -> None:
     children = elem.find("children")
     if children is not None:
         for c in children:
-            _merge(node, c)
+            _merge(node, c, file, path)
+
+
+def _parse_xml(text: str, file: Path) -> ET.Element:
+    if _DTD.search(text):
+        raise DefinitionError(f"{file}: a DOCTYPE or ENTITY declaration (VyOS definitions have none): refused")
+    body = text.split("?>", 1)[1] if text.lstrip().startswith("<?xml") else text
+    try:
+        return ET.fromstring(body)
+    except ET.ParseError as e:  # the message holds a line and column, never the text
+        raise DefinitionError(f"{file}: not well-formed XML (after #include expansion): {e}") from None
+    except (RecursionError, ValueError) as e:
+        raise DefinitionError(f"{file}: not readable as XML: {e.__class__.__name__}") from None
 
 
 @lru_cache(maxsize=4)
 def load(definitions: str) -> Node:
     """The reference tree built from every ``*.xml.in`` of a vyos-1x ``interface-definitions`` dir."""
     d = _definitions_dir(Path(definitions))
-    files = sorted(d.glob("*.xml.in"))
+    try:
+        d = d.resolve(strict=True)
+        files = sorted(d.glob("*.xml.in"))
+    except (OSError, RuntimeError) as e:
+        raise DefinitionError(f"{safefile.printable(str(d))}: cannot read: {e.__class__.__name__}") from None
     if not files:
-        raise FileNotFoundError(f"{d}: no VyOS interface definitions (*.xml.in) here")
+        raise DefinitionError(f"{safefile.printable(str(d))}: no VyOS interface definitions (*.xml.in) here")
     root = Node("node", "")
     for f in files:
-        text = _expand(f.read_text(), d)
-        xml = ET.fromstring(text.split("?>", 1)[1] if text.lstrip().startswith("<?xml") else text)
-        for c in xml:
-            _merge(root, c)
+        real = _read_target(f, d)
+        xml = _parse_xml(_expand(_read(real, d), d, real), f)
+        try:
+            for c in xml:
+                _merge(root, c, safefile.printable(str(f)))
+        except RecursionError:
+            raise DefinitionError(f"{f}: nodes nested too deep") from None
     return root
+
+
+def _read_target(f: Path, root: Path) -> Path:
+    try:
+        return safefile.inside(f, root)
+    except safefile.UnsafeFile as e:
+        raise DefinitionError(str(e)) from None
 
 
 # ------------------------------------------------------------------ validators (VyOS's programs)
@@ -137,13 +259,13 @@ def _numeric(value: str, arg: str | None) -> bool:
         nums = [float(p) if is_float else int(p, 10) for p in parts]
     except ValueError:
         return False
-    if not is_float and not all(re.fullmatch(r"\d+", p) for p in parts):
+    if not is_float and not all(re.fullmatch(r"[0-9]+", p) for p in parts):
         return False
     ranges = []
     for i, a in enumerate(args):
-        if a == "--range" and i + 1 < len(args):
-            lo, hi = args[i + 1].split("-", 1)
-            ranges.append((float(lo), float(hi)))
+        m = _NUMBER_RANGE.fullmatch(args[i + 1]) if a == "--range" and i + 1 < len(args) else None
+        if m:   # load() refused a --range that is not LOW-HIGH
+            ranges.append((float(m.group(1)), float(m.group(2))))
     for n in nums:
         if "--positive" in args and n <= 0:
             return False
@@ -199,7 +321,7 @@ def _ip_protocol(value: str, arg: str | None) -> bool:
     return v in IP_PROTOCOLS or (v.isdigit() and 0 <= int(v) <= 255)
 
 
-_FQDN = re.compile(r"(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+")
+_FQDN = re.compile(r"(?=.{1,253}\Z)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?)+")
 
 VALIDATORS = {
     "numeric": _numeric,
@@ -214,21 +336,49 @@ VALIDATORS = {
 }
 
 
+@contextmanager
+def _time_limit(seconds: float, message: str):
+    """Raise ``DefinitionError(message)`` if the block runs over ``seconds`` (Python's regex engine
+    checks signals while it backtracks). Only in the main thread; elsewhere the block runs unbounded."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise DefinitionError(message)
+    previous = signal.signal(signal.SIGALRM, expired)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer:  # a caller's own timer goes on with what it had left
+            signal.setitimer(signal.ITIMER_REAL, max(0.001, outer - (time.monotonic() - started)))
+
+
 class Checker:
     """Walks ``set`` lines through the reference tree of one definitions directory."""
 
     def __init__(self, definitions: str | Path):
-        self.root = load(str(Path(definitions).resolve()))
+        try:
+            where = Path(definitions).resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+            raise DefinitionError(f"{safefile.printable(str(definitions))}: symlink loop or unreadable path") from None
+        self.root = load(str(where))
         self.unjudged: set[str] = set()
 
     def _valid(self, node: Node, value: str) -> bool:
         if not node.regexes and not node.validators:
             return True
         for rx in node.regexes:
-            if re.fullmatch(rx, value):
-                return True
+            with _time_limit(REGEX_SECONDS, f"definition regex {shown(rx)} took over {REGEX_SECONDS:g} s "
+                                            "on one value (catastrophic backtracking?)"):
+                if re.fullmatch(rx, value):
+                    return True
         for name, arg in node.validators:
-            fn = VALIDATORS.get(name.split()[0])
+            fn = VALIDATORS.get((name.split() or [""])[0])
             if fn is None:
                 self.unjudged.add(name)
                 return True   # cannot judge: accept, and say so
