@@ -631,6 +631,7 @@ def psks(overlay: Overlay) -> dict[str, str]:
     for t in overlay.tunnels:
         key, problem = secrets.read(t.psk_ref, inv)
         if problem:
-            raise InventoryError([f"{inv / 'overlay.yaml'}: sites.{t.site}.psk: {problem}"])
+            field = "psk" if overlay.intent.sites[t.site].psk is None else f"sites.{t.site}.psk"
+            raise InventoryError([f"{inv / 'overlay.yaml'}: {field}: {problem}"])
         out[t.site] = key
     return out
