@@ -294,3 +294,34 @@ def test_cli_validate_says_it_once_exit_1(inv, capsys):
     assert f"permissions 0644 for '{path}' are too open" in out.err
     assert "Traceback" not in out.out + out.err and TEST_PSK not in out.out + out.err
 
+
+
+BREAKS = ["\n", "\r", "\r\n", "\x00", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\t", "\x1b", "\x7f"]
+
+
+@pytest.mark.parametrize("source,brk", [
+    pytest.param(source, brk, id=f"{source}-{brk!r}") for source in ("file", "env", "site-file") for brk in BREAKS
+    if not (source == "env" and brk == "\x00")])  # an environment variable cannot hold NUL
+def test_key_with_a_break_inside_refused_at_its_field(inv, monkeypatch, capsys, brk, source):
+    key = f"abcdefgh{brk}ijklmnopqr"
+    if source == "env":
+        monkeypatch.setenv("GRECTL_SAFE_CORE_ENV", key)
+        edit_yaml(inv / "overlay.yaml", {"psk": {"env": "GRECTL_SAFE_CORE_ENV"}})
+        field, where = "psk", "environment variable GRECTL_SAFE_CORE_ENV"
+    elif source == "file":
+        (inv / "secrets" / "psk.txt").write_bytes(key.encode() + b"\n")
+        field, where = "psk", f"PSK file {inv / 'secrets' / 'psk.txt'}"
+    else:
+        path = inv / "secrets" / "osaka.txt"
+        path.write_bytes(key.encode() + b"\n")
+        path.chmod(0o600)
+        edit_yaml(inv / "overlay.yaml", {"sites.osaka.psk": {"file": "secrets/osaka.txt"}})
+        field, where = "sites.osaka.psk", f"PSK file {path}"
+    problems = _problems(inv)
+    assert f"{inv / 'overlay.yaml'}: {field}: {where}: the key holds a non-printable character at position 9" \
+        in problems, problems
+    assert all("ijklmnopqr" not in p for p in problems)
+    with pytest.raises(SystemExit) as e:
+        cli.main(["validate", "-i", str(inv)])
+    out = capsys.readouterr()
+    assert e.value.code == 1 and "ijklmnopqr" not in out.out + out.err and "Traceback" not in out.err
