@@ -26,10 +26,56 @@ from . import platforms
 FILES = ("hosts", "groups", "defaults", "overlay")
 
 
-HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$")
+# Every pattern matches the whole value: re.fullmatch (Python's ``$`` matches before a final
+# newline); Field(pattern=...) runs pydantic-core's Rust regex, whose ``$`` is the end of the text.
+HOSTNAME_RE = re.compile(r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?")
+SCOPE_RE = re.compile(r"[A-Za-z0-9_.-]{1,15}")  # an IPv6 zone (fe80::1%eth0): an interface name
+# Nornir host and group names (the keys of hosts.yaml and groups.yaml); hubs and sites are checked
+# again against the overlay's NAME_RE.
+ENTRY_RE = r"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,63}$"
 # Field paths whose values are never quoted in a message: keys, passwords, anything under psk.
 SECRET_FIELD_RE = re.compile(r"pass|secret|psk|token|key", re.I)
+MAX_DATA_DEPTH = 32
+
+
+def is_entry_name(name) -> bool:
+    r"""A host or group name Nornir and grectl can both print on one line.
+
+    >>> is_entry_name("lab_linux"), is_entry_name("cisco\n"), is_entry_name(""), is_entry_name(3)
+    (True, False, False, False)
+    """
+    return isinstance(name, str) and re.fullmatch(ENTRY_RE, name) is not None
+
+
+def plain_text_problem(value, path: str = "", depth: int = 0) -> str | None:
+    r"""Why a YAML value under ``data``/``connection_options`` holds text that could split a line or a
+    config (a control character, a line or paragraph separator, NUL), or None. Walks keys and values.
+
+    >>> plain_text_problem({"ios_style": "crypto-map", "n": [1, True, None]}) is None
+    True
+    >>> plain_text_problem({"ios_style": "crypto-map\n"})
+    "['ios_style']: holds a control character or line break"
+    >>> plain_text_problem({"a\u2028": 1})
+    "key 'a\\u2028' holds a control character or line break"
+    """
+    if depth > MAX_DATA_DEPTH:
+        return f"{path}: nested deeper than {MAX_DATA_DEPTH} levels"
+    if isinstance(value, str):
+        return None if value.isprintable() else f"{path}: holds a control character or line break"
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(k, str) and not k.isprintable():
+                return f"{path + ' ' if path else ''}key {shown(k)} holds a control character or line break"
+            why = plain_text_problem(v, f"{path}[{shown(k)}]", depth + 1)
+            if why:
+                return why
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            why = plain_text_problem(v, f"{path}[{i}]", depth + 1)
+            if why:
+                return why
+    return None
 
 
 class HostEntry(BaseModel):
@@ -40,7 +86,7 @@ class HostEntry(BaseModel):
     port: int | None = Field(None, ge=1, le=65535, strict=True)
     username: str | None = Field(None, strict=True, pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$")
     password: str | None = Field(None, strict=True)
-    groups: list[str] = []
+    groups: list[str] = []  # each must name a group in groups.yaml (whose names match ENTRY_RE)
     data: dict[str, Any] = {}
     connection_options: dict[str, Any] = {}
 
@@ -49,15 +95,28 @@ class HostEntry(BaseModel):
     def _hostname(cls, v: str | None) -> str | None:
         if v is None:
             return v
+        if not v.isascii() or not v.isprintable() or any(c.isspace() for c in v):
+            raise ValueError("must be an IP address or a DNS name (letters, digits, dashes, dots); "
+                             "no spaces, control characters or line breaks")
         try:
             ip = ipaddress.ip_address(v)
         except ValueError:
-            if not HOSTNAME_RE.match(v) or v.replace(".", "").isdigit():
+            if not HOSTNAME_RE.fullmatch(v) or v.replace(".", "").isdigit():
                 raise ValueError("must be an IP address or a DNS name (letters, digits, dashes, dots)") from None
             return v
+        if "%" in v and not SCOPE_RE.fullmatch(v.split("%", 1)[1]):
+            raise ValueError("the IPv6 zone after '%' must be an interface name")
         if ip.is_multicast or ip.is_unspecified or ip == ipaddress.ip_address("255.255.255.255") \
                 or (ip.version == 4 and ip in IPv4Network("0.0.0.0/8")):
             raise ValueError(f"management address {ip} is not a unicast host address")
+        return v
+
+    @field_validator("data", "connection_options")
+    @classmethod
+    def _plain(cls, v: dict) -> dict:
+        why = plain_text_problem(v)
+        if why:
+            raise ValueError(why)
         return v
 
     @field_validator("password")
@@ -113,12 +172,20 @@ def _read_files(inv: Path) -> tuple[dict[str, dict], list[str]]:
     return raw, problems
 
 
-def _hosts(inv: Path, raw: dict) -> tuple[dict[str, HostEntry], list[str]]:
-    """Validate host/group entries and resolve hostname/platform with Nornir's inheritance."""
+def _hosts(inv: Path, raw: dict) -> tuple[dict[str, HostEntry], list[str], dict[str, dict[str, str]]]:
+    """Validate host/group entries and resolve hostname/platform with Nornir's inheritance.
+
+    Also returns the origins: host -> {"platform"|"hostname"|"port"|"data.<key>": "<file>: <entry
+    path>"}, where each inherited value is written, so a problem names that file and entry."""
     problems: list[str] = []
     entries: dict[str, dict[str, HostEntry]] = {"hosts": {}, "groups": {}}
     for kind in ("hosts", "groups"):
         for name, body in (raw.get(kind) or {}).items():
+            if not is_entry_name(name):
+                what = "host" if kind == "hosts" else "group"
+                problems.append(f"{inv / f'{kind}.yaml'}: {shown(name)}: {what} name must match {ENTRY_RE} "
+                                "(letters, digits, _ . @ + -; no spaces, quotes or line breaks)")
+                continue
             try:
                 entries[kind][name] = HostEntry.model_validate(body or {})
             except ValidationError as e:
@@ -135,35 +202,61 @@ def _hosts(inv: Path, raw: dict) -> tuple[dict[str, HostEntry], list[str]]:
                     problems.append(f"{inv / f'{kind}.yaml'}: {name}.groups: unknown group {shown(g)}")
     problems += _group_cycles(inv, entries["groups"])
     if problems:
-        return {}, problems
+        return {}, problems, {}
+    hf, gf, df = inv / "hosts.yaml", inv / "groups.yaml", inv / "defaults.yaml"
 
-    def inherit(entry: HostEntry, attr: str, seen: frozenset = frozenset()):
+    def inherit(entry: HostEntry, where: str, attr: str, seen: frozenset = frozenset()):
+        """(value, origin): the entry's own, else its groups' depth first in order."""
         if getattr(entry, attr) is not None:
-            return getattr(entry, attr)
+            return getattr(entry, attr), f"{where}.{attr}"
         for g in entry.groups:
             if g not in seen:
-                v = inherit(entries["groups"][g], attr, seen | {g})
+                v, origin = inherit(entries["groups"][g], f"{gf}: {g}", attr, seen | {g})
                 if v is not None:
-                    return v
-        return None
+                    return v, origin
+        return None, None
 
-    def data_of(entry: HostEntry, seen: frozenset = frozenset()) -> dict:
-        """Nornir's data inheritance: the host's own keys, then its groups in order, then defaults."""
+    def data_of(entry: HostEntry, where: str, seen: frozenset = frozenset()) -> dict:
+        """Nornir's data inheritance: the host's own keys, then its groups in order, then defaults.
+        key -> (value, origin)."""
         merged: dict = {}
         for g in reversed(entry.groups):  # earlier groups win
             if g not in seen:
-                merged.update(data_of(entries["groups"][g], seen | {g}))
-        merged.update(entry.data)
+                merged.update(data_of(entries["groups"][g], f"{gf}: {g}", seen | {g}))
+        merged.update({k: (v, f"{where}.data.{k}") for k, v in entry.data.items()})
         return merged
 
-    resolved = {}
+    resolved, all_origins = {}, {}
     for name, entry in entries["hosts"].items():
+        origins: dict[str, str] = {}
+        values: dict = {}
+        for attr, fallback in (("hostname", name), ("platform", None), ("port", 22)):
+            v, origin = inherit(entry, f"{hf}: {name}", attr)
+            if v is None and getattr(defaults, attr) is not None:
+                v, origin = getattr(defaults, attr), f"{df}: {attr}"
+            if v is None:
+                v, origin = fallback, f"{hf}: {name}.{attr}"
+            values[attr], origins[attr] = v, origin
+        data = {k: (v, f"{df}: data.{k}") for k, v in defaults.data.items()}
+        data.update(data_of(entry, f"{hf}: {name}"))
+        origins.update({f"data.{k}": origin for k, (_, origin) in data.items()})
         resolved[name] = HostEntry.model_construct(  # already validated piece by piece
-            hostname=inherit(entry, "hostname") or defaults.hostname or name,
-            platform=inherit(entry, "platform") or defaults.platform,
-            port=inherit(entry, "port") or defaults.port or 22,
-            groups=entry.groups, data={**defaults.data, **data_of(entry)})
-    return resolved, problems
+            groups=entry.groups, data={k: v for k, (v, _) in data.items()}, **values)
+        all_origins[name] = origins
+    return resolved, problems, all_origins
+
+
+def for_host(where: str, host: str) -> str:
+    """`` (host 'x')`` when ``where`` (an origin) is not the host's own entry in hosts.yaml: the
+    message still says which host the value affects.
+
+    >>> for_host("inv/groups.yaml: cisco.platform", "osaka")
+    " (host 'osaka')"
+    >>> for_host("inv/hosts.yaml: osaka.platform", "osaka")
+    ''
+    """
+    file, _, path = where.partition(": ")
+    return "" if file.endswith("hosts.yaml") and path.startswith(f"{host}.") else f" (host {host!r})"
 
 
 def _group_cycles(inv: Path, groups: dict[str, HostEntry]) -> list[str]:
@@ -213,7 +306,8 @@ class _Spans:
         return None
 
 
-def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
+def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry],
+           origins: dict[str, dict[str, str]] | None = None) -> list[str]:
     ov, hf = inv / "overlay.yaml", inv / "hosts.yaml"
     p: list[str] = []
     routers = {**{n: ("hubs", h) for n, h in intent.hubs.items()},
@@ -226,9 +320,14 @@ def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
             p.append(f"{ov}: {kind}.{name}: no host {name!r} in {hf}")
             continue
         plat = platforms.find(host.platform)
+        where = (origins or {}).get(name, {}).get("platform", f"{hf}: {name}.platform")
         if plat is None:
-            p.append(f"{hf}: {name}.platform: unknown platform {host.platform!r} "
+            p.append(f"{where}: unknown platform {host.platform!r}{for_host(where, name)} "
                      f"(known: {', '.join(platforms.names())})")
+        elif not plat.caps.supported or not plat.can_render:
+            why = "is not supported yet" if not plat.caps.supported else "has no renderer"
+            p.append(f"{where}: {plat.name} {why}: grectl cannot configure {name!r} on it "
+                     f"(platforms it renders: {', '.join(n for n in platforms.names() if _usable(n))})")
     if not known_transform(intent.ipsec.transform):
         p.append(f"{ov}: ipsec.transform: unknown ESP transform {intent.ipsec.transform!r}")
 
@@ -280,8 +379,9 @@ def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
             except ValueError:
                 mgmt = None
             if mgmt is not None and advertised.overlapping(IPv4Network(mgmt)) is not None:
-                p.append(f"{hf}: {name}.hostname: management address {mgmt} is inside OSPF-advertised "
-                         f"space (recursive routing of management)")
+                w = _where(origins, hf, name, "hostname")
+                p.append(f"{w}: management address {mgmt} is inside OSPF-advertised "
+                         f"space (recursive routing of management){for_host(w, name)}")
     rids: dict[IPv4Address, str] = {}
     for name, (kind, r) in routers.items():
         rid = allocate.router_id(r)
@@ -291,7 +391,7 @@ def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
     if intent.ospf.dead <= intent.ospf.hello:
         p.append(f"{ov}: ospf.dead: dead interval {intent.ospf.dead} must exceed hello {intent.ospf.hello}")
 
-    p += _management_checks(hf, routers, hosts)
+    p += _management_checks(hf, routers, hosts, origins)
 
     # pre-shared keys: the global one, and any per-site override
     refs: list[tuple[str, PskRef]] = [("psk", intent.psk)]
@@ -301,6 +401,11 @@ def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry]) -> list[str]:
         if problem:
             p.append(f"{ov}: {field}: {problem}")
     return p
+
+
+def _usable(name: str) -> bool:
+    plat = platforms.find(name)
+    return plat is not None and plat.caps.supported and plat.can_render
 
 
 _resolved: dict[str, tuple[tuple[str, ...], str | None]] = {}
@@ -325,7 +430,13 @@ def resolve_host(hostname: str) -> tuple[tuple[str, ...], str | None]:
     return _resolved[hostname]
 
 
-def _management_checks(hf: Path, routers: dict, hosts: dict[str, HostEntry]) -> list[str]:
+def _where(origins: dict | None, hf: Path, host: str, key: str) -> str:
+    """The origin of ``key`` of ``host`` (see ``_hosts``), or its place in hosts.yaml."""
+    return (origins or {}).get(host, {}).get(key, f"{hf}: {host}.{key}")
+
+
+def _management_checks(hf: Path, routers: dict, hosts: dict[str, HostEntry],
+                       origins: dict | None = None) -> list[str]:
     """Each router's management address is its own: it resolves, no two routers share it, and it
     is not another router's WAN address (a change meant for one router would reach another)."""
     p: list[str] = []
@@ -335,18 +446,20 @@ def _management_checks(hf: Path, routers: dict, hosts: dict[str, HostEntry]) -> 
         host = hosts.get(name)
         if host is None:
             continue
+        w = _where(origins, hf, name, "hostname")
+        also = for_host(w, name)
         addrs, problem = resolve_host(host.hostname)
         if problem:
-            p.append(f"{hf}: {name}.hostname: {problem}")
+            p.append(f"{w}: {problem}{also}")
         for a in addrs:
             port = host.port or 22
             other = seen.setdefault((a, port), name)
             if other != name:
-                p.append(f"{hf}: {name}.hostname: management address {a} port {port} is also {other!r}'s: "
-                         "two routers cannot share one management address")
+                p.append(f"{w}: management address {a} port {port} is also {other!r}'s: "
+                         f"two routers cannot share one management address{also}")
             owner = wan_owner.get(a)
             if owner is not None and owner != name:
-                p.append(f"{hf}: {name}.hostname: management address {a} is the WAN address of {owner!r}")
+                p.append(f"{w}: management address {a} is the WAN address of {owner!r}{also}")
     return p
 
 
@@ -355,7 +468,7 @@ def load(inventory_dir: Path | str) -> Overlay:
     raw, problems = _read_files(inv)
     if problems:
         raise InventoryError(problems)
-    hosts, problems = _hosts(inv, raw)
+    hosts, problems, origins = _hosts(inv, raw)
     try:
         intent = Intent.model_validate(raw["overlay"])
     except ValidationError as e:
@@ -363,7 +476,7 @@ def load(inventory_dir: Path | str) -> Overlay:
         intent = None
     if problems:
         raise InventoryError(problems)
-    problems = _check(inv, intent, hosts)
+    problems = _check(inv, intent, hosts, origins)
     if problems:
         raise InventoryError(problems)
     devices = {}
@@ -372,7 +485,8 @@ def load(inventory_dir: Path | str) -> Overlay:
         devices[name] = Device(
             name=name, role="hub" if name in intent.hubs else "site", platform=h.platform,
             hostname=h.hostname, wan=r.wan, lans=tuple(r.lans), router_id=allocate.router_id(r),
-            lan_interfaces=tuple(f"lan{i}" for i in range(len(r.lans))), data=dict(h.data))
+            lan_interfaces=tuple(f"lan{i}" for i in range(len(r.lans))), data=dict(h.data),
+            origins=origins.get(name, {}))
     def ifname(device: str, peer: str, number: int) -> str:
         return platforms.get(devices[device].platform).interface_name(peer, number)
 
@@ -384,17 +498,98 @@ def load(inventory_dir: Path | str) -> Overlay:
     return ov
 
 
+# How a platform's check names host data: "platform: <name>: data.<key>: ..." (the contract), and
+# the older "hosts.<device>.data.<key>: ..." form; both are mapped to the file that sets the key.
+PLATFORM_DATA_RE = re.compile(r"platform: (?P<plat>[^:\s]+): data\.(?P<key>[^:\s]+)(?::\s*|\s+)(?P<rest>.*)", re.S)
+HOSTS_DATA_RE = re.compile(r"hosts\.(?P<host>[^.\s]+)\.data\.(?P<key>[^:\s]+)(?::\s*|\s+)(?P<rest>.*)", re.S)
+SHOWN_DEVICES = 3
+
+
+def _host_problem(inv: Path, dev, problem: str) -> str:
+    """A platform's problem about ``dev``'s host entry, at the file and entry that set the value."""
+    hf = inv / "hosts.yaml"
+    m = PLATFORM_DATA_RE.fullmatch(problem) or HOSTS_DATA_RE.fullmatch(problem)
+    if m:
+        key = f"data.{m['key']}"
+        where = dev.origins.get(key, f"{hf}: {dev.name}.{key}")
+        return f"{where}: {m['rest']} (platform {dev.platform} of {dev.name!r})"
+    where = dev.origins.get("platform", f"{hf}: {dev.name}.platform")
+    return f"{where}: {problem.removeprefix('platform: ')}{for_host(where, dev.name)}"
+
+
+def _devices(names: list[str]) -> str:
+    """
+    >>> _devices(["a", "b", "c", "d", "e"])
+    "'a', 'b', 'c' and 2 more"
+    """
+    text = ", ".join(repr(n) for n in names[:SHOWN_DEVICES])
+    return text + (f" and {len(names) - SHOWN_DEVICES} more" if len(names) > SHOWN_DEVICES else "")
+
+
+def wan_problems(ov: Overlay) -> list[str]:
+    """Each WAN interface is one its platform has (``check_interface``), and not a tunnel interface
+    grectl itself creates on that device (compared in the platform's canonical spelling)."""
+    of = Path(ov.inventory_dir) / "overlay.yaml"
+    out: list[str] = []
+    for name, dev in ov.devices.items():
+        plat = platforms.get(dev.platform)
+        field = f"{of}: {'hubs' if dev.role == 'hub' else 'sites'}.{name}.wan.interface"
+        why = plat.check_interface(dev.wan.interface)
+        if why:
+            out.append(f"{field}: {shown(dev.wan.interface)} {why} (platform {dev.platform} of {name!r})")
+            continue
+        wan = plat.canonical_interface(dev.wan.interface)
+        for t in ov.tunnels_of(name):
+            end = t.end(name)
+            if plat.canonical_interface(end.interface) == wan:
+                out.append(f"{field}: {shown(dev.wan.interface)} is the tunnel interface {end.interface} "
+                           f"grectl creates toward {end.peer!r} (platform {dev.platform} of {name!r}): the "
+                           "tunnel is carried over the WAN, which must be another interface")
+                break
+    return out
+
+
+def psk_problems(ov: Overlay) -> list[str]:
+    """Each tunnel's key (the global one or its site's) as every platform carrying it reads it: both
+    ends' ``check_psk``. One line per key, platform and rule, naming the devices; never the key."""
+    inv = Path(ov.inventory_dir)
+    keys: dict[str, tuple[str | None, str]] = {}
+    found: dict[tuple[str, str, str, str], list[str]] = {}
+    for t in ov.tunnels:
+        field = "psk" if ov.intent.sites[t.site].psk is None else f"sites.{t.site}.psk"
+        if field not in keys:
+            keys[field] = (secrets.read(t.psk_ref, inv)[0], secrets.where(t.psk_ref, inv))
+        key, where = keys[field]
+        if key is None:  # _check has said why
+            continue
+        for device in (t.hub, t.site):
+            plat = ov.devices[device].platform
+            why = platforms.get(plat).check_psk(key)
+            if why:
+                if key in why:  # a platform rule must never quote the key
+                    why = "is read differently by this platform"
+                devs = found.setdefault((field, where, plat, why), [])
+                if device not in devs:
+                    devs.append(device)
+    return [f"{inv / 'overlay.yaml'}: {field}: {where}: the key {why} (platform {plat} of {_devices(devs)})"
+            for (field, where, plat, why), devs in found.items()]
+
+
 def platform_problems(ov: Overlay) -> list[str]:
     """What each device's platform cannot do or name: checked on the resolved model, so derived
-    names (tunnel interfaces) are checked, not only the raw site names."""
+    names (tunnel interfaces) are checked, not only the raw site names. A problem about host data
+    names the file and entry that set it (hosts.yaml, a group, or defaults.yaml)."""
     inv = Path(ov.inventory_dir)
-    of, hf = inv / "overlay.yaml", inv / "hosts.yaml"
+    of = inv / "overlay.yaml"
     out: list[str] = []
     for name, dev in ov.devices.items():
         plat = platforms.get(dev.platform)
         for problem in plat.check(ov, name):
-            out.append(f"{hf if problem.startswith('platform:') else of}: "
-                       + (f"{name}.{problem}" if problem.startswith("platform:") else problem))
+            if problem.startswith("platform:") or HOSTS_DATA_RE.fullmatch(problem):
+                out.append(_host_problem(inv, dev, problem))
+            else:
+                out.append(f"{of}: {problem}")
+    out += wan_problems(ov)
     for t in ov.tunnels:
         for end, field in ((t.hub_end, f"sites.{t.site}"), (t.site_end, f"sites.{t.site}.hub")):
             plat = ov.devices[end.device].platform
@@ -402,6 +597,7 @@ def platform_problems(ov: Overlay) -> list[str]:
             if why:
                 out.append(f"{of}: {field}: tunnel interface {end.interface!r} on {end.device} ({plat}) {why}; "
                            "use a shorter name")
+    out += psk_problems(ov)
     return sorted(set(out), key=out.index)
 
 
@@ -435,6 +631,7 @@ def psks(overlay: Overlay) -> dict[str, str]:
     for t in overlay.tunnels:
         key, problem = secrets.read(t.psk_ref, inv)
         if problem:
-            raise InventoryError([f"{inv / 'overlay.yaml'}: sites.{t.site}.psk: {problem}"])
+            field = "psk" if overlay.intent.sites[t.site].psk is None else f"sites.{t.site}.psk"
+            raise InventoryError([f"{inv / 'overlay.yaml'}: {field}: {problem}"])
         out[t.site] = key
     return out

@@ -12,9 +12,26 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+# Every pattern matches the whole value. Python's ``re`` uses ``fullmatch`` (its ``$`` also matches
+# before a final newline); ``Field(pattern=...)`` runs pydantic-core's Rust regex, where ``$`` is the
+# end of the text only (tests/unit/test_safe_core_names.py pins both).
 NAME_RE = r"^[a-z][a-z0-9-]{0,14}$"  # lower case, digits, dashes; derived interface names are checked too
-TOKEN_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.,:+/-]*$")  # free-text values that reach configs
+TOKEN_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.,:+/-]*")  # free-text values that reach configs (fullmatch)
 TOKEN_MAX = 256
+# A WAN interface as the engineer writes it, on any platform: ASCII letters, digits and _ . : / + @ -
+# (no whitespace, quotes, control characters), at most 64 characters. Each platform then checks the
+# names it really has (``Platform.check_interface``: Linux keeps its 15 bytes).
+IFACE_RE = r"^[A-Za-z][A-Za-z0-9_.:/+@-]{0,63}$"
+IFACE_MAX = 64
+
+
+def is_name(v) -> bool:
+    r"""A hub or site name: the whole value matches NAME_RE.
+
+    >>> is_name("kobe"), is_name("kobe\n"), is_name("Kobe"), is_name("a" * 16)
+    (True, False, False, False)
+    """
+    return isinstance(v, str) and re.fullmatch(NAME_RE, v) is not None
 
 # Ranges nothing may use as a WAN, gateway, LAN or tunnel address.
 UNUSABLE: tuple[tuple[IPv4Network, str], ...] = (
@@ -74,11 +91,14 @@ def check_token(v: str) -> str:
 
     >>> check_token("aes256-sha256-x25519")
     'aes256-sha256-x25519'
+    >>> check_token("aes256-sha256\n")
+    Traceback (most recent call last):
+    ValueError: may hold only letters, digits and _ . , : + / - (no spaces, quotes, braces, # or line breaks)
     >>> check_token('x" }\nfoo {')
     Traceback (most recent call last):
     ValueError: may hold only letters, digits and _ . , : + / - (no spaces, quotes, braces, # or line breaks)
     """
-    if not TOKEN_RE.match(v):
+    if not TOKEN_RE.fullmatch(v):
         raise ValueError("may hold only letters, digits and _ . , : + / - "
                          "(no spaces, quotes, braces, # or line breaks)")
     if len(v) > TOKEN_MAX:
@@ -91,7 +111,7 @@ class Strict(BaseModel):
 
 
 class Wan(Strict):
-    interface: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_./-]{0,14}$")  # per platform: names.py
+    interface: str = Field(pattern=IFACE_RE)  # per platform: Platform.check_interface
     address: Iface
     gateway: Addr | None = None
     mtu: int = Int(1500, ge=576, le=9216)
@@ -137,9 +157,13 @@ class Wan(Strict):
 
 
 class PskRef(Strict):
-    """Where a pre-shared key lives. Never the key itself."""
+    """Where a pre-shared key lives. Never the key itself.
+
+    ``check_mode: false`` lets a key file be readable by group or others (as on a file system
+    without Unix modes); by default such a file is refused, as OpenSSH refuses a private key."""
     env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
     file: str | None = Field(None, min_length=1, max_length=4096)
+    check_mode: bool = Field(True, strict=True)
 
     @field_validator("file")
     @classmethod
@@ -245,7 +269,7 @@ class Intent(Strict):
     def _names(cls, v):
         from .errors import shown
         for name in v if isinstance(v, dict) else ():
-            if not isinstance(name, str) or not re.match(NAME_RE, name):
+            if not is_name(name):
                 raise ValueError(f"name {shown(name)} must match {NAME_RE} (lower case, at most 15 characters)")
         return v
 
@@ -293,6 +317,9 @@ class Device(Strict):
     router_id: IPv4Address
     lan_interfaces: tuple[str, ...]
     data: dict = {}     # Nornir host data after inheritance: per-platform options (e.g. ios_style)
+    # where each inherited value is written: "platform", "hostname", "port", "data.<key>" ->
+    # "<file>: <entry path>" (e.g. "inventory/groups.yaml: cisco.data.ios_style")
+    origins: dict[str, str] = {}
 
 
 class Overlay(Strict):

@@ -14,6 +14,7 @@ def copy_inventory(dst: Path, psk: str = TEST_PSK) -> Path:
     shutil.copytree(ROOT / "inventory", inv, ignore=shutil.ignore_patterns("secrets"))
     (inv / "secrets").mkdir()
     (inv / "secrets" / "psk.txt").write_text(psk + "\n")
+    (inv / "secrets" / "psk.txt").chmod(0o600)  # grectl refuses a key file group or others can read
     return inv
 
 

@@ -56,8 +56,10 @@ def apply_case(inv: Path, case: dict, monkeypatch=None) -> None:
     for rel, text in (case.get("files") or {}).items():
         (inv / rel).parent.mkdir(parents=True, exist_ok=True)
         (inv / rel).write_text(text)
+        (inv / rel).chmod(0o600)  # as a key file must be; a case's chmod: below may open it
     for rel, hexdata in (case.get("bytes") or {}).items():
         (inv / rel).write_bytes(bytes.fromhex(hexdata))
+        (inv / rel).chmod(0o600)
     for rel in case.get("dirs", []):
         _clear(inv / rel)
         (inv / rel).mkdir()

@@ -1,15 +1,20 @@
-"""Linux routers: kernel GRE, strongSwan (swanctl) and FRR, driven through the NAPALM driver
+r"""Linux routers: kernel GRE, strongSwan (swanctl) and FRR, driven through the NAPALM driver
 ``linux_frr`` and its on-router agent. grectl owns these files whole.
 
 >>> PLATFORM.interface_name("osaka", 3)
 'gre-osaka'
 >>> PLATFORM.check_device_name("gre-" + "x" * 12)
 'is 16 bytes; Linux interface names hold at most 15'
+>>> PLATFORM.check_interface("eth0\n")
+"holds '\\n'; Linux interface names cannot"
+>>> PLATFORM.check_psk('abcdefgh"ijklmnopq')
+'holds a double quote (the swanctl config quotes the key)'
 """
 from __future__ import annotations
 
 from napalm_linux_frr import linuxconf
 
+from ...secrets import swanctl_problem
 from ..base import Capabilities, Platform
 from ..tables import CBC, GCM
 from . import collect, names, proposals, render as _render, scope
@@ -22,18 +27,22 @@ class LinuxPlatform(Platform):
     def check_device_name(self, name: str) -> str | None:
         return names.check_interface_name(name)
 
+    def check_interface(self, name: str) -> str | None:
+        """The kernel's rules (``dev_valid_name``): the WAN interface is checked by the inventory."""
+        return names.check_interface_name(name)
+
+    def check_psk(self, key: str) -> str | None:
+        """strongSwan reads the key from swanctl.conf: its quoting and 0x/0s prefixes."""
+        return swanctl_problem(key)
+
     def check(self, overlay, device):
-        """strongSwan's own proposal grammar and the kernel's interface-name rules first; then the
-        capability table."""
-        i, dev = overlay.intent, overlay.devices[device]
+        """strongSwan's own proposal grammar first; then the capability table. (The WAN interface
+        name is checked by the inventory through ``check_interface``.)"""
+        i = overlay.intent
         where = f"(platform linux of {device!r})"
         out = [f"{field}: {why} {where}" for field, why in (
             ("ike.proposal", proposals.check_ike_proposal(i.ike.proposal)),
             ("ipsec.transform", proposals.check_esp_proposal(i.ipsec.transform))) if why]
-        why = names.check_interface_name(dev.wan.interface)
-        if why:
-            kind = "hubs" if dev.role == "hub" else "sites"
-            out.append(f"{kind}.{device}.wan.interface: {dev.wan.interface!r} {why}")
         return out or self.check_capabilities(overlay, device)  # strongSwan takes any proposal its grammar does
 
     def render(self, overlay, device, secrets, site=None):

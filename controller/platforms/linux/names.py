@@ -1,4 +1,4 @@
-"""Linux interface names, checked as the kernel checks them (``dev_valid_name``). Pure.
+r"""Linux interface names, checked as the kernel checks them (``dev_valid_name``). Pure.
 
 >>> check_interface_name("gre-osaka") is None
 True
@@ -6,6 +6,8 @@ True
 'is 16 bytes; Linux interface names hold at most 15'
 >>> check_interface_name("wan/0")
 "holds '/'; Linux interface names cannot"
+>>> check_interface_name("eth0\u2028")
+"holds '\\u2028'; Linux interface names cannot"
 """
 from __future__ import annotations
 

@@ -131,7 +131,7 @@ def parse_xfrm_counters(text: str) -> dict[int, dict]:
     cur: dict | None = None
     for line in (text or "").splitlines():
         s = line.strip()
-        m = re.match(r"src (\S+) dst (\S+)$", s)
+        m = re.fullmatch(r"src (\S+) dst (\S+)", s)
         if m and not line[:1].isspace():
             cur = {"src": m.group(1), "dst": m.group(2), "packets": 0}
             continue

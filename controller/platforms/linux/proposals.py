@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-_CHARSET = re.compile(r"^[A-Za-z0-9_,-]+$")
+_CHARSET = re.compile(r"[A-Za-z0-9_,-]+")  # fullmatch
 MAX_LEN = 256
 
 _AES = ("128", "192", "256")
@@ -49,7 +49,7 @@ _PRF_FROM_INTEG = {"sha1", "sha", "sha1_160", "sha256", "sha2_256", "sha384", "s
 
 
 def _charset(text: str) -> str | None:
-    if not isinstance(text, str) or not _CHARSET.match(text):
+    if not isinstance(text, str) or not _CHARSET.fullmatch(text):
         return "may hold only letters, digits and , - _ (no spaces, quotes, braces or line breaks)"
     if len(text) > MAX_LEN:
         return f"is longer than {MAX_LEN} characters"

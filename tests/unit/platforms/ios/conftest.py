@@ -17,6 +17,8 @@ def copy_inventory(name: str, dst: Path) -> Path:
     (inv / "secrets").mkdir()
     (inv / "secrets" / "psk.txt").write_text(PSK + "\n")
     (inv / "secrets" / "fukuoka.txt").write_text(PSK_FUKUOKA + "\n")
+    for key_file in (inv / "secrets").iterdir():
+        key_file.chmod(0o600)  # grectl refuses a key file group or others can read
     return inv
 
 

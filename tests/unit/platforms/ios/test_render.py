@@ -202,5 +202,5 @@ def test_validation_refuses_an_unknown_style(tmp_path):
     (inv / "hosts.yaml").write_text(yaml.safe_dump(hosts))
     with pytest.raises(InventoryError) as e:
         inventory.load(inv)
-    assert any("hosts.yaml: osaka.platform: ios: data.ios_style: unknown style 'dmvpn'" in p
+    assert any("hosts.yaml: osaka.data.ios_style: unknown style 'dmvpn'" in p
                for p in e.value.problems), e.value.problems
