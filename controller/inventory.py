@@ -55,7 +55,7 @@ def plain_text_problem(value, path: str = "", depth: int = 0) -> str | None:
     >>> plain_text_problem({"ios_style": "crypto-map", "n": [1, True, None]}) is None
     True
     >>> plain_text_problem({"ios_style": "crypto-map\n"})
-    "['ios_style']: holds a control character or line break"
+    '.ios_style: holds a control character or line break'
     >>> plain_text_problem({"a\u2028": 1})
     "key 'a\\u2028' holds a control character or line break"
     """
@@ -67,7 +67,8 @@ def plain_text_problem(value, path: str = "", depth: int = 0) -> str | None:
         for k, v in value.items():
             if isinstance(k, str) and not k.isprintable():
                 return f"{path + ' ' if path else ''}key {shown(k)} holds a control character or line break"
-            why = plain_text_problem(v, f"{path}[{shown(k)}]", depth + 1)
+            step = f".{k}" if isinstance(k, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", k) else f"[{shown(k)}]"
+            why = plain_text_problem(v, f"{path}{step}", depth + 1)
             if why:
                 return why
     elif isinstance(value, (list, tuple)):
@@ -149,6 +150,11 @@ def _pydantic_problems(path: Path, err: ValidationError, prefix: tuple = ()) -> 
             msg = "unknown field"
         elif kind == "missing":
             msg = "missing field"
+        elif kind == "value_error" and re.match(r"Value error, [.\[][^:]*: ", msg):
+            # a problem deep inside data/connection_options: its path belongs to the field path
+            inner, _, msg = msg[len("Value error, "):].partition(": ")
+            lines.append(f"{path}: {_loc(loc)}{inner}: {msg}")
+            continue
         elif kind == "string_pattern_mismatch" and len(msg) > 120:
             msg = "holds characters or a form not allowed here"
         elif secret:

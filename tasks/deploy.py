@@ -200,7 +200,9 @@ def _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, sit
             o = outcomes.get(c.device)
             if o is not None:
                 o.notes.append(f"proof: {c.check} {c.peer} {c.reason}: {c.observed} (expected {c.expected})")
-        return _abort(outcomes, committed, timers, f"proof failed: {len(failing)} checks red", progress, journal)
+        red = ", ".join(f"{c.device} {c.check} {c.peer} {c.reason}" for c in failing[:4])
+        return _abort(outcomes, committed, timers, f"proof failed: {len(failing)} checks red ({red}"
+                      f"{', ...' if len(failing) > 4 else ''})", progress, journal)
 
     # phase 3: confirm every committed device at once, each on a fresh session
     journal.write(phase="confirm")

@@ -11,7 +11,7 @@ TEST_PSK = "test-psk-0123456789abcdef"
 def copy_inventory(dst: Path, psk: str = TEST_PSK) -> Path:
     """A private copy of the example inventory with its own PSK file."""
     inv = dst / "inventory"
-    shutil.copytree(ROOT / "inventory", inv, ignore=shutil.ignore_patterns("secrets"))
+    shutil.copytree(ROOT / "inventory", inv, ignore=shutil.ignore_patterns("secrets", ".grectl"))
     (inv / "secrets").mkdir()
     (inv / "secrets" / "psk.txt").write_text(psk + "\n")
     (inv / "secrets" / "psk.txt").chmod(0o600)  # grectl refuses a key file group or others can read

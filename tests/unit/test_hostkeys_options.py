@@ -114,13 +114,17 @@ def test_bad_known_hosts_in_data_names_file_and_field(inv, where, key, shown, va
 def test_bad_policy_in_data_names_file_and_field(inv, value):
     edit_yaml(inv / "groups.yaml", {"lab_linux.data.host_key_policy": value})
     text = refused(inv)
-    assert text.startswith(f"{inv / 'groups.yaml'}: lab_linux.data.host_key_policy: is not one of strict, accept-new")
+    # a control character is refused by the inventory itself, at the same file and field
+    assert text.startswith(f"{inv / 'groups.yaml'}: lab_linux.data.host_key_policy: ")
+    assert "is not one of strict, accept-new" in text or "control character or line break" in text
 
 
 @pytest.mark.parametrize("value", ["maybe", "", 2, "true\n"], ids=repr)
 def test_bad_hash_option_in_data(inv, value):
     edit_yaml(inv / "hosts.yaml", {"tokyo.data.hash_known_hosts": value})
-    assert refused(inv).startswith(f"{inv / 'hosts.yaml'}: tokyo.data.hash_known_hosts: is not yes or no")
+    text = refused(inv)
+    assert text.startswith(f"{inv / 'hosts.yaml'}: tokyo.data.hash_known_hosts: ")
+    assert "is not yes or no" in text or "control character or line break" in text
 
 
 @pytest.mark.parametrize("var,value", [("GRECTL_HOST_KEY_POLICY", v) for v in BAD_POLICIES if "\x00" not in v]

@@ -165,6 +165,7 @@ def hostile_inventory(tmp_path, vrp_key, wan="Dialer1"):
     inv = mixed_inventory(tmp_path / "inv", **{"gre.key": True, "sites.fukuoka.wan.interface": wan})
     ov = yaml.safe_load((inv / "overlay.yaml").read_text())
     (inv / "secrets" / "fukuoka.txt").write_text(vrp_key + "\n")
+    (inv / "secrets" / "fukuoka.txt").chmod(0o600)
     ov["sites"]["fukuoka"]["psk"] = {"file": "secrets/fukuoka.txt"}
     (inv / "overlay.yaml").write_text(yaml.safe_dump(ov, sort_keys=False))
     return inv

@@ -16,7 +16,7 @@ def add_iosxe_site(inv: Path, name: str = "kagoshima", site_id: int = 3, mgmt: s
     the IOS-XE YANG can express (x25519 is not in it)."""
     edit_yaml(inv / "overlay.yaml", {"ike.proposal": "aes256-sha256-ecp256",
                                      f"sites.{name}": {"id": site_id, "hub": "tokyo", "lans": [lan],
-                                                       "wan": {"interface": "wan0", "address": wan, "mtu": 1500}}})
+                                                       "wan": {"interface": "GigabitEthernet1", "address": wan, "mtu": 1500}}})
     groups = yaml.safe_load((inv / "groups.yaml").read_text())
     groups["lab_iosxe"] = {"platform": "iosxe", "username": "root", "port": 830}
     (inv / "groups.yaml").write_text(yaml.safe_dump(groups, sort_keys=False))

@@ -72,6 +72,7 @@ def test_hub_on_iosxe_site_scope_and_keep_site(tmp_path):
     from tests.conftest import copy_inventory
     inv = add_iosxe_site(copy_inventory(tmp_path))
     edit_yaml(inv / "hosts.yaml", {"tokyo.groups": ["lab_iosxe"]})
+    edit_yaml(inv / "overlay.yaml", {"hubs.tokyo.wan.interface": "GigabitEthernet1"})  # an IOS-XE name
     ov = inventory.load(inv)
     full = render.render_all(ov, device="tokyo")["tokyo"]
     ls = nx.lines(nx.parse(full))

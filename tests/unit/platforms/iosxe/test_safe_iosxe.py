@@ -196,6 +196,7 @@ def test_hostile_but_valid_values_add_no_line_and_no_element(tmp_path):
     _rename(inv, "osaka", "o-s-a-k-a-1")
     _rename(inv, "kagoshima", "k-9-x--y-z-")
     (inv / "secrets" / "psk.txt").write_text("Abc123!#;$(reboot)`id`x']]>]]>&amp;</key><k>\n")
+    (inv / "secrets" / "psk.txt").chmod(0o600)
     edge = render.render_all(inventory.load(inv), show_secrets=True)
     ios_a, ios_b = plain["osaka"].splitlines(), edge["o-s-a-k-a-1"].splitlines()
     assert [ln.split()[:1] for ln in ios_a] == [ln.split()[:1] for ln in ios_b]  # same lines, same commands

@@ -15,6 +15,7 @@ def payloads(tmp_path) -> dict[str, str]:
     out = {"site": render.render_all(inventory.load(inv), device="kagoshima")["kagoshima"]}
     inv = add_iosxe_site(copy_inventory(tmp_path / "b"))
     edit_yaml(inv / "hosts.yaml", {"tokyo.groups": ["lab_iosxe"]})
+    edit_yaml(inv / "overlay.yaml", {"hubs.tokyo.wan.interface": "GigabitEthernet1"})  # an IOS-XE name
     edit_yaml(inv / "overlay.yaml", {"gre.key": True, "ipsec.transform": "aes256-sha256", "ipsec.mode": "tunnel",
                                      "ike.proposal": "aes128gcm16-prfsha384-modp2048"})
     ov = inventory.load(inv)

@@ -199,8 +199,10 @@ def hostile_inventory(tmp_path, vyos_key, vrp_key="Vrp-k3y!#;$(x)`y`&amp;]]>]]>'
     ov = yaml.safe_load((inv / "overlay.yaml").read_text())
     for site, key in (("osaka", vyos_key), ("fukuoka", vrp_key)):
         (inv / "secrets" / f"{site}.txt").write_text(key + "\n")
+        (inv / "secrets" / f"{site}.txt").chmod(0o600)
         ov["sites"][site]["psk"] = {"file": f"secrets/{site}.txt"}
     (inv / "secrets" / "psk.txt").write_text("hub-default-key-0123456789\n")
+    (inv / "secrets" / "psk.txt").chmod(0o600)
     (inv / "overlay.yaml").write_text(yaml.safe_dump(ov, sort_keys=False))
     return inv
 
