@@ -186,7 +186,8 @@ def _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, sit
         return list(outcomes.values())
     deadline = min(committed[n] + timers[n] for n in committed) - txn.margin(min(timers.values()))
     if failed:
-        return _abort(outcomes, committed, timers, f"{', '.join(failed)} failed to commit", progress, journal)
+        return txn.abort(outcomes, committed, timers, f"{', '.join(failed)} failed to commit", progress, journal,
+                         REVERT_GRACE)
 
     # phase 2: prove the scope (devices left out before the commits are judged as they run)
     kept = {h for h in ready_hubs if any("hub side left as it runs" in n for n in outcomes[h].notes)}
@@ -201,40 +202,14 @@ def _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, sit
             if o is not None:
                 o.notes.append(f"proof: {c.check} {c.peer} {c.reason}: {c.observed} (expected {c.expected})")
         red = ", ".join(f"{c.device} {c.check} {c.peer} {c.reason}" for c in failing[:4])
-        return _abort(outcomes, committed, timers, f"proof failed: {len(failing)} checks red ({red}"
-                      f"{', ...' if len(failing) > 4 else ''})", progress, journal)
+        return txn.abort(outcomes, committed, timers, f"proof failed: {len(failing)} checks red ({red}"
+                         f"{', ...' if len(failing) > 4 else ''})", progress, journal, REVERT_GRACE)
 
     # phase 3: confirm every committed device at once, each on a fresh session
-    journal.write(phase="confirm")
     progress(f"confirming {', '.join(sorted(committed))}")
-    not_confirmed = set()
-    for name, (bad, res, exc) in run_on(nr, sorted(committed), txn.confirm_task).items():
-        if bad:
-            not_confirmed.add(name)
-            outcomes[name].status = "failed"
-            outcomes[name].error = f"confirm failed (it reverts by its own timer): {error_text(exc)}"
-        else:
-            outcomes[name].status = "ok"
-            journal.doc["confirmed"].append(name)
-    journal.write()
+    not_confirmed = txn.confirm_all(nr, committed, outcomes, journal)
     if not_confirmed:
         _restore_other_ends(overlay, nr, not_confirmed, committed, running, outcomes, timers, progress, keys)
-    journal.close()
-    return list(outcomes.values())
-
-
-def _abort(outcomes, committed, timers, why, progress, journal):
-    """Nothing is confirmed: every committed device reverts by its own timer. Wait for the last
-    one, so that when this returns (and the change lock is released) the network is as it was."""
-    journal.write(phase="abort", why=why)
-    until = max(committed[n] + timers[n] for n in committed) + REVERT_GRACE
-    progress(f"{why}: nothing confirmed; {', '.join(sorted(committed))} revert by their timers "
-             f"(waiting {max(0.0, until - time.monotonic()):.0f}s)")
-    for n in committed:
-        outcomes[n].status = "reverted"
-        outcomes[n].error = f"not confirmed ({why}): reverted by its timer"
-    while time.monotonic() < until:
-        time.sleep(min(1.0, until - time.monotonic()))
     journal.close()
     return list(outcomes.values())
 

@@ -3,7 +3,6 @@ commit every restore with its confirm timer, prove (the verify checks of the sco
 config group: a backup need not be the intent), then confirm everywhere (``tasks.transaction``)."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Callable
 
@@ -85,23 +84,8 @@ def rollback(overlay: Overlay, devices: list[str], backup_dir: Path, backup_id: 
             for c in failing:
                 if c.device in outcomes:
                     outcomes[c.device].notes.append(f"proof: {c.check} {c.peer} {c.reason}: {c.observed}")
-            journal.write(phase="abort", why=why)
-            until = max(committed[n] + timers[n] for n in committed) + REVERT_GRACE
-            progress(f"{why}: nothing confirmed; waiting {max(0.0, until - time.monotonic()):.0f}s for the timers")
-            for n in committed:
-                outcomes[n].status, outcomes[n].error = "reverted", f"not confirmed ({why}): reverted by its timer"
-            while time.monotonic() < until:
-                time.sleep(min(1.0, until - time.monotonic()))
-            journal.close()
-            return list(outcomes.values())
-        journal.write(phase="confirm")
-        for name, (bad, res, exc) in run_on(nr, sorted(committed), txn.confirm_task).items():
-            if bad:
-                outcomes[name].status = "failed"
-                outcomes[name].error = f"confirm failed (it reverts by its own timer): {error_text(exc)}"
-            else:
-                outcomes[name].status = "ok"
-                journal.doc["confirmed"].append(name)
+            return txn.abort(outcomes, committed, timers, why, progress, journal, REVERT_GRACE)
+        txn.confirm_all(nr, committed, outcomes, journal)
         journal.close()
         return list(outcomes.values())
     finally:

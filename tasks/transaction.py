@@ -107,13 +107,31 @@ def leftover(path: Path) -> str | None:
         return None
     committed, confirmed = sorted(doc.get("committed", {})), sorted(doc.get("confirmed", []))
     when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(doc.get("started", 0)))
-    left = [d for d in committed if d not in confirmed]
     if doc.get("phase") != "confirm":
         return (f"the change started {when} ({doc.get('command', '?')}) stopped in phase {doc.get('phase')}: "
                 f"nothing was confirmed; {', '.join(committed) or 'no device'} reverted by their timers")
     return (f"the change started {when} ({doc.get('command', '?')}) stopped while confirming "
             f"{', '.join(committed)} (confirmed as far as recorded: {', '.join(confirmed) or 'none'}); "
             f"those not confirmed reverted by their timers; this run brings every device to the intent again")
+
+
+def abort(outcomes: dict, committed: dict[str, float], timers: dict[str, int], why: str,
+          progress: Callable[[str], None], journal: Journal, grace: float = 5.0,
+          clock=time.monotonic, sleep=time.sleep) -> list:
+    """Nothing is confirmed: every committed device reverts by its own timer. Wait for the last
+    one (plus ``grace``), so that when the change returns, and its lock is released, the network
+    is as it was."""
+    journal.write(phase="abort", why=why)
+    until = max(committed[n] + timers[n] for n in committed) + grace
+    progress(f"{why}: nothing confirmed; {', '.join(sorted(committed))} revert by their timers "
+             f"(waiting {max(0.0, until - clock()):.0f}s)")
+    for n in committed:
+        outcomes[n].status = "reverted"
+        outcomes[n].error = f"not confirmed ({why}): reverted by its timer"
+    while clock() < until:
+        sleep(min(1.0, until - clock()))
+    journal.close()
+    return list(outcomes.values())
 
 
 # ------------------------------------------------------------------ nornir tasks
@@ -141,6 +159,23 @@ def confirm_task(task: Task) -> Result:
     task.host.close_connection("napalm")
     task.host.get_connection("napalm", task.nornir.config).confirm_commit()
     return Result(host=task.host, changed=True)
+
+
+def confirm_all(nr, committed: dict[str, float], outcomes: dict, journal: Journal) -> set[str]:
+    """Phase 3: confirm every committed device at once, each on a fresh session. Returns the
+    devices that could not be confirmed (they revert by their own timers)."""
+    journal.write(phase="confirm")
+    lost = set()
+    for name, (bad, res, exc) in run_on(nr, sorted(committed), confirm_task).items():
+        if bad:
+            lost.add(name)
+            outcomes[name].status = "failed"
+            outcomes[name].error = f"confirm failed (it reverts by its own timer): {error_text(exc)}"
+        else:
+            outcomes[name].status = "ok"
+            journal.doc["confirmed"].append(name)
+    journal.write()
+    return lost
 
 
 # ------------------------------------------------------------------ proof

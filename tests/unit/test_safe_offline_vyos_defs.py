@@ -21,7 +21,7 @@ GOOD = '''<?xml version="1.0"?>
 DESCRIPTION = '<leafNode name="description"><properties><constraint><regex>.{0,255}</regex></constraint></properties></leafNode>\n'
 
 
-def defs(tmp_path, main=GOOD, **includes) -> "Path":
+def defs(tmp_path, main=GOOD, **includes):
     d = tmp_path / "defs"
     (d / "include").mkdir(parents=True, exist_ok=True)
     (d / "interfaces_tunnel.xml.in").write_text(main)
