@@ -27,7 +27,8 @@ def test_relevant_leaves_out_devices_not_in_the_change(inv):
     checks = [Check("tokyo", "osaka", "ike.sa", "fail"), Check("tokyo", "fukuoka", "ike.sa", "fail"),
               Check("fukuoka", "tokyo", "gre.link", "fail"),
               Check("osaka", "tokyo", "routes.lan", "fail", expected=f"{lan_fukuoka} via gre-tokyo (OSPF)"),
-              Check("tokyo", "-", "config.intent", "fail"), Check("osaka", "-", "config.intent", "fail")]
+              Check("tokyo", "-", "config.intent", "fail"), Check("osaka", "-", "config.intent", "fail"),
+              Check("osaka", "-", "config.intent", "fail", reason="CONFIG_UNREADABLE")]
     got = txn.relevant(checks, ov, left_out={"fukuoka"}, no_config={"tokyo"})
     assert [(c.device, c.peer, c.check) for c in got] == [("tokyo", "osaka", "ike.sa"),
                                                           ("osaka", "-", "config.intent")]
