@@ -13,6 +13,7 @@ retrieved here lists none), IKEv2 with AES-CBC, SHA-1/SHA-2 and DH group 14.
 from __future__ import annotations
 
 
+from ..derived import mtu_problems
 from ..templating import environment
 
 from ... import proposals as neutral
@@ -68,23 +69,10 @@ def _env():
     return env
 
 
-def mtu_source(overlay: Overlay, t, device: str | None = None) -> tuple[str, int]:
-    """The ``hubs.X.wan.mtu`` / ``sites.X.wan.mtu`` field a tunnel's MTU comes from (the end with
-    the smaller path MTU; on a tie, ``device``'s own) and that WAN MTU."""
-    from ...mtu import compute
-    i = overlay.intent
-    ends = sorted((t.hub, t.site), key=lambda d: d != device)
-    end = min(ends, key=lambda d: compute(overlay.devices[d].wan.mtu, i.ipsec.transform, i.ipsec.mode,
-                                                       i.gre.key, i.nat_t).path_mtu)
-    kind = "hubs" if overlay.devices[end].role == "hub" else "sites"
-    return f"{kind}.{end}.wan.mtu", overlay.devices[end].wan.mtu
-
-
 def range_problems(overlay: Overlay, device: str) -> list[str]:
     """Every number the VRP rendering of ``device`` carries against the range VRP takes
     (``values.RANGES``); a derived number names the field it comes from. (The IKE DPD delay is not
     rendered on VRP: nothing to check.)"""
-    from ...mtu import MtuError
     i, out = overlay.intent, []
     who = f"Huawei VRP (device {device!r})"
 
@@ -103,15 +91,7 @@ def range_problems(overlay: Overlay, device: str) -> list[str]:
         check(f"sites.{t.site}.id", "tunnel_number", end.number, "interface Tunnel0/0/N", " (N is the site id)")
         if i.gre.key:
             check(f"sites.{t.site}.id", "gre_key", t.hub_end.number, "gre key", " (the GRE key is the site id)")
-        try:
-            mtu = overlay.tunnel_mtu(t)
-        except (MtuError, ValueError) as e:
-            out.append(f"{mtu_source(overlay, t, device)[0]}: {who}: no tunnel MTU: {e}")
-            continue
-        field, wan = mtu_source(overlay, t, device)
-        check(field, "tunnel_mtu", mtu, f"{end.interface} mtu", f" (tunnel MTU from WAN MTU {wan})")
-        check(field, "adjust_mss", mtu - 40, f"{end.interface} tcp adjust-mss",
-              f" (MSS = tunnel MTU {mtu} - 40, from WAN MTU {wan})")
+        out += mtu_problems(overlay, device, t, who, check, f"{end.interface} mtu", f"{end.interface} tcp adjust-mss")
     return sorted(set(out), key=out.index)
 
 

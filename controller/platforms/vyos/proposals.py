@@ -14,6 +14,7 @@ ICV bits (``aes128gcm128`` is strongSwan's ``aes128gcm16``), DH groups by IANA n
 from __future__ import annotations
 
 from ... import proposals as neutral
+from ..derived import mtu_problems
 
 GCM_ICV_BITS = {"aes-gcm-16": 128, "aes-gcm-12": 96, "aes-gcm-8": 64}
 HASH = {"sha1": "sha1", "sha256": "sha256", "sha384": "sha384", "sha512": "sha512", "md5": "md5"}
@@ -58,22 +59,9 @@ def problems(overlay, device: str) -> list[str]:
     return out
 
 
-def mtu_source(overlay, t, device: str | None = None) -> tuple[str, int]:
-    """Where a tunnel's MTU comes from: the ``hubs.X.wan.mtu`` / ``sites.X.wan.mtu`` field of the end
-    whose WAN gives the smaller path MTU (on a tie, ``device``'s own), and that WAN MTU."""
-    from ...mtu import compute
-    i = overlay.intent
-    ends = sorted((t.hub, t.site), key=lambda d: d != device)
-    end = min(ends, key=lambda d: compute(overlay.devices[d].wan.mtu, i.ipsec.transform, i.ipsec.mode,
-                                                       i.gre.key, i.nat_t).path_mtu)
-    kind = "hubs" if overlay.devices[end].role == "hub" else "sites"
-    return f"{kind}.{end}.wan.mtu", overlay.devices[end].wan.mtu
-
-
 def range_problems(overlay, device: str) -> list[str]:
     """Every number the VyOS rendering of ``device`` carries, against the range VyOS's CLI takes
     (``values.RANGES``, from the vyos-1x definitions); a derived number names the field it comes from."""
-    from ...mtu import MtuError
     from .values import out_of_range
     i, out = overlay.intent, []
     who = f"VyOS (device {device!r})"
@@ -93,13 +81,6 @@ def range_problems(overlay, device: str) -> list[str]:
     for t in overlay.tunnels_of(device):
         if i.gre.key:
             check(f"sites.{t.site}.id", "gre_key", t.hub_end.number, "parameters ip key", " (the GRE key is the site id)")
-        try:
-            mtu = overlay.tunnel_mtu(t)
-        except (MtuError, ValueError) as e:
-            out.append(f"{mtu_source(overlay, t, device)[0]}: {who}: no tunnel MTU: {e}")
-            continue
-        field, wan = mtu_source(overlay, t, device)
-        check(field, "tunnel_mtu", mtu, f"tunnel {t.end(device).interface} mtu", f" (tunnel MTU from WAN MTU {wan})")
-        check(field, "adjust_mss", mtu - 40, f"tunnel {t.end(device).interface} ip adjust-mss",
-              f" (MSS = tunnel MTU {mtu} - 40, from WAN MTU {wan})")
+        iface = t.end(device).interface
+        out += mtu_problems(overlay, device, t, who, check, f"tunnel {iface} mtu", f"tunnel {iface} ip adjust-mss")
     return sorted(set(out), key=out.index)
