@@ -94,19 +94,26 @@ def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):   # replaced between stat and open
             raise UnsafeFile(f"{shown}: not a regular file ({kind(st.st_mode)})")
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
+        data = read_at_most(fd, limit)
     except OSError as e:
         raise UnsafeFile(f"{shown}: cannot read: {_why(e)}") from None
     finally:
         os.close(fd)
-    if size > limit:
+    if len(data) > limit:
         raise UnsafeFile(f"{shown}: over the {limit // (1024 * 1024)} MiB limit")
+    return data
+
+
+def read_at_most(fd: int, limit: int) -> bytes:
+    """At most ``limit`` + 1 bytes from ``fd``, in chunks: one byte over tells the caller the file is
+    over its limit, without reading the rest of a huge one."""
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
     return b"".join(chunks)
 
 

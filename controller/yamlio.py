@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from .safefile import read_at_most
+
 MAX_YAML_BYTES = 64 << 20
 MAX_YAML_NODES = 1_000_000  # after alias expansion: refuses "billion laughs" and self-references
 PSEUDO_FS = ("/proc", "/sys", "/dev")
@@ -66,20 +68,13 @@ def read_text(path: Path | str, max_bytes: int = MAX_YAML_BYTES) -> str:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped between stat and open
             raise YamlProblem("is not a regular file (a device, FIFO or socket)")
-        chunks, size = [], 0
-        while size <= max_bytes:
-            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
+        data = read_at_most(fd, max_bytes)
     except OSError as e:
         raise YamlProblem(f"cannot read: {e.strerror}") from None
     finally:
         os.close(fd)
-    if size > max_bytes:
+    if len(data) > max_bytes:
         raise YamlProblem(f"is larger than {max_bytes} bytes")
-    data = b"".join(chunks)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
