@@ -88,7 +88,7 @@ def parse_since(text: str, now: float | None = None) -> float:
     2800.0
     """
     now = time.time() if now is None else now
-    m = _REL.match(text.strip())
+    m = _REL.fullmatch(text.strip())
     if m:
         return now - float(m.group(1)) * _UNIT[m.group(2)]
     from datetime import datetime

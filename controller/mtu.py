@@ -54,7 +54,7 @@ def esp_params(transform: str) -> EspOverhead:
     EspOverhead(iv=16, icv=12, block=16)
     """
     t = transform.lower()
-    m = _AEAD.match(t)
+    m = _AEAD.fullmatch(t)
     if m:
         return EspOverhead(iv=8, icv=int(m.group(2)), block=4)
     if t == "chacha20poly1305":

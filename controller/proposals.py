@@ -49,7 +49,7 @@ def _cipher(word: str) -> tuple[str, int, bool]:
         return "chacha20-poly1305", 256, True
     if word == "3des":
         return "3des", 168, False
-    m = _AES.match(word)
+    m = _AES.fullmatch(word)
     if not m:
         raise ProposalError(f"unknown cipher {word!r}")
     if m.group(2):

@@ -128,13 +128,13 @@ def _blocks(text: str) -> dict[str, dict[str, str]]:
     lines = [ln for ln in lines if ln and not ln.startswith("#")]
     i = 0
     while i < len(lines):
-        m = re.match(r"^([\w.-]+)\s*\{$", lines[i])
+        m = re.fullmatch(r"([\w.-]+)\s*\{", lines[i])
         if not m:
             raise ValueError(f"swanctl: expected 'section {{', got {lines[i]!r}")
         section = out.setdefault(m.group(1), {})
         i += 1
         while i < len(lines) and lines[i] != "}":
-            m2 = re.match(r"^([\w.-]+)\s*\{$", lines[i])
+            m2 = re.fullmatch(r"([\w.-]+)\s*\{", lines[i])
             if not m2:
                 raise ValueError(f"swanctl: expected a named block, got {lines[i]!r}")
             name, depth, body = m2.group(1), 1, []
@@ -182,7 +182,7 @@ def parse_frr(text: str) -> list[tuple[str, list[str]]]:
     blocks: list[tuple[str, list[str]]] = []
     for raw in text.splitlines():
         line = raw.rstrip()
-        if not line.strip() or _FRR_SKIP.match(line.strip()):
+        if not line.strip() or _FRR_SKIP.fullmatch(line.strip()):
             continue
         if line.startswith(" ") and blocks:
             blocks[-1][1].append(line.strip())
@@ -220,7 +220,7 @@ def _line_key(line: str) -> str:
         return " ".join(words[:2])
     if words[:1] == ["no"]:
         return " ".join(words[:3])
-    return " ".join(w for w in words if not re.match(r"^[\d./:]+$", w))
+    return " ".join(w for w in words if not re.fullmatch(r"[\d./:]+", w))
 
 
 def merge_frr(base: list[tuple[str, list[str]]], part: list[tuple[str, list[str]]]):
@@ -252,7 +252,7 @@ def merge_frr(base: list[tuple[str, list[str]]], part: list[tuple[str, list[str]
 def parse(text: str) -> Doc:
     doc, section, chunks = Doc(), None, {s: [] for s in SECTIONS}
     for line in text.splitlines():
-        m = re.match(r"^\[(\w+)\]\s*$", line)
+        m = re.fullmatch(r"\[(\w+)\]\s*", line)
         if m:
             if m.group(1) not in SECTIONS:
                 raise ValueError(f"unknown section [{m.group(1)}]")

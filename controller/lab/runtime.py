@@ -90,7 +90,7 @@ def _topo_dict(topo: LabTopology) -> dict:
 
 def _validate(topo: LabTopology, state_dir: Path) -> None:
     problems = []
-    if not NAME_RE.match(topo.name):
+    if not NAME_RE.fullmatch(topo.name):
         problems.append(f"lab name {topo.name!r} must match [a-z0-9-]{{1,8}}")
     if not topo.routers:
         problems.append("the lab has no routers")
@@ -98,12 +98,12 @@ def _validate(topo: LabTopology, state_dir: Path) -> None:
     if len(set(names)) != len(names):
         problems.append("duplicate router names")
     for r in topo.routers:
-        if not NODE_RE.match(r.name) or r.name in ("internet", "root") or r.name.startswith("lan-"):
+        if not NODE_RE.fullmatch(r.name) or r.name in ("internet", "root") or r.name.startswith("lan-"):
             problems.append(f"router name {r.name!r} is not usable as a namespace name")
         if r.mgmt_ip not in topo.mgmt_network:
             problems.append(f"{r.name}: mgmt ip {r.mgmt_ip} not in {topo.mgmt_network}")
         for ifname in [r.wan_interface] + [lan.interface for lan in r.lans]:
-            if not IFNAME_RE.match(ifname) or ifname in ("mgmt0", "lo"):
+            if not IFNAME_RE.fullmatch(ifname) or ifname in ("mgmt0", "lo"):
                 problems.append(f"{r.name}: bad interface name {ifname!r}")
         if r.wan_gateway not in r.wan.network:
             problems.append(f"{r.name}: WAN gateway {r.wan_gateway} not in {r.wan.network}")

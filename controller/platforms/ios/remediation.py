@@ -98,13 +98,13 @@ def owned(running: HConfig, intended: HConfig) -> HConfig:
     """The grectl-owned part of ``running`` (see the module doc)."""
     out = HConfig(running.driver)
     ospf = {c.text for c in intended.children if c.text.startswith("router ospf ")}
-    wan = {c.text for c in intended.children if c.text.startswith("interface ") and not _TUNNEL.match(c.text)}
+    wan = {c.text for c in intended.children if c.text.startswith("interface ") and not _TUNNEL.fullmatch(c.text)}
     peers = {m.group(1) for c in intended.children if (m := _ISAKMP_KEY.match(c.text))}
     keep = []
     for c in running.children:
         if _OWNED_TOP.match(c.text) or c.text in ospf:
             keep.append(c)
-        elif _TUNNEL.match(c.text) and c.get_child(startswith=f"description {names.DESCRIPTION}") is not None:
+        elif _TUNNEL.fullmatch(c.text) and c.get_child(startswith=f"description {names.DESCRIPTION}") is not None:
             keep.append(c)
         elif c.text.startswith("interface ") and (c.text in wan or any(_OWNED_IF_LINE.match(x.text) for x in c.children)):
             part = out.add_child(c.text)
@@ -137,7 +137,7 @@ def _scoped(running: HConfig, intended) -> HConfig:
             w = want.get_child(equals=c.text)
             if w is None:
                 continue
-            if _PER_SITE.match(c.text) or (c.depth() == 2 and c.text.startswith("peer ")):
+            if _PER_SITE.fullmatch(c.text) or (c.depth() == 2 and c.text.startswith("peer ")):
                 dst_parent.add_deep_copy_of(c)
             else:
                 walk(c, dst_parent.add_child(c.text), w)
@@ -167,7 +167,7 @@ def remediation(running: str, intended: str, full: bool) -> list[str]:
     want = tree(intended)
     have = owned(tree(mask(running)), want)
     for c in have.children:  # someone's interface: only grectl's lines on it go, never the interface
-        if c.text.startswith("interface ") and not _TUNNEL.match(c.text) and want.get_child(equals=c.text) is None:
+        if c.text.startswith("interface ") and not _TUNNEL.fullmatch(c.text) and want.get_child(equals=c.text) is None:
             want.add_child(c.text)
     if not full:
         have = _scoped(have, want)

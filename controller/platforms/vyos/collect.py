@@ -95,11 +95,11 @@ def parse_interfaces_table(text: str) -> list[dict]:
     for line in (text or "").splitlines():
         if not line.strip() or line.startswith(("Codes:", "Interface", "---")):
             continue
-        m = re.match(r"^(\S+)\s+(\S+)\s+([uDA])/([uDA])\s*(.*?)\s*$", line)
+        m = re.fullmatch(r"(\S+)\s+(\S+)\s+([uDA])/([uDA])\s*(.*?)\s*", line)
         if m:
             rows.append({"interface": m.group(1), "ip_address": [m.group(2)], "status": f"{m.group(3)}/{m.group(4)}",
                          "description": m.group(5)})
-        elif rows and re.match(r"^\s+(\S+)\s*$", line):
+        elif rows and re.fullmatch(r"\s+(\S+)\s*", line):
             rows[-1]["ip_address"].append(line.strip())
     return rows
 
@@ -140,7 +140,7 @@ def _proposal(text: str) -> tuple[str | None, int | None, str | None]:
 
 
 def _count(v: str) -> int:
-    m = re.match(r"^(\d+(?:\.\d+)?)([KMGT]?)$", v.strip())
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)([KMGT]?)", v.strip())
     if not m:
         return 0
     return int(float(m.group(1)) * {"": 1, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}[m.group(2)])
