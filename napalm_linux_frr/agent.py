@@ -189,17 +189,25 @@ def apply_swanctl(doc: linuxconf.Doc, cur: linuxconf.Doc | None = None) -> None:
     text = unmask(linuxconf.dump_swanctl(doc.connections, doc.secrets)) + "\n"
     write_private(SWANCTL_FILE, text, 0o600)
     sh("swanctl", "--load-all", "--noprompt")
-    for name in renegotiated(cur, doc) if cur is not None else []:
+    again = renegotiated(cur, doc) if cur is not None else []
+    for name in again:
         sh("swanctl", "--terminate", "--ike", name, "--force", "--timeout", "3", check=False)
-    initiate_missing(doc)
+    initiate_missing(doc, set(again))
 
 
-def initiate_missing(doc: linuxconf.Doc) -> None:
-    """Initiators whose IKE SA is gone (e.g. after a key change) start again, in the background."""
+def initiate_missing(doc: linuxconf.Doc, renegotiate: set[str] = frozenset()) -> None:
+    """Connections whose IKE SA is gone start again, in the background: every initiator (a site),
+    and a responder (a hub's trap) whose SA this apply terminated. The hub's own initiation matters
+    when it reverts a key change by its timer: its sites' IKE SAs failed against the new key while
+    it ran, strongSwan does not retry an authentication failure, and a trap waits for traffic that
+    a site without an SA never sends, so without it the tunnels stayed down (measured: 90 s and
+    more after a controller killed mid-rotation). An initiation the peer refuses (it still runs the
+    other key) costs one IKE exchange; the peer's own initiation brings the tunnel up later."""
     raw = sh("swanctl", "--list-sas", "--raw", check=False)
     for name, block in doc.connections.items():
         child = re.search(r"children \{\s*([\w.-]+) \{", block)
-        if "start_action = start" in block and child and f"event {{{name} {{" not in raw:
+        starts = "start_action = start" in block or name in renegotiate
+        if starts and child and f"event {{{name} {{" not in raw:
             subprocess.Popen(["swanctl", "--initiate", "--child", child.group(1), "--timeout", "15"],
                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              start_new_session=True)

@@ -207,7 +207,7 @@ def _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, sit
 
     # phase 3: confirm every committed device at once, each on a fresh session
     progress(f"confirming {', '.join(sorted(committed))}")
-    not_confirmed = txn.confirm_all(nr, committed, outcomes, journal)
+    not_confirmed = txn.confirm_all(nr, committed, outcomes, journal, progress)
     if not_confirmed:
         _restore_other_ends(overlay, nr, not_confirmed, committed, running, outcomes, timers, progress, keys)
     journal.close()

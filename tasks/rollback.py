@@ -85,7 +85,7 @@ def rollback(overlay: Overlay, devices: list[str], backup_dir: Path, backup_id: 
                 if c.device in outcomes:
                     outcomes[c.device].notes.append(f"proof: {c.check} {c.peer} {c.reason}: {c.observed}")
             return txn.abort(outcomes, committed, timers, why, progress, journal, REVERT_GRACE)
-        txn.confirm_all(nr, committed, outcomes, journal)
+        txn.confirm_all(nr, committed, outcomes, journal, progress)
         journal.close()
         return list(outcomes.values())
     finally:

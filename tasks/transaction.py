@@ -154,23 +154,42 @@ def commit_task(task: Task, texts: dict[str, tuple[str, bool]], timers: dict[str
     return Result(host=task.host, changed=True, diff=diff, result=time.monotonic())
 
 
-def confirm_task(task: Task) -> Result:
-    """Confirm on a fresh session: the device is reached again after the change."""
+def reopen_task(task: Task) -> Result:
+    """A fresh session: the device is reached again after the change (its management survived)."""
     task.host.close_connection("napalm")
+    task.host.get_connection("napalm", task.nornir.config)
+    return Result(host=task.host)
+
+
+def confirm_task(task: Task, progress: Callable[[str], None] = lambda msg: None) -> Result:
+    """Confirm on the session ``reopen_task`` opened."""
     task.host.get_connection("napalm", task.nornir.config).confirm_commit()
+    progress(f"confirmed {task.host.name}")
     return Result(host=task.host, changed=True)
 
 
-def confirm_all(nr, committed: dict[str, float], outcomes: dict, journal: Journal) -> set[str]:
-    """Phase 3: confirm every committed device at once, each on a fresh session. Returns the
-    devices that could not be confirmed (they revert by their own timers)."""
-    journal.write(phase="confirm")
+def confirm_all(nr, committed: dict[str, float], outcomes: dict, journal: Journal,
+                progress: Callable[[str], None] = lambda msg: None) -> set[str]:
+    """Phase 3: open a fresh session to every committed device first, then send every confirm at
+    once on them, so that the confirms leave the controller within the same instant rather than
+    one session set-up apart: a controller that dies while confirming leaves a mix only if it dies
+    inside that instant (the journal then says so, and the next change brings every device to the
+    intent). Returns the devices that could not be confirmed (they revert by their own timers)."""
     lost = set()
-    for name, (bad, res, exc) in run_on(nr, sorted(committed), confirm_task).items():
+
+    def failed(name, why, exc):
+        lost.add(name)
+        outcomes[name].status = "failed"
+        outcomes[name].error = f"{why} (it reverts by its own timer): {error_text(exc)}"
+
+    for name, (bad, _res, exc) in run_on(nr, sorted(committed), reopen_task).items():
         if bad:
-            lost.add(name)
-            outcomes[name].status = "failed"
-            outcomes[name].error = f"confirm failed (it reverts by its own timer): {error_text(exc)}"
+            failed(name, "not reachable for its confirm", exc)
+    journal.write(phase="confirm")
+    for name, (bad, _res, exc) in run_on(nr, sorted(set(committed) - lost), confirm_task,
+                                         progress=progress).items():
+        if bad:
+            failed(name, "confirm failed", exc)
         else:
             outcomes[name].status = "ok"
             journal.doc["confirmed"].append(name)

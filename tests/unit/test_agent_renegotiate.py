@@ -24,3 +24,22 @@ BASE = doc({"osaka": "proposals = aes256-sha256-x25519", "fukuoka": "proposals =
 ])
 def test_renegotiated(after, expected):
     assert agent.renegotiated(BASE, after) == expected
+
+
+HUB = "children {\n gre-{p} {\n start_action = trap\n }\n}"
+SITE = "children {\n gre-{p} {\n start_action = start\n }\n}"
+
+
+@pytest.mark.parametrize("conns, up, renegotiate, expected", [
+    ({"osaka": SITE}, "", set(), ["gre-osaka"]),                        # an initiator without its SA
+    ({"osaka": SITE}, "event {osaka {", set(), []),                      # its SA is up: nothing
+    ({"osaka": HUB, "fukuoka": HUB}, "", set(), []),                     # a hub's traps wait for traffic
+    ({"osaka": HUB, "fukuoka": HUB}, "", {"osaka"}, ["gre-osaka"]),      # ...but restart what it terminated
+    ({"osaka": HUB}, "event {osaka {", {"osaka"}, []),                   # (already back up: nothing)
+])
+def test_initiate_missing(monkeypatch, conns, up, renegotiate, expected):
+    started = []
+    monkeypatch.setattr(agent, "sh", lambda *a, **k: up)
+    monkeypatch.setattr(agent.subprocess, "Popen", lambda argv, **k: started.append(argv[argv.index("--child") + 1]))
+    agent.initiate_missing(doc({n: b.replace("{p}", n) for n, b in conns.items()}, {}), renegotiate)
+    assert started == expected

@@ -10,7 +10,7 @@ from nornir.core.inventory import ConnectionOptions
 from controller import platforms
 from tasks.deploy import backup_task
 from tasks.rollback import plan_task
-from tasks.transaction import commit_task, confirm_task
+from tasks.transaction import commit_task, confirm_task, reopen_task
 
 from .test_vyos_driver import INTENDED, KEY, no_secret
 from .transcript import Sessions
@@ -51,6 +51,7 @@ def test_deploy_tasks_drive_the_driver_unchanged(tmp_path):
         assert not r.failed, r["osaka"].exception
         assert r["osaka"][0].changed and "+set interfaces tunnel tun1 mtu '1434'" in r["osaka"][0].diff
         assert "confirm" not in s.wire    # committed with the timer, not confirmed: the proof comes first
+        assert not nr.run(task=reopen_task).failed  # a fresh session, as the confirm phase opens
         c = nr.run(task=confirm_task)
         assert not c.failed, c["osaka"].exception
     finally:
