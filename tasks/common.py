@@ -199,11 +199,17 @@ def connect_timeout() -> float:
     return env_number("GRECTL_SSH_TIMEOUT", 20.0, float, 0.1, 3600)
 
 
-def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None = None) -> Nornir:
+def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None = None,
+                budget: float | None = None) -> Nornir:
     """One Nornir over the inventory; ``keys`` (site -> PSK, read once by the caller) lets drivers
     put real keys in place of placeholders when they write a device. Every connection setting
-    (retries, timeouts, host keys) is checked here, before any device is contacted."""
+    (retries, timeouts, host keys) is checked here, before any device is contacted. ``budget``
+    (seconds) bounds what one device may take: no retries, and neither a connect nor a command
+    waits longer (a proof round must not hang on a device whose management went away mid-session)."""
     policy, timeout = connection_policy(), connect_timeout()  # checked before anything else happens
+    if budget is not None:
+        policy.update(conn_retries=0, command_timeout=min(policy["command_timeout"], budget))
+        timeout = min(timeout, budget)
     env_host_keys()
     inv = Path(overlay.inventory_dir)
     opts = {"host_file": str(inv / "hosts.yaml"), "group_file": str(inv / "groups.yaml"),

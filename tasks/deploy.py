@@ -195,7 +195,7 @@ def _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, sit
     progress(f"proving: verify of {'site ' + site if site else 'the whole overlay'} until green "
              f"({deadline - time.monotonic():.0f}s before the first timer, less the confirm margin)")
     ok, failing = txn.prove(overlay, site, deadline, left_out, kept,
-                            lambda: verify_collect(overlay, site, workers), progress)
+                            lambda budget: verify_collect(overlay, site, workers, budget=budget), progress)
     if not ok:
         for c in failing:
             o = outcomes.get(c.device)

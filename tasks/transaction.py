@@ -221,15 +221,28 @@ def relevant(checks: list, overlay: Overlay, left_out: set[str], no_config: set[
     return out
 
 
+def round_budget(left: float) -> float:
+    """Seconds one proof round may take, every device in parallel (its connect, commands and all):
+    a device whose management goes away mid-session must not hold the round past the deadline. A
+    third of the time left, so that rounds after a slow one still fit.
+
+    >>> round_budget(66), round_budget(600), round_budget(9)
+    (22.0, 90.0, 5.0)
+    """
+    return max(5.0, min(90.0, left / 3))
+
+
 def prove(overlay: Overlay, site: str | None, deadline: float, left_out: set[str], no_config: set[str],
           collect: Callable, progress: Callable[[str], None], clock=time.monotonic,
           sleep=time.sleep) -> tuple[bool, list]:
-    """Poll the verify checks of the scope until none fails or the deadline; (proven, failing)."""
+    """Poll the verify checks of the scope until none fails or the deadline; (proven, failing).
+    ``collect(budget)`` returns the states, each device bounded by ``budget`` seconds."""
     failing: list = []
     rounds = 0
     while True:
         started = clock()
-        checks = relevant(checks_mod.evaluate(overlay, collect(), site), overlay, left_out, no_config)
+        states = collect(round_budget(deadline - started))
+        checks = relevant(checks_mod.evaluate(overlay, states, site), overlay, left_out, no_config)
         # a device the proof cannot reach is judged by the other ends of its tunnels; it cannot be
         # confirmed either (the confirm needs a fresh session), so it reverts by its own timer
         lost = {c.device for c in checks if c.reason == "DEVICE_UNREACHABLE"}

@@ -2,6 +2,7 @@
 round trip each), then judge with the pure checks in controller.verify."""
 from __future__ import annotations
 
+import threading
 import time
 from typing import Callable
 
@@ -48,23 +49,48 @@ def collect_task(task: Task, overlay: Overlay, site: str | None, keys: dict[str,
 
 
 def collect(overlay: Overlay, site: str | None = None, workers: int = 20,
-            config: bool = True) -> dict[str, DeviceState | str]:
+            config: bool = True, budget: float | None = None) -> dict[str, DeviceState | str]:
+    """Each device's state (or why there is none). ``budget``: seconds the collection may take, by
+    the wall clock (and each connect and command within it, ``make_nornir``): a device whose
+    management goes away mid-session is reported without an answer, not waited for."""
     names = sorted({d for t in overlay.scoped(site) for d in (t.hub, t.site)})
     keys = inventory.psks(overlay) if config else None
     texts = render.secret_texts(overlay, keys) if config else None
-    nr = make_nornir(overlay, workers=workers, keys=keys).filter(filter_func=lambda h: h.name in names)
-    try:
-        agg = nr.run(task=collect_task, overlay=overlay, site=site, keys=keys, texts=texts)
-    finally:
-        nr.close_connections()
+    nr = make_nornir(overlay, workers=workers, keys=keys, budget=budget).filter(filter_func=lambda h: h.name in names)
     states: dict[str, DeviceState | str] = {}
-    for name, multi in agg.items():
-        if multi.failed:
-            exc = next((r.exception for r in multi if r.exception is not None), None)
-            states[name] = error_text(exc, "collection failed")
-        else:
-            states[name] = multi[0].result
-    return states
+
+    def one(task: Task) -> Result:
+        try:
+            r = collect_task(task, overlay=overlay, site=site, keys=keys, texts=texts)
+        except Exception as e:
+            states[task.host.name] = error_text(e, "collection failed")
+            raise
+        states[task.host.name] = r.result
+        return r
+
+    def run() -> None:
+        try:
+            nr.run(task=one)
+        finally:
+            nr.close_connections()
+
+    def run_late() -> None:
+        try:
+            run()
+        except Exception:   # past its budget: its devices are already reported without an answer
+            pass
+
+    if budget is None:
+        run()
+    else:
+        worker = threading.Thread(target=run_late, name="collect", daemon=True)
+        worker.start()
+        worker.join(budget)
+    missing = (f"no answer within {budget:.0f}s (its management may be gone)" if budget is not None
+               else "collection failed")
+    for name in names:
+        states.setdefault(name, missing)
+    return dict(states)
 
 
 def verify(overlay: Overlay, site: str | None = None, wait: float = 0, workers: int = 20,

@@ -49,7 +49,8 @@ def test_proof_polls_until_green(inv):
     ov = inventory.load(inv)
     clock, rounds = Clock(), []
 
-    def collect():
+    def collect(budget):
+        assert 5.0 <= budget <= 90.0 and (budget <= (100.0 - clock.now) / 3 or budget == 5.0)
         rounds.append(clock.now)
         clock.now += 3
         return {}
@@ -106,10 +107,10 @@ def test_proof_judges_an_unreachable_device_from_the_other_ends(inv):
         v.evaluate = lambda ov_, states, site: [Check("fukuoka", "tokyo", "device.reachable", "fail",
                                                       reason="DEVICE_UNREACHABLE"),
                                                 Check("tokyo", "fukuoka", "ike.sa", "pass")]
-        assert txn.prove(ov, None, 30.0, set(), set(), lambda: {}, lambda m: None, clock, clock.sleep) == (True, [])
+        assert txn.prove(ov, None, 30.0, set(), set(), lambda budget: {}, lambda m: None, clock, clock.sleep) == (True, [])
         v.evaluate = lambda ov_, states, site: [Check("fukuoka", "tokyo", "device.reachable", "fail",
                                                       reason="DEVICE_UNREACHABLE")]
-        ok, failing = txn.prove(ov, None, 30.0, set(), set(), lambda: {}, lambda m: None, clock, clock.sleep)
+        ok, failing = txn.prove(ov, None, 30.0, set(), set(), lambda budget: {}, lambda m: None, clock, clock.sleep)
         assert not ok and failing[0].reason == "DEVICE_UNREACHABLE"   # nothing reachable proves nothing
     finally:
         v.evaluate = real
