@@ -113,12 +113,22 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 
 def load(path: Path, required: bool = True) -> dict:
     """Read a YAML mapping; raise YamlProblem with a human message (no traceback material)."""
+    return load_with_text(path, required)[0]
+
+
+def load_with_text(path: Path, required: bool = True) -> tuple[dict, str]:
+    """``load``, and the text it parsed ("" for an absent optional file): one read of the file."""
     try:
         text = read_text(path)
     except FileMissing:
         if required:
             raise
-        return {}
+        return {}, ""
+    return parse(text), text
+
+
+def parse(text: str) -> dict:
+    """A YAML mapping from ``text`` (see ``load``)."""
     try:
         data = yaml.load(text, Loader=_StrictLoader)
     except YamlProblem:
