@@ -649,9 +649,11 @@ def nornir_check(overlay: Overlay, raw: dict | None = None) -> list[str]:
 def psks(overlay: Overlay) -> dict[str, str]:
     """Site name -> PSK for every tunnel. Only device I/O code should call this."""
     inv = Path(overlay.inventory_dir)
-    out = {}
+    out, read = {}, {}
     for t in overlay.tunnels:
-        key, problem = secrets.read(t.psk_ref, inv)
+        if t.psk_ref not in read:  # one read per key source (the global key, a site's own), not per tunnel
+            read[t.psk_ref] = secrets.read(t.psk_ref, inv)
+        key, problem = read[t.psk_ref]
         if problem:
             field = "psk" if overlay.intent.sites[t.site].psk is None else f"sites.{t.site}.psk"
             raise InventoryError([f"{inv / 'overlay.yaml'}: {field}: {problem}"])
