@@ -8,14 +8,18 @@ holds that for every shape), without parsing the text again.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from napalm_linux_frr import linuxconf
 
 from ...models import Overlay
 from ..templating import environment
 
 
-def _env():
-    return environment(__file__)
+@lru_cache(maxsize=None)
+def _template(name: str):
+    """The compiled template, once per process (not an mtime check of the file per device)."""
+    return environment(__file__).get_template(name)
 
 
 def _canonical(secret: str) -> bool:
@@ -31,7 +35,7 @@ def render(overlay: Overlay, device: str, site: str | None, secrets: dict[str, s
     for t in overlay.tunnels_of(device, site):
         end = t.end(device)
         mtu = overlay.tunnel_mtu(t)
-        ends.append(dict(peer=end.peer, interface=end.interface, wan=end.wan, peer_wan=end.peer_wan,
+        ends.append(dict(peer=end.peer, interface=end.interface, wan=str(end.wan), peer_wan=str(end.peer_wan),
                          address=end.address, mtu=mtu, secret=secrets[t.site], key=t.hub_end.number))
     full = site is None or dev.role == "site"
     natural = linuxconf._natural  # the order linuxconf.dump_frr writes
@@ -46,11 +50,11 @@ def render(overlay: Overlay, device: str, site: str | None, secrets: dict[str, s
                networks=networks, ike=i.ike, ipsec=i.ipsec, nat_t=i.nat_t, ospf=i.ospf, role=dev.role, full=full)
     tunnels = "\n".join(
         linuxconf.dump_tunnel(e["interface"], {
-            "local": str(e["wan"]), "remote": str(e["peer_wan"]), "ttl": str(i.gre.ttl),
+            "local": e["wan"], "remote": e["peer_wan"], "ttl": str(i.gre.ttl),
             "key": str(e["key"] if i.gre.key else 0), "mtu": str(e["mtu"]), "address": str(e["address"])})
         for e in sorted(ends, key=lambda e: e["interface"]))
-    swanctl = _env().get_template("swanctl.j2").render(ctx).rstrip("\n") if ends else ""
-    frr = _env().get_template("frr.j2").render(ctx).rstrip("\n")
+    swanctl = _template("swanctl.j2").render(ctx).rstrip("\n") if ends else ""
+    frr = _template("frr.j2").render(ctx).rstrip("\n")
     text = "\n".join(x for x in ("[tunnels]", tunnels, "[swanctl]", swanctl, "[frr]", frr) if x) + "\n"
     if all(_canonical(e["secret"]) for e in ends):
         return text
