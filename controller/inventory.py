@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import allocate, secrets, yamlio
+from . import allocate, bulk, secrets, yamlio
 from .errors import InventoryError, shown
 from .models import Device, Intent, Overlay, PskRef
 from .mtu import known_transform
@@ -476,6 +476,12 @@ def _management_checks(hf: Path, routers: dict, hosts: dict[str, HostEntry],
 
 
 def load(inventory_dir: Path | str) -> Overlay:
+    """The validated overlay of an inventory directory, or InventoryError listing every problem."""
+    with bulk.gc_paused():  # many small objects at once: see controller/bulk.py
+        return _load(inventory_dir)
+
+
+def _load(inventory_dir: Path | str) -> Overlay:
     inv = Path(inventory_dir)
     raw, problems = _read_files(inv)
     if problems:
