@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from nornir.core.inventory import Defaults, Group, Groups, Host, Hosts, Inventory, ParentGroups
+from nornir.core.inventory import Group, Groups, Host, Hosts, Inventory, ParentGroups
 
 STR_TAG = "tag:yaml.org,2002:str"
 _resolvers: dict | None = None
