@@ -36,7 +36,9 @@ def watch(inventory_dir: Path = InventoryOpt,
                                                  f"{REMEDIATION_VERIFY_WAIT:g}s after a remediation)."),
           remediate: bool = typer.Option(False, "--remediate",
                                          help="Deploy the intent to drifted devices (confirm + rollback)."),
-          confirm_timeout: int = typer.Option(120, "--confirm-timeout", min=5),
+          confirm_timeout: int = typer.Option(120, "--confirm-timeout", min=5,
+                                              help="Remediation: seconds before an unconfirmed commit rolls "
+                                                   "itself back."),
           backup_dir: Optional[Path] = BackupDirOpt,
           lock_timeout: float = lock.timeout_option(),
           history_path: Optional[Path] = HistoryOpt,
@@ -46,11 +48,13 @@ def watch(inventory_dir: Path = InventoryOpt,
                                                   "Default: keep everything."),
           metrics_port: Optional[int] = typer.Option(None, "--metrics-port", min=0, max=65535,
                                                      help="Serve Prometheus metrics on this port."),
-          metrics_addr: str = typer.Option("0.0.0.0", "--metrics-addr"),
+          metrics_addr: str = typer.Option("0.0.0.0", "--metrics-addr",
+                                           help="Address the metrics server listens on (127.0.0.1: this host "
+                                                "only; 0.0.0.0: every IPv4 address)."),
           metrics_file: Optional[Path] = typer.Option(None, "--metrics-file",
                                                       help="Also write the metrics here after each run "
                                                            "(node_exporter textfile collector)."),
-          workers: int = typer.Option(20, "--workers", min=1)):
+          workers: int = typer.Option(20, "--workers", min=1, help="Devices talked to at once.")):
     """Drift (and verify) on a schedule, into the history database; SIGTERM stops it between runs."""
     from controller import inventory, render as render_mod
     from tasks.deploy import deploy as run_deploy
