@@ -224,7 +224,7 @@ def _health(history_path: Path, max_age: str) -> None:
 
 def mount(app: typer.Typer) -> None:
     app.command()(watch)
-    history_app = typer.Typer()
+    history_app = typer.Typer(subcommand_metavar="[prune ...]")
     history_app.callback(invoke_without_command=True)(history)
     history_app.command("prune")(prune)
     app.add_typer(history_app, name="history")
