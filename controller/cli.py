@@ -14,33 +14,10 @@ from rich.text import Text
 from . import inventory, lock, mtu as mtu_calc, paths, render as render_mod
 from .console import InventoryOpt, err, out
 from .errors import GrectlError, InventoryError
+from .root import root
 
 app = typer.Typer(add_completion=True, no_args_is_help=True)
-
-
-def version() -> str:
-    """The installed distribution's version (the package's own when not installed)."""
-    from importlib.metadata import PackageNotFoundError, version as dist_version
-    try:
-        return dist_version("grectl")
-    except PackageNotFoundError:
-        from . import __version__
-        return __version__
-
-
-def _print_version(value: bool) -> None:
-    if value:
-        print(f"grectl {version()}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(show_version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
-                                            help="Print grectl's version and exit.")) -> None:
-    """GRE-over-IPsec overlay controller: validate, render, lab, deploy, verify.
-
-    Shell completion: grectl --install-completion (bash, zsh, fish, powershell), or
-    grectl --show-completion to see the script."""
+app.callback()(root)  # --version; the completion options are Typer's (add_completion)
 
 
 def fail(message: str, code: int = 1) -> None:
