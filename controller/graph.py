@@ -86,7 +86,7 @@ class Graph:
         return out
 
 
-def _masker(keys):
+def masker(keys):
     from .platforms import mask_any
     keys = [k for k in keys if k]
 
@@ -111,7 +111,7 @@ def build(overlay, checks=None, devices=None, source: str = "intent", when: floa
           keys=()) -> Graph:
     """``checks``: verify Checks or their dicts (``history.query`` rows); ``devices``: device -> drift
     state (``in-sync``, ``drifted``, ``unreachable`` ...) from a watch run; ``keys``: known PSKs to mask."""
-    mask = _masker(keys)
+    mask = masker(keys)
     checks = [_as_dict(c) for c in (checks or [])]
     devices = dict(devices or {})
     nodes = []
@@ -168,8 +168,10 @@ def engine(g: Graph) -> str:
 
 
 def _label(*lines: str):
+    """A DOT label drawn exactly as given: backslashes doubled (no ``\\N``/``\\n`` escapes), ``&`` as
+    ``&amp;`` (Graphviz reads entities in every string), quotes escaped and never an HTML label."""
     import graphviz
-    return graphviz.nohtml("\\n".join(graphviz.escape(ln) for ln in lines if ln))
+    return graphviz.nohtml("\\n".join(graphviz.escape(ln.replace("&", "&amp;")) for ln in lines if ln))
 
 
 def node_lines(n: Node) -> list[str]:
