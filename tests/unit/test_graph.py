@@ -175,3 +175,10 @@ def test_cli_formats_and_history(inv, tmp_path):
     assert r.returncode == 0 and b"fukuoka: IKE_DAEMON_DOWN" in r.stdout, r.stderr
     r = cli("-i", str(inv), "--history", "--verify")
     assert r.returncode == 1 and b"exclude each other" in r.stderr
+
+
+@needs_dot
+def test_the_readme_picture_is_the_demo_inventory(inv):
+    """docs/overlay.svg is `grectl graph` of inventory/ (regenerate it when the inventory changes)."""
+    committed = (ROOT / "docs" / "overlay.svg").read_bytes()
+    assert sorted(svg_texts(committed)) == sorted(svg_texts(graph.render(graph.build(inventory.load(inv)), "svg")))
