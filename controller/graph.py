@@ -242,7 +242,8 @@ def render(g: Graph, fmt: str = "svg") -> bytes:
     except graphviz.ExecutableNotFound:
         raise GrectlError(f"Graphviz's {dot.engine} program is not installed (Debian: apt-get install graphviz)")
     except graphviz.CalledProcessError as e:
-        raise GrectlError(f"Graphviz {dot.engine} failed: {' '.join((e.stderr or b'').decode(errors='replace').split())[:300]}")
+        why = " ".join((e.stderr or b"").decode(errors="replace").split())
+        raise GrectlError(f"Graphviz {dot.engine} failed: {why[:300]}")
 
 
 # ------------------------------------------------------------------ Mermaid

@@ -46,8 +46,9 @@ def graph(inventory_dir: Path = InventoryOpt,
         raise GrectlError("--format png: give --out FILE (PNG is not for a terminal)")
     ov = inventory.load(inventory_dir)
     if with_verify:
-        from tasks.verify import verify as run_verify
         import time
+
+        from tasks.verify import verify as run_verify
         checks, seconds = run_verify(ov, None, 0, workers, progress=lambda m: err.print(f"- {m}"))
         g = graph_mod.build(ov, checks, source="verify", when=time.time(), keys=inventory.psks(ov).values())
         failed = sum(1 for c in checks if c.status == "fail")

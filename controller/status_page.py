@@ -111,7 +111,8 @@ class StatusPage:
                 "error": self.mask(r["error"])[:300], "notes": [self.mask(n)[:300] for n in r["notes"]],
                 "drifted": [d["device"] for d in r["devices"] if d["state"] == "drifted"
                             and d["remediation"] not in ("ok", "unchanged")],
-                "unreachable": [d["device"] for d in r["devices"] if d["state"] in ("unreachable", "failed", "skipped")],
+                "unreachable": [d["device"] for d in r["devices"]
+                                if d["state"] in ("unreachable", "failed", "skipped")],
                 "failing": sum(1 for c in r["checks"] if c["status"] == "fail")}
 
     def html(self) -> str:
@@ -163,7 +164,7 @@ def application(page: StatusPage, metrics_app) -> Callable:
 
 
 class _Quiet(WSGIRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
+    def log_message(self, format, *args):  # the stdlib's signature
         pass
 
 

@@ -93,7 +93,7 @@ def test_page_and_json_show_devices_tunnels_reasons_and_history(served):
 
 
 def test_no_key_no_diff_and_every_string_escaped(served):
-    db, _, base, page = served
+    db, _, base, _ = served
     history.record(db, a_run(1000.0))   # recorded without keys: the database itself holds the slip
     assert TEST_PSK in "".join(d["error"] for d in history.query(db)[-1]["devices"])
     bodies = [get(base + p)[2] for p in ("/", "/status.json", "/graph.svg")]
@@ -107,7 +107,7 @@ def test_no_key_no_diff_and_every_string_escaped(served):
 
 
 def test_odd_graph_names_are_escaped_on_the_page(served, monkeypatch):
-    db, _, base, _ = served
+    _, _, base, _ = served
     odd = '<b onmouseover=alert(1)>"&amp;'
     n = [graph.Node(f"hub{odd}", "hub", "linux", ["10.0.0.0/24"], "in-sync"),
          graph.Node(f"site{odd}", "site", odd, ["10.0.1.0/24"], "drifted")]
