@@ -145,3 +145,16 @@ def test_a_broken_page_is_a_plain_500_without_text(served, monkeypatch):
     status, _, body = get(base + "/")
     assert status == 500 and TEST_PSK not in body and body == "status not available: RuntimeError\n"
     assert get(base + "/metrics")[0] == 200
+
+
+def test_without_graphviz_the_page_still_shows_the_tables(served, monkeypatch):
+    db, _, base, _ = served
+    from controller.errors import GrectlError
+
+    def no_dot(g, fmt="svg"):
+        raise GrectlError("Graphviz's dot program is not installed (Debian: apt-get install graphviz)")
+    monkeypatch.setattr(status_page.graph_mod, "render", no_dot)
+    history.record(db, a_run(1000.0))
+    status, _, body = get(base + "/")
+    assert status == 200 and "topology not drawn: Graphviz&#39;s dot program is not installed" in body
+    assert 'data-device="osaka" data-state="drifted"' in body and "<svg" not in body
