@@ -325,6 +325,7 @@ def _mount_subcommands() -> None:
 
 _mount_subcommands()
 __import__("controller.watch_cli", fromlist=["mount"]).mount(app)  # grectl watch, grectl history
+__import__("controller.graph_cli", fromlist=["mount"]).mount(app)  # grectl graph
 
 
 def _usage_line(e: BaseException) -> str | None:

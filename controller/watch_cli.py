@@ -95,10 +95,13 @@ def watch(inventory_dir: Path = InventoryOpt,
     registry, collector = metrics.registry()
     if metrics_port is not None:
         try:
-            server = metrics.serve(metrics_port, metrics_addr, registry)
+            from .status_page import StatusPage, serve  # /metrics, and the status page on / and /status.json
+            page = StatusPage(lambda: inventory.load(inventory_dir), history_path, keys, overlay=ov)
+            server = serve(metrics_port, metrics_addr, registry, page)
         except OSError as e:
             raise GrectlError(f"--metrics-port {metrics_port}: {e.strerror or e}")
         err.print(f"metrics on http://{metrics_addr}:{server.server_port}/metrics", highlight=False)
+        err.print(f"status page on http://{metrics_addr}:{server.server_port}/", highlight=False)
 
     stop = threading.Event()
     clock = watch_mod.SystemClock(stop)
