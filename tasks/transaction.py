@@ -35,7 +35,7 @@ from .common import error_text, for_driver, run_on
 PROOF_MIN = 20.0      # seconds of proof window a confirm timer must leave at the least
 COMMIT_EST = 4.0      # seconds one wave of commits takes (measured: ~1.4 s commit + read + compare)
 POLL = 2.0            # seconds between proof rounds
-MIN_ROUND = 5.0       # seconds a proof round needs at the least
+MIN_ROUND = 10.0      # seconds a proof round needs at the least (a verify of the example takes ~7 s)
 
 
 class TimerTooShort(GrectlError):
@@ -246,8 +246,8 @@ def round_budget(left: float) -> float:
     Most of the time left, so that a slow but healthy round (a DF probe that must time out) is not
     cut, and a later round still fits when one was.
 
-    >>> round_budget(66), round_budget(600), round_budget(9), round_budget(4)
-    (39.6, 90.0, 5.4, 4.0)
+    >>> round_budget(66), round_budget(600), round_budget(12), round_budget(4)
+    (39.6, 90.0, 10.0, 4.0)
     """
     return round(max(min(MIN_ROUND, float(left)), min(90.0, left * 0.6)), 1)
 
@@ -258,6 +258,7 @@ def prove(overlay: Overlay, site: str | None, deadline: float, left_out: set[str
     """Poll the verify checks of the scope until none fails or the deadline; (proven, failing).
     ``collect(budget)`` returns the states, each device bounded by ``budget`` seconds."""
     failing: list = []
+    telling: list = []   # the last failing checks that say more than "no answer"
     rounds = 0
     while True:
         started = clock()
@@ -271,11 +272,14 @@ def prove(overlay: Overlay, site: str | None, deadline: float, left_out: set[str
         if lost:
             progress(f"proof: {', '.join(sorted(lost))} not reachable: judged from the other ends")
         failing = [c for c in checks if c.status == "fail"] if checks else unreachable
+        if any(c.reason != "DEVICE_UNREACHABLE" for c in failing):
+            telling = failing
         rounds += 1
         if not failing:
             progress(f"proof: {len(checks)} checks green (round {rounds})")
             return True, []
         if deadline - clock() - POLL < MIN_ROUND:   # each round is bounded: another fits while this holds
-            return False, failing
+            # a last round cut short by its budget says only "no answer": show what a full one found
+            return False, failing if any(c.reason != "DEVICE_UNREACHABLE" for c in failing) else telling or failing
         progress(f"proof: {len(failing)} checks failing; polling ({deadline - clock():.0f}s left)")
         sleep(POLL)
