@@ -23,13 +23,13 @@ def pool_capacity(pool: IPv4Network, prefixlen: int) -> int:
 
 def tunnel_subnet(pool: IPv4Network, prefixlen: int, site_id: int) -> IPv4Network:
     size = 2 ** (32 - prefixlen)
-    return IPv4Network(f"{pool.network_address + (site_id - 1) * size}/{prefixlen}")
+    return IPv4Network((int(pool.network_address) + (site_id - 1) * size, prefixlen))  # no text to parse
 
 
 def tunnel_addresses(subnet: IPv4Network) -> tuple[IPv4Interface, IPv4Interface]:
     """(hub, site) addresses: .1/.2 of a /30, .0/.1 of a /31."""
-    base = subnet.network_address + (0 if subnet.prefixlen == 31 else 1)
-    return (IPv4Interface(f"{base}/{subnet.prefixlen}"), IPv4Interface(f"{base + 1}/{subnet.prefixlen}"))
+    base = int(subnet.network_address) + (0 if subnet.prefixlen == 31 else 1)
+    return (IPv4Interface((base, subnet.prefixlen)), IPv4Interface((base + 1, subnet.prefixlen)))
 
 
 def lan_gateway(lan: IPv4Network) -> IPv4Address:

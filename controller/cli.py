@@ -9,17 +9,20 @@ from typing import Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from . import inventory, lock, mtu as mtu_calc, paths, render as render_mod
 from .console import InventoryOpt, err, out
 from .errors import GrectlError, InventoryError
+from .root import root
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="GRE-over-IPsec overlay controller: validate, render, lab, deploy, verify.")
+app = typer.Typer(add_completion=True, no_args_is_help=True)
+app.callback()(root)  # --version; the completion options are Typer's (add_completion)
 
 
 def fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    """``error: <message>`` on stderr, exit ``code``; the message is plain text (never read as markup)."""
+    err.print(Text.assemble(("error:", "red"), " ", message), highlight=False)
     raise typer.Exit(code)
 
 
@@ -31,13 +34,17 @@ def validate(inventory_dir: Path = InventoryOpt,
              vyos_defs: Optional[Path] = typer.Option(
                  None, "--vyos-defs", help="Also check every rendered VyOS line against VyOS's own CLI "
                                            "definitions (a vyos-1x checkout)."),
-             as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")):
+             as_json: bool = typer.Option(False, "--json",
+                                          help="Print the result as JSON, always with the keys valid, devices, "
+                                               "tunnels, problems and notes (devices and tunnels are null when "
+                                               "the inventory does not load).")):
     """Check the inventory and intent; one line per problem naming file and field."""
     try:
         ov = inventory.load(inventory_dir)  # the full validation every command runs, Nornir's view included
     except InventoryError as e:
-        if as_json:
-            print(json.dumps({"valid": False, "problems": e.problems}, indent=2))
+        if as_json:  # the same keys as a valid result; devices/tunnels unknown
+            print(json.dumps({"valid": False, "devices": None, "tunnels": None, "problems": e.problems,
+                              "notes": []}, indent=2))
             raise typer.Exit(1)
         for p in e.problems:
             err.print(p, highlight=False, markup=False)
@@ -62,7 +69,7 @@ def validate(inventory_dir: Path = InventoryOpt,
         if not problems:
             checked = " and ".join(w for w, on in (("YANG", yang_dir), ("VyOS definitions", vyos_defs)) if on)
             out.print(f"{inventory_dir}: valid ({len(ov.devices)} devices, {len(ov.tunnels)} tunnels)"
-                      + (f", rendered configs accepted by {checked}" if checked else ""), highlight=False)
+                      + (f", rendered configs accepted by {checked}" if checked else ""), highlight=False, markup=False)
     if problems:
         raise typer.Exit(1)
 
@@ -73,7 +80,7 @@ def render(inventory_dir: Path = InventoryOpt,
            device: Optional[str] = typer.Option(None, "--device", help="Only this device."),
            out_dir: Optional[Path] = typer.Option(None, "--out", help="Write <device>.conf files here."),
            show_secrets: bool = typer.Option(False, "--show-secrets", help="Write real PSKs (default: masked)."),
-           as_json: bool = typer.Option(False, "--json")):
+           as_json: bool = typer.Option(False, "--json", help="Print {device: config} as JSON.")):
     """Render device configs from the intent (deterministic; PSKs masked)."""
     ov = inventory.load(inventory_dir)
     configs = render_mod.render_all(ov, site=site, device=device, show_secrets=show_secrets)
@@ -88,12 +95,17 @@ def render(inventory_dir: Path = InventoryOpt,
 
 
 @app.command()
-def mtu(underlay_mtu: int = typer.Option(1500, "--underlay-mtu"),
-        transform: str = typer.Option("aes128gcm16", "--transform"),
-        mode: str = typer.Option("transport", "--mode"),
-        gre_key: bool = typer.Option(False, "--gre-key"),
-        nat_t: bool = typer.Option(False, "--nat-t"),
-        as_json: bool = typer.Option(False, "--json")):
+def mtu(underlay_mtu: int = typer.Option(1500, "--underlay-mtu", help="MTU of the WAN link, 576-9216."),
+        transform: str = typer.Option(
+            "aes128gcm16", "--transform",
+            help="ESP transform as strongSwan writes it: aes128gcm16, aes192gcm16, aes256gcm16 (also gcm8, "
+                 "gcm12), chacha20poly1305, or CIPHER-INTEG with CIPHER aes128|aes192|aes256|3des and INTEG "
+                 "sha1|sha256|sha384|sha512|md5 (e.g. aes256-sha256)."),
+        mode: str = typer.Option("transport", "--mode", help="IPsec mode: transport or tunnel."),
+        gre_key: bool = typer.Option(False, "--gre-key", help="GRE header carries a key (4 bytes more)."),
+        nat_t: bool = typer.Option(False, "--nat-t", help="ESP in UDP (NAT traversal, 8 bytes more)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON (keys: gre_mtu, path_mtu, "
+                                                           "tcp_mss, max_df_payload, esp_mtu, underlay_mtu).")):
     """GRE MTU, path MTU, TCP MSS and the largest DF ping, as the Linux kernel enforces them."""
     try:
         m = mtu_calc.compute(underlay_mtu, transform, mode, gre_key, nat_t)
@@ -122,11 +134,13 @@ def _outcome_table(title: str, outcomes) -> Table:
                "reverted": "red"}
     for o in outcomes:
         detail = "; ".join(filter(None, [o.error] + o.notes))
-        t.add_row(o.device, o.role, f"[{colours.get(o.status, 'white')}]{o.status}[/]", str(o.changes),
-                  detail, )
+        t.add_row(Text(o.device), Text(o.role), Text(o.status, style=colours.get(o.status, "white")),
+                  Text(str(o.changes)), Text(detail))
     return t
 
 
+JSON_HELP = "Print the result as JSON on stdout (progress stays on stderr)."
+WORKERS_HELP = "Devices talked to at once (SSH handshakes are further limited by GRECTL_SSH_CONNECTING)."
 BackupDirOpt = typer.Option(None, "--backup-dir", envvar="GRECTL_BACKUP_DIR",
                             help="Where running configs are saved (masked) before every change; default "
                                  "<inventory>/.grectl/backups. The change lock never moves.")
@@ -139,9 +153,9 @@ def deploy(inventory_dir: Path = InventoryOpt,
            confirm_timeout: int = typer.Option(120, "--confirm-timeout", min=5,
                                                help="Seconds before an unconfirmed commit rolls itself back."),
            backup_dir: Optional[Path] = BackupDirOpt,
-           workers: int = typer.Option(20, "--workers", min=1),
+           workers: int = typer.Option(20, "--workers", min=1, help=WORKERS_HELP),
            lock_timeout: float = lock.timeout_option(),
-           as_json: bool = typer.Option(False, "--json")):
+           as_json: bool = typer.Option(False, "--json", help=JSON_HELP)):
     """Render, diff, commit everywhere with a confirm timer, prove with verify, then confirm everywhere."""
     from tasks.deploy import deploy as run_deploy
     run_deploy = lock.guarded(run_deploy, inventory_dir, lock_timeout, skip=dry_run)
@@ -154,10 +168,11 @@ def deploy(inventory_dir: Path = InventoryOpt,
     else:
         with err.status("deploying") as status:
             outcomes = run_deploy(ov, site, dry_run, confirm_timeout, backup_dir, workers,
-                                  progress=lambda msg: (status.update(msg), err.print(f"- {msg}")))
+                                  progress=lambda msg: (status.update(Text(msg)),
+                                                        err.print(f"- {msg}", highlight=False, markup=False)))
         for o in outcomes:
             if o.diff:
-                out.print(f"[bold]--- {o.device}[/bold]")
+                out.print(Text(f"--- {o.device}", style="bold"))
                 out.print(o.diff, markup=False, highlight=False)
         out.print(_outcome_table("deploy (dry run)" if dry_run else "deploy", outcomes))
         total = sum(o.changes for o in outcomes)
@@ -168,9 +183,9 @@ def deploy(inventory_dir: Path = InventoryOpt,
 
 @app.command()
 def drift(inventory_dir: Path = InventoryOpt,
-          site: Optional[str] = typer.Option(None, "--site"),
-          workers: int = typer.Option(20, "--workers", min=1),
-          as_json: bool = typer.Option(False, "--json")):
+          site: Optional[str] = typer.Option(None, "--site", help="Only this site and the hub's side of it."),
+          workers: int = typer.Option(20, "--workers", min=1, help=WORKERS_HELP),
+          as_json: bool = typer.Option(False, "--json", help=JSON_HELP)):
     """Compare what runs with what is intended. Exit 0 in sync, 2 drift, 1 a device failed."""
     from tasks.deploy import deploy as run_deploy
     ov = inventory.load(inventory_dir)
@@ -181,7 +196,7 @@ def drift(inventory_dir: Path = InventoryOpt,
         print(json.dumps({"drift": bool(drifted), "devices": [o.as_dict() for o in outcomes]}, indent=2))
     else:
         for o in drifted:
-            out.print(f"[bold]--- {o.device}[/bold]")
+            out.print(Text(f"--- {o.device}", style="bold"))
             out.print(o.diff, markup=False, highlight=False)
         out.print(_outcome_table("drift", outcomes))
     raise typer.Exit(1 if broken else 2 if drifted else 0)
@@ -190,12 +205,13 @@ def drift(inventory_dir: Path = InventoryOpt,
 @app.command()
 def rollback(inventory_dir: Path = InventoryOpt,
              site: Optional[str] = typer.Option(None, "--site", help="The site and its hub."),
-             device: Optional[str] = typer.Option(None, "--device"),
+             device: Optional[str] = typer.Option(None, "--device", help="Only this device."),
              to: Optional[str] = typer.Option(None, "--to", help="Backup ID (timestamp); default the latest."),
-             confirm_timeout: int = typer.Option(120, "--confirm-timeout", min=5),
+             confirm_timeout: int = typer.Option(120, "--confirm-timeout", min=5,
+                                                 help="Seconds before an unconfirmed commit rolls itself back."),
              backup_dir: Optional[Path] = BackupDirOpt,
              lock_timeout: float = lock.timeout_option(),
-             as_json: bool = typer.Option(False, "--json")):
+             as_json: bool = typer.Option(False, "--json", help=JSON_HELP)):
     """Restore devices to a backup taken before a deploy."""
     from tasks.rollback import rollback as run_rollback
     run_rollback = lock.guarded(run_rollback, inventory_dir, lock_timeout)
@@ -216,9 +232,9 @@ def rollback(inventory_dir: Path = InventoryOpt,
 def verify(inventory_dir: Path = InventoryOpt,
            site: Optional[str] = typer.Option(None, "--site", help="Only this site's tunnel."),
            wait: float = typer.Option(0, "--wait", min=0, help="Poll until green or this many seconds pass."),
-           workers: int = typer.Option(20, "--workers", min=1),
+           workers: int = typer.Option(20, "--workers", min=1, help=WORKERS_HELP),
            details: bool = typer.Option(False, "--details", help="Print every check, not only the summary."),
-           as_json: bool = typer.Option(False, "--json")):
+           as_json: bool = typer.Option(False, "--json", help=JSON_HELP)):
     """Prove the overlay: GRE, IKE/ESP SAs and counters, DF boundary, OSPF, routes, no recursion."""
     from tasks.verify import verify as run_verify
 
@@ -226,13 +242,14 @@ def verify(inventory_dir: Path = InventoryOpt,
     ov = inventory.load(inventory_dir)
     if site is not None:
         render_mod.devices_in_scope(ov, site)  # unknown site: clear error
-    checks, seconds = run_verify(ov, site, wait, workers, progress=lambda m: err.print(f"- {m}"))
+    checks, seconds = run_verify(ov, site, wait, workers, progress=lambda m: err.print(f"- {m}", highlight=False,
+                                                                                   markup=False))
     failed = [c for c in checks if c.status == "fail"]
     if as_json:
         print(json.dumps({"ok": not failed, "seconds": round(seconds, 2), "checks": [c.as_dict() for c in checks]},
                          indent=2))
     else:
-        out.print(verify_view.details(checks) if details else verify_view.table(checks))
+        out.print(verify_view.details(checks) if details else verify_view.table(checks, out.width))
         if not details:
             for block in verify_view.problems(checks):
                 out.print(block, markup=False, highlight=False)
@@ -245,10 +262,10 @@ def verify(inventory_dir: Path = InventoryOpt,
 
 
 @app.command()
-def parse(platform: str = typer.Argument(..., help="Platform name, e.g. ios, vyos, huawei_vrp, linux."),
+def parse(platform: str = typer.Argument(..., help="Platform name: linux, ios, iosxe, vyos or huawei_vrp."),
           command: str = typer.Argument(..., help='The command that produced the output, e.g. "show crypto ikev2 sa".'),
           file: Path = typer.Argument(..., help="A file holding the captured output (UTF-8 text, at most 16 MiB)."),
-          as_json: bool = typer.Option(False, "--json")):
+          as_json: bool = typer.Option(False, "--json", help="Print the facts as JSON.")):
     """Print the normalised facts one captured command output yields (checks a parser on your router)."""
     from . import platforms, safefile
     plat = platforms.get(platform)
@@ -278,10 +295,9 @@ def parse(platform: str = typer.Argument(..., help="Platform name, e.g. ios, vyo
 
 def _fail_line(message: str) -> None:
     """``fail`` for a message that quotes user text: masked, on one line, no markup read in it."""
-    from rich.markup import escape
     from .platforms import mask_any
     from .safefile import printable
-    fail(escape(printable(" ".join(mask_any(message).split()))))
+    fail(printable(" ".join(mask_any(message).split())))
 
 
 def _parser_failure(e: Exception, text: str) -> str:
@@ -309,6 +325,7 @@ def _mount_subcommands() -> None:
 
 _mount_subcommands()
 __import__("controller.watch_cli", fromlist=["mount"]).mount(app)  # grectl watch, grectl history
+__import__("controller.graph_cli", fromlist=["mount"]).mount(app)  # grectl graph
 
 
 def _usage_line(e: BaseException) -> str | None:

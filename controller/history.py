@@ -14,25 +14,10 @@ from pathlib import Path
 
 from napalm_linux_frr import linuxconf
 
-DEFAULT_PATH = Path(".grectl/history.db")  # relative to the inventory: see controller.paths.history
+from . import history_schema
+from .errors import GrectlError
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  started REAL NOT NULL, seconds REAL NOT NULL, site TEXT, remediate INTEGER NOT NULL,
-  exit_code INTEGER NOT NULL, error TEXT NOT NULL DEFAULT '', notes TEXT NOT NULL DEFAULT '[]');
-CREATE TABLE IF NOT EXISTS devices (
-  run_id INTEGER NOT NULL REFERENCES runs(id), device TEXT NOT NULL, role TEXT NOT NULL,
-  state TEXT NOT NULL, changes INTEGER NOT NULL, diff TEXT NOT NULL, error TEXT NOT NULL,
-  remediation TEXT NOT NULL DEFAULT '', remediation_error TEXT NOT NULL DEFAULT '',
-  remediation_diff TEXT NOT NULL DEFAULT '');
-CREATE TABLE IF NOT EXISTS checks (
-  run_id INTEGER NOT NULL REFERENCES runs(id), device TEXT NOT NULL, peer TEXT NOT NULL,
-  name TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL, observed TEXT NOT NULL,
-  expected TEXT NOT NULL, detail TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS devices_by_name ON devices(device, run_id);
-CREATE INDEX IF NOT EXISTS runs_by_time ON runs(started);
-"""
+DEFAULT_PATH = Path(".grectl/history.db")  # relative to the inventory: see controller.paths.history
 
 DEVICE_FIELDS = ("device", "role", "state", "changes", "diff", "error", "remediation", "remediation_error",
                  "remediation_diff")
@@ -44,8 +29,29 @@ def connect(path: Path) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=30)
     db.row_factory = sqlite3.Row
-    db.executescript(SCHEMA)
+    try:
+        history_schema.migrate(db)
+    except history_schema.SchemaError as e:
+        db.close()
+        raise GrectlError(f"{path}: {e}")
+    except BaseException:
+        db.close()
+        raise
     return db
+
+
+def _labels(*values: str) -> str:
+    """The labels of a total as SQLite's json_array writes them (the migration counts with it)."""
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+
+
+def _add(db: sqlite3.Connection, metric: str, labels: str, value: float = 1.0) -> None:
+    db.execute("INSERT INTO totals (metric, labels, value) VALUES (?,?,?) "
+               "ON CONFLICT (metric, labels) DO UPDATE SET value = value + excluded.value", (metric, labels, value))
+
+
+def result_of(exit_code: int) -> str:
+    return {0: "ok", 2: "drift"}.get(exit_code, "failure")
 
 
 def scrub(text: str, keys: list[str]) -> str:
@@ -74,7 +80,41 @@ def record(path: Path, run, keys: list[str] = ()) -> int:
                        " VALUES (?,?,?,?,?,?,?,?,?)",
                        [(run_id, c.device, c.peer, c.check, c.status, c.reason or "", scrub(c.observed, keys),
                          scrub(c.expected, keys), scrub(c.detail, keys)) for c in run.checks])
+        _add(db, "runs", _labels(result_of(run.exit_code)))
+        for d in run.devices:
+            if d.remediation:
+                _add(db, "remediations", _labels(d.device, d.remediation))
+        if run.exit_code != 1:
+            db.execute("INSERT INTO totals (metric, labels, value) VALUES ('last_success', '[]', ?) "
+                       "ON CONFLICT (metric, labels) DO UPDATE SET value = max(value, excluded.value)",
+                       (run.started + run.seconds,))
     return run_id
+
+
+def totals(path: Path) -> dict[str, dict[tuple[str, ...], float]]:
+    """What the database has counted since it was created, pruning notwithstanding:
+    ``{"runs": {("ok",): n, ...}, "remediations": {(device, status): n}, "last_success": {(): t}}``."""
+    out: dict[str, dict[tuple[str, ...], float]] = {"runs": {}, "remediations": {}, "last_success": {}}
+    with closing(connect(path)) as db:
+        for row in db.execute("SELECT metric, labels, value FROM totals"):
+            out.setdefault(row["metric"], {})[tuple(json.loads(row["labels"]))] = row["value"]
+    return out
+
+
+def prune(path: Path, before: float, vacuum: bool = False) -> int:
+    """Delete the runs that started before ``before`` (unix seconds), with their devices and checks;
+    the totals stay. Returns how many runs went. ``vacuum`` gives the freed pages back to the disk."""
+    if not Path(path).exists():
+        return 0
+    with closing(connect(path)) as db:
+        with db:
+            ids = "SELECT id FROM runs WHERE started < ?"
+            db.execute(f"DELETE FROM checks WHERE run_id IN ({ids})", (before,))
+            db.execute(f"DELETE FROM devices WHERE run_id IN ({ids})", (before,))
+            gone = db.execute("DELETE FROM runs WHERE started < ?", (before,)).rowcount
+        if vacuum and gone:
+            db.execute("VACUUM")
+    return gone
 
 
 _REL = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
@@ -96,6 +136,18 @@ def parse_since(text: str, now: float | None = None) -> float:
         return datetime.fromisoformat(text.strip()).timestamp()
     except ValueError:
         raise ValueError(f"--since {text!r}: give an age like 30m, 2h, 7d or a date like 2024-05-01T12:00")
+
+
+def parse_age(text: str, what: str = "--keep") -> float:
+    """'30d', '12h', '2w' -> seconds (an age only, never a date).
+
+    >>> parse_age("30d")
+    2592000.0
+    """
+    m = _REL.fullmatch(text.strip())
+    if not m or float(m.group(1)) <= 0:
+        raise ValueError(f"{what} {text!r}: give an age like 12h, 30d or 8w")
+    return float(m.group(1)) * _UNIT[m.group(2)]
 
 
 def query(path: Path, device: str | None = None, since: float | None = None, limit: int = 50) -> list[dict]:
@@ -131,8 +183,15 @@ def query(path: Path, device: str | None = None, since: float | None = None, lim
 
 def last_finished(path: Path) -> float | None:
     """When the newest run ended (unix seconds), or None."""
+    last = last_run(path)
+    return last[0] if last else None
+
+
+def last_run(path: Path) -> tuple[float, int, str] | None:
+    """(when the newest run ended, its exit code, its error), or None."""
     if not Path(path).exists():
         return None
     with closing(connect(path)) as db:
-        row = db.execute("SELECT started + seconds AS t FROM runs ORDER BY id DESC LIMIT 1").fetchone()
-        return row["t"] if row else None
+        row = db.execute("SELECT started + seconds AS t, exit_code, error FROM runs ORDER BY id DESC LIMIT 1"
+                         ).fetchone()
+        return (row["t"], row["exit_code"], row["error"]) if row else None

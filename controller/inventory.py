@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import allocate, secrets, yamlio
+from . import allocate, bulk, secrets, yamlio
 from .errors import InventoryError, shown
 from .models import Device, Intent, Overlay, PskRef
 from .mtu import known_transform
@@ -166,15 +166,21 @@ def _pydantic_problems(path: Path, err: ValidationError, prefix: tuple = ()) -> 
 
 
 def _read_files(inv: Path) -> tuple[dict[str, dict], list[str]]:
-    raw, problems = {}, []
+    """Each file read and parsed once. ``raw["directives"]`` lists the Nornir files holding a ``%``
+    directive line (``%YAML 1.1``: Nornir's YAML library would read them another way)."""
+    raw, problems, directives = {}, [], []
     if not inv.is_dir():
         raise InventoryError([f"{inv}: inventory directory not found"])
     for name in FILES:
         path = inv / f"{name}.yaml"
         try:
-            raw[name] = yamlio.load(path, required=name in ("hosts", "overlay"))
+            raw[name], text = yamlio.load_with_text(path, required=name in ("hosts", "overlay"))
         except yamlio.YamlProblem as e:
             problems.append(f"{path}: {e}")
+            continue
+        if name != "overlay" and (text.startswith("%") or "\n%" in text):
+            directives.append(name)
+    raw["directives"] = directives
     return raw, problems
 
 
@@ -470,6 +476,12 @@ def _management_checks(hf: Path, routers: dict, hosts: dict[str, HostEntry],
 
 
 def load(inventory_dir: Path | str) -> Overlay:
+    """The validated overlay of an inventory directory, or InventoryError listing every problem."""
+    with bulk.gc_paused():  # many small objects at once: see controller/bulk.py
+        return _load(inventory_dir)
+
+
+def _load(inventory_dir: Path | str) -> Overlay:
     inv = Path(inventory_dir)
     raw, problems = _read_files(inv)
     if problems:
@@ -498,9 +510,11 @@ def load(inventory_dir: Path | str) -> Overlay:
 
     ov = Overlay(inventory_dir=str(inv), intent=intent, devices=devices,
                  tunnels=tuple(allocate.tunnels(intent, ifname)))
-    problems = platform_problems(ov) or nornir_check(ov)  # every command: Nornir must see the same devices
+    # every command: Nornir must see the same devices
+    problems = platform_problems(ov) or nornir_check(ov, raw)
     if problems:
         raise InventoryError(problems)
+    ov.__dict__["_nornir_raw"] = {k: raw[k] for k in ("hosts", "groups", "defaults")}  # nornir_view.for_overlay
     return ov
 
 
@@ -607,22 +621,30 @@ def platform_problems(ov: Overlay) -> list[str]:
     return sorted(set(out), key=out.index)
 
 
-def nornir_check(overlay: Overlay) -> list[str]:
-    """Load the same files with Nornir's SimpleInventory; its view of every device must match ours."""
-    from nornir import InitNornir
+def nornir_check(overlay: Overlay, raw: dict | None = None) -> list[str]:
+    """Nornir's SimpleInventory view of every device must match ours. Nornir's deserialisers and
+    inheritance run on the mappings grectl read (``raw``, from ``_read_files``; read when not
+    given); only when a value Nornir keys on may read otherwise in its YAML dialect are the files
+    read again the way SimpleInventory reads them (``nornir_view``)."""
+    from . import nornir_view
 
     inv = Path(overlay.inventory_dir)
+    if raw is None:
+        raw, problems = _read_files(inv)
+        if problems:
+            return problems
     try:
-        nr = InitNornir(inventory={"plugin": "SimpleInventory", "options": {
-            "host_file": str(inv / "hosts.yaml"), "group_file": str(inv / "groups.yaml"),
-            "defaults_file": str(inv / "defaults.yaml")}}, logging={"enabled": False})
+        if nornir_view.same_in_both_dialects(raw, bool(raw.get("directives"))):
+            nr_inventory = nornir_view.build(raw)
+        else:
+            nr_inventory = nornir_view.from_files(inv)
     except Exception as e:  # Nornir's own loader refused the files
         text = " ".join(str(e).split())
         return [f"{inv / 'hosts.yaml'}: Nornir cannot load the inventory: {e.__class__.__name__}: "
                 f"{secrets.mask(text)[:160]}"]
     problems = []
     for name, dev in overlay.devices.items():
-        host = nr.inventory.hosts.get(name)
+        host = nr_inventory.hosts.get(name)
         if host is None or (host.hostname, host.platform) != (dev.hostname, dev.platform):
             seen = "absent" if host is None else f"hostname {host.hostname}, platform {host.platform}"
             problems.append(f"{inv / 'hosts.yaml'}: {name}: Nornir resolves {seen}, grectl resolves "
@@ -633,9 +655,11 @@ def nornir_check(overlay: Overlay) -> list[str]:
 def psks(overlay: Overlay) -> dict[str, str]:
     """Site name -> PSK for every tunnel. Only device I/O code should call this."""
     inv = Path(overlay.inventory_dir)
-    out = {}
+    out, read = {}, {}
     for t in overlay.tunnels:
-        key, problem = secrets.read(t.psk_ref, inv)
+        if t.psk_ref not in read:  # one read per key source (the global key, a site's own), not per tunnel
+            read[t.psk_ref] = secrets.read(t.psk_ref, inv)
+        key, problem = read[t.psk_ref]
         if problem:
             field = "psk" if overlay.intent.sites[t.site].psk is None else f"sites.{t.site}.psk"
             raise InventoryError([f"{inv / 'overlay.yaml'}: {field}: {problem}"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 IPV4 = 20
 GRE = 4
@@ -99,6 +100,7 @@ def xfrm_state_mtu(mtu: int, transform: str, mode: str = "transport", nat_t: boo
     return ((mtu - header_len - p.icv - net_adj) & ~(p.block - 1)) + net_adj - 2
 
 
+@lru_cache(maxsize=4096)  # pure, and its result is frozen: a render asks once per tunnel end
 def compute(underlay_mtu: int, transform: str, mode: str = "transport",
             gre_key: bool = False, nat_t: bool = False) -> Mtu:
     if not 576 <= underlay_mtu <= 9216:

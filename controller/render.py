@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import inventory, platforms, secrets
+from . import bulk, inventory, platforms, secrets
 from .errors import GrectlError
 from .models import Overlay
 
@@ -30,7 +30,8 @@ def render_device(overlay: Overlay, device: str, site: str | None = None,
 def render_all(overlay: Overlay, site: str | None = None, device: str | None = None,
                show_secrets: bool = False) -> dict[str, str]:
     texts = secret_texts(overlay, show_secrets=show_secrets)
-    return {d: render_device(overlay, d, site, texts) for d in devices_in_scope(overlay, site, device)}
+    with bulk.gc_paused():  # many config texts at once: see controller/bulk.py
+        return {d: render_device(overlay, d, site, texts) for d in devices_in_scope(overlay, site, device)}
 
 
 def write(configs: dict[str, str], out: Path, secret: bool = False) -> list[Path]:

@@ -49,16 +49,31 @@ def summary(checks: list[Check]) -> list[dict]:
     return list(rows.values())
 
 
-def table(checks: list[Check]) -> Table:
-    t = Table(title="verify", width=100)
-    t.add_column("device")
-    t.add_column("peer")
+SHORT = {"routes": "rte", "recursion": "rec", "config": "cfg"}   # headers below 100 columns
+
+
+def table(checks: list[Check], width: int | None = None) -> Table:
+    """The summary table; below 100 columns (``width``) lighter borders and short headers, so every
+    column stays (names fold rather than vanish)."""
+    from rich import box
+    from rich.text import Text
+    narrow = width is not None and width < 100
+    t = Table(title="verify", box=box.SIMPLE_HEAD if narrow else box.HEAVY_HEAD, padding=(0, 0 if narrow else 1),
+              show_edge=not narrow, pad_edge=not narrow)
+    t.add_column("device", overflow="fold", min_width=5)
+    t.add_column("peer", overflow="fold", min_width=5)
     for col in COLUMNS:
-        t.add_column(col, justify="center")
+        t.add_column(SHORT.get(col, col) if narrow else col, justify="center", no_wrap=True)
     for row in summary(checks):
-        marks = ["[red]unreachable[/]"] + [""] * (len(COLUMNS) - 1) if row["unreachable"] \
-            else [MARK[row["marks"][c]] for c in COLUMNS]
-        t.add_row(row["device"], row["peer"], *marks)
+        device = Text(row["device"])
+        if row["unreachable"] and narrow:   # the word beside the name, not widening a mark column
+            marks = [""] * len(COLUMNS)
+            device.append(" unreachable", style="red")
+        elif row["unreachable"]:
+            marks = ["[red]unreachable[/]"] + [""] * (len(COLUMNS) - 1)
+        else:
+            marks = [MARK[row["marks"][c]] for c in COLUMNS]
+        t.add_row(device, Text(row["peer"]), *marks)
     return t
 
 
@@ -75,11 +90,12 @@ def problems(checks: list[Check], include_na: bool = True) -> list[str]:
 
 
 def details(checks: list[Check]) -> Table:
+    from rich.text import Text
     t = Table(title="verify (every check)")
     for col in ("device", "peer", "check", "status", "observed", "expected", "reason"):
         t.add_column(col)
     colour = {"pass": "green", "fail": "red", "n/a": "yellow"}
     for c in checks:
-        t.add_row(c.device, c.peer, c.check, f"[{colour[c.status]}]{c.status}[/]", c.observed, c.expected,
-                  f"{c.reason}: {c.detail}" if c.reason else "")
+        t.add_row(*map(Text, (c.device, c.peer, c.check)), Text(c.status, style=colour[c.status]),
+                  Text(c.observed), Text(c.expected), Text(f"{c.reason}: {c.detail}" if c.reason else ""))
     return t

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
 
 from . import history as hist, lock, paths, watch as watch_mod
 from .console import InventoryOpt, err, out
@@ -37,17 +36,25 @@ def watch(inventory_dir: Path = InventoryOpt,
                                                  f"{REMEDIATION_VERIFY_WAIT:g}s after a remediation)."),
           remediate: bool = typer.Option(False, "--remediate",
                                          help="Deploy the intent to drifted devices (confirm + rollback)."),
-          confirm_timeout: int = typer.Option(120, "--confirm-timeout", min=5),
+          confirm_timeout: int = typer.Option(120, "--confirm-timeout", min=5,
+                                              help="Remediation: seconds before an unconfirmed commit rolls "
+                                                   "itself back."),
           backup_dir: Optional[Path] = BackupDirOpt,
           lock_timeout: float = lock.timeout_option(),
           history_path: Optional[Path] = HistoryOpt,
+          keep: Optional[str] = typer.Option(None, "--keep", metavar="AGE",
+                                             help="Retention: after each run delete the runs older than "
+                                                  "AGE (12h, 30d, 8w); the metrics' counters stay. "
+                                                  "Default: keep everything."),
           metrics_port: Optional[int] = typer.Option(None, "--metrics-port", min=0, max=65535,
                                                      help="Serve Prometheus metrics on this port."),
-          metrics_addr: str = typer.Option("0.0.0.0", "--metrics-addr"),
+          metrics_addr: str = typer.Option("0.0.0.0", "--metrics-addr",
+                                           help="Address the metrics server listens on (127.0.0.1: this host "
+                                                "only; 0.0.0.0: every IPv4 address)."),
           metrics_file: Optional[Path] = typer.Option(None, "--metrics-file",
                                                       help="Also write the metrics here after each run "
                                                            "(node_exporter textfile collector)."),
-          workers: int = typer.Option(20, "--workers", min=1)):
+          workers: int = typer.Option(20, "--workers", min=1, help="Devices talked to at once.")):
     """Drift (and verify) on a schedule, into the history database; SIGTERM stops it between runs."""
     from controller import inventory, render as render_mod
     from tasks.deploy import deploy as run_deploy
@@ -60,6 +67,10 @@ def watch(inventory_dir: Path = InventoryOpt,
     if site is not None:
         render_mod.devices_in_scope(ov, site)
     keys = list(inventory.psks(ov).values())
+    try:
+        keep_seconds = hist.parse_age(keep) if keep is not None else None
+    except ValueError as e:
+        raise GrectlError(str(e))
     try:
         hist.connect(history_path).close()
     except (OSError, sqlite3.Error) as e:
@@ -84,10 +95,13 @@ def watch(inventory_dir: Path = InventoryOpt,
     registry, collector = metrics.registry()
     if metrics_port is not None:
         try:
-            server = metrics.serve(metrics_port, metrics_addr, registry)
+            from .status_page import StatusPage, serve  # /metrics, and the status page on / and /status.json
+            page = StatusPage(lambda: inventory.load(inventory_dir), history_path, keys, overlay=ov)
+            server = serve(metrics_port, metrics_addr, registry, page)
         except OSError as e:
             raise GrectlError(f"--metrics-port {metrics_port}: {e.strerror or e}")
         err.print(f"metrics on http://{metrics_addr}:{server.server_port}/metrics", highlight=False)
+        err.print(f"status page on http://{metrics_addr}:{server.server_port}/", highlight=False)
 
     stop = threading.Event()
     clock = watch_mod.SystemClock(stop)
@@ -108,12 +122,16 @@ def watch(inventory_dir: Path = InventoryOpt,
                                   verify if with_verify else None, repair if remediate else None, guard, clock)
 
     def on_run(run):
+        totals = None
         try:
             hist.record(history_path, run, keys)
+            if keep is not None:
+                hist.prune(history_path, time.time() - keep_seconds)
+            totals = hist.totals(history_path)   # counters that outlive this process
         except Exception as e:  # the watch keeps going; the run still shows on stderr and in metrics
             run.notes.append(f"history not written: {e}")
             run.exit_code = 1
-        collector.update(run)
+        collector.update(run, totals)
         if metrics_file is not None:
             try:
                 metrics.write_file(metrics_file, registry)
@@ -129,16 +147,26 @@ def watch(inventory_dir: Path = InventoryOpt,
     raise typer.Exit(code if once else 0)
 
 
-def history(inventory_dir: Path = InventoryOpt,
+def history(ctx: typer.Context,
+            inventory_dir: Path = InventoryOpt,
             history_path: Optional[Path] = HistoryOpt,
             device: Optional[str] = typer.Option(None, "--device", help="Only this device."),
-            since: Optional[str] = typer.Option(None, "--since", help="Age (30m, 2h, 7d) or date/time."),
-            limit: int = typer.Option(50, "--limit", min=1, help="At most this many runs (newest)."),
-            max_age: Optional[str] = typer.Option(None, "--max-age",
-                                                  help="Health check: exit 1 unless a run ended within this "
-                                                       "age (e.g. 15m)."),
-            as_json: bool = typer.Option(False, "--json", help="Runs with devices, diffs and checks as JSON.")):
-    """What watch saw: per run and device, in sync or drifted, failures, remediation, failing checks."""
+            since: Optional[str] = typer.Option(None, "--since", metavar="AGE|DATE",
+                                                help="Only runs since: an age (30m, 2h, 7d) or a local date/time "
+                                                     "(2024-05-01T12:00)."),
+            limit: int = typer.Option(50, "--limit", min=1, help="At most this many runs (the newest)."),
+            max_age: Optional[str] = typer.Option(None, "--max-age", metavar="AGE",
+                                                  help="Health check: exit 1 unless the newest run ended within "
+                                                       "AGE (e.g. 15m) and did not fail (drift is no failure)."),
+            as_json: bool = typer.Option(False, "--json", help="Runs with devices, diffs and checks as JSON "
+                                                               "(keys: runs[].id, started, seconds, site, "
+                                                               "exit_code, error, remediate, notes, devices, "
+                                                               "checks).")):
+    """What watch saw: per run and device, in sync or drifted, failures, remediation, failing checks.
+    `grectl history prune --keep 30d` deletes old runs."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = {"inventory_dir": inventory_dir, "history_path": history_path}
+        return
     history_path = paths.history(inventory_dir, history_path)
     if max_age is not None:
         return _health(history_path, max_age)
@@ -150,27 +178,34 @@ def history(inventory_dir: Path = InventoryOpt,
     if as_json:
         print(json.dumps({"runs": runs}, indent=2))
         return
-    t = Table(title=f"history ({history_path})")
-    for col in ("run", "time", "device", "state", "changes", "remediation", "failing checks", "detail"):
-        t.add_column(col, justify="right" if col in ("run", "changes") else "left",
-                     no_wrap=col in ("time", "device", "state"))
-    colours = {"in-sync": "green", "drifted": "yellow"}
-    for r in runs:
-        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["started"]))
-        failing: dict[str, list[str]] = {}
-        for c in r["checks"]:
-            if c["status"] == "fail":
-                failing.setdefault(c["device"], []).append(f"{c['check']} {c['reason']}".strip())
-        if r["error"]:
-            t.add_row(str(r["id"]), when, "-", "[red]error[/]", "", "", "", r["error"])
-        for d in r["devices"]:
-            fails = failing.get(d["device"], [])
-            t.add_row(str(r["id"]), when, d["device"], f"[{colours.get(d['state'], 'red')}]{d['state']}[/]",
-                      str(d["changes"]), d["remediation"], f"{len(fails)}: {', '.join(sorted(set(fails)))}"
-                      if fails else "0", d["error"] or d["remediation_error"])
-    out.print(t)
+    from .history_view import show
+    show(out, runs, history_path)
     if not runs:
-        out.print("no runs recorded" + (f" for {device}" if device else ""))
+        out.print("no runs recorded" + (f" for {device}" if device else ""), markup=False, highlight=False)
+
+
+def prune(ctx: typer.Context,
+          inventory_dir: Path = InventoryOpt,
+          history_path: Optional[Path] = HistoryOpt,
+          keep: str = typer.Option(..., "--keep", metavar="AGE",
+                                   help="Delete the runs that started more than AGE ago (12h, 30d, 8w); the "
+                                        "metrics' counters stay."),
+          vacuum: bool = typer.Option(True, "--vacuum/--no-vacuum",
+                                      help="Give the freed space back to the file system (rewrites the file).")):
+    """Delete old runs from the history database (retention); `watch --keep AGE` does it after each run."""
+    given = ctx.obj or {}
+    if ctx.get_parameter_source("inventory_dir").name == "DEFAULT" and "inventory_dir" in given:
+        inventory_dir = given["inventory_dir"]
+    if history_path is None:
+        history_path = given.get("history_path")
+    history_path = paths.history(inventory_dir, history_path)
+    try:
+        seconds = hist.parse_age(keep)
+    except ValueError as e:
+        raise GrectlError(str(e))
+    gone = hist.prune(history_path, time.time() - seconds, vacuum=vacuum)
+    out.print(f"{history_path}: {gone} run{'s' if gone != 1 else ''} older than {keep} deleted",
+              markup=False, highlight=False)
 
 
 def _health(history_path: Path, max_age: str) -> None:
@@ -178,13 +213,21 @@ def _health(history_path: Path, max_age: str) -> None:
         oldest = hist.parse_since(max_age)
     except ValueError as e:
         raise GrectlError(str(e).replace("--since", "--max-age"))
-    last = hist.last_finished(history_path)
-    if last is None or last < oldest:
-        age = "no run recorded" if last is None else f"last run ended {time.time() - last:.0f}s ago"
+    newest = hist.last_run(history_path)
+    if newest is None or newest[0] < oldest:
+        age = "no run recorded" if newest is None else f"last run ended {time.time() - newest[0]:.0f}s ago"
         raise GrectlError(f"{history_path}: {age} (--max-age {max_age})")
-    out.print(f"last run ended {time.time() - last:.0f}s ago")
+    ended, code, error = newest
+    if code == 1:
+        raise GrectlError(f"{history_path}: the last run ({time.time() - ended:.0f}s ago) failed"
+                          + (f": {error}" if error else " (grectl history shows what)"))
+    out.print(f"last run ended {time.time() - ended:.0f}s ago, {hist.result_of(code)}", markup=False,
+              highlight=False)
 
 
 def mount(app: typer.Typer) -> None:
     app.command()(watch)
-    app.command()(history)
+    history_app = typer.Typer(subcommand_metavar="[prune ...]")
+    history_app.callback(invoke_without_command=True)(history)
+    history_app.command("prune")(prune)
+    app.add_typer(history_app, name="history")

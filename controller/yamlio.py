@@ -82,7 +82,16 @@ def read_text(path: Path | str, max_bytes: int = MAX_YAML_BYTES) -> str:
 
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    pass
+    def construct_object(self, node, deep=False):
+        """A plain text scalar is its own value (what ``construct_yaml_str`` returns) without the
+        general bookkeeping: most values of an inventory are text."""
+        if node.__class__ is yaml.ScalarNode and node.tag == _STR_TAG and _STR_IS_PLAIN:
+            return node.value
+        return super().construct_object(node, deep)
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_STR_IS_PLAIN = _StrictLoader.yaml_constructors.get(_STR_TAG) is yaml.constructor.SafeConstructor.construct_yaml_str
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
@@ -113,12 +122,22 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 
 def load(path: Path, required: bool = True) -> dict:
     """Read a YAML mapping; raise YamlProblem with a human message (no traceback material)."""
+    return load_with_text(path, required)[0]
+
+
+def load_with_text(path: Path, required: bool = True) -> tuple[dict, str]:
+    """``load``, and the text it parsed ("" for an absent optional file): one read of the file."""
     try:
         text = read_text(path)
     except FileMissing:
         if required:
             raise
-        return {}
+        return {}, ""
+    return parse(text), text
+
+
+def parse(text: str) -> dict:
+    """A YAML mapping from ``text`` (see ``load``)."""
     try:
         data = yaml.load(text, Loader=_StrictLoader)
     except YamlProblem:

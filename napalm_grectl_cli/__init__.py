@@ -235,6 +235,21 @@ class CliDriver(NetworkDriver):
                 raise StepFailed(self.scrub(problem), "\n".join(outs))
         return outs
 
+    def play_each(self, steps: Iterable[Step], respond: Callable[[Step, str], Step | None],
+                  error: Callable[[Step, str], str | None]) -> list[str]:
+        """Each step on its own, never raising: what went wrong, one scrubbed line per failed step
+        (the SA resets after a commit: one that fails must not fail the commit, nor stop the next)."""
+        problems = []
+        for st in steps:
+            try:
+                self.play([st], respond, error)
+            except StepFailed as e:
+                problems.append(str(e))
+            except Exception as e:   # a lost session: reported, the commit stands (its timer protects it)
+                what = st.send if isinstance(st.send, str) else "lines"
+                problems.append(self.scrub(f"{what}: {e.__class__.__name__}: {e}"))
+        return problems
+
     def cli(self, commands, encoding="text"):
         """Each command's output (scrubbed): verify's collect rounds."""
         if encoding != "text":

@@ -13,6 +13,11 @@ datastore, and touching only what grectl owns (``nativexml``):
   candidate of the owned subtrees, as sorted ``path = value`` lines, PSKs masked.
 - ``commit_config(revert_in=N)``: ``<commit><confirmed/><confirm-timeout>N`` with a ``<persist>``
   id, so the commit survives this session and rolls back on the server by itself unless confirmed.
+- After a successful commit: ``clear crypto session remote A`` for each peer A whose negotiated
+  parameters the change alters (``controller.platforms.iosxe.renegotiate``, on the running and
+  candidate lines compared before the commit), on the SSH CLI session beside NETCONF: the shared
+  IOS-XE YANG has no RPC for it. A clear that fails (or no CLI session) is reported in
+  ``last_commit["sa_reset"]``, never fails the commit.
 - ``confirm_commit()``: ``<commit><persist-id>`` (meant for a fresh session: proof that management
   still works after the change).
 - ``discard_config()``: discard-changes and unlock. Any failure on the way does the same.
@@ -27,9 +32,13 @@ optional_args:
                 grectl's connection policy, for NETCONF and the CLI session beside it alike
                 (napalm_grectl_cli.connect): the host key is checked before anything is sent
   secrets       {fingerprint: psk} to put keys in place of placeholders on the way to the device
+  cli_port      SSH port of the CLI session beside NETCONF (22)
+  cli_connect   factory for that CLI session (netmiko keyword arguments in, a session with
+                ``send_command`` and ``disconnect`` out): the seam the unit tests use
 """
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import uuid
@@ -39,7 +48,11 @@ from napalm.base import NetworkDriver
 from napalm.base.exceptions import (CommitError, ConnectionException, MergeConfigException,
                                     ReplaceConfigException)
 
+from controller.platforms.iosxe import renegotiate as rn
+
 from . import nativexml as nx
+
+log = logging.getLogger(__name__)
 
 # persist ids of confirmed commits awaiting their confirm, by (host, port): the confirm comes
 # from a new driver instance on a fresh session
@@ -90,6 +103,9 @@ class IosXeNetconfDriver(NetworkDriver):
         self._intended = None     # the loaded <config> element (placeholders)
         self._replace = False
         self._running_cache = None
+        self._compared = None     # (running, candidate) lines of the last compare, keys masked
+        self.cli_connect = o.get("cli_connect")
+        self.last_commit: dict = {}
 
     # ------------------------------------------------------------ connection
     def open(self):
@@ -174,20 +190,24 @@ class IosXeNetconfDriver(NetworkDriver):
 
     def _show(self, commands):
         """Show commands over an SSH CLI session beside NETCONF (IOS-XE answers both); masked."""
+        conn = self._cli_session()
+        try:
+            return {c: nx.mask_text(conn.send_command(c, read_timeout=60), self.secrets) for c in commands}
+        finally:
+            conn.disconnect()
+
+    def _cli_session(self):
         from napalm_grectl_cli.connect import netmiko_session, retrying
         args = dict(device_type="cisco_xe", host=self.hostname, port=self.cli_port, username=self.username,
                     password=self.password or None, key_file=self.key_file, use_keys=bool(self.key_file),
                     allow_agent=False, conn_timeout=self.timeout, banner_timeout=self.timeout,
                     auth_timeout=self.timeout, timeout=self.timeout)
+        connect = self.cli_connect or (lambda **kw: netmiko_session(self.policy.guard, **kw))
         try:
-            conn = retrying(self.policy, lambda: netmiko_session(self.policy.guard, **args),
+            return retrying(self.policy, lambda: connect(**args),
                             label=f"{self.policy.guard.device}:{self.cli_port}", clean=self._mask)
         except ConnectionException as e:
-            raise ConnectionException(f"no CLI session for show commands: {e}") from None
-        try:
-            return {c: nx.mask_text(conn.send_command(c, read_timeout=60), self.secrets) for c in commands}
-        finally:
-            conn.disconnect()
+            raise ConnectionException(f"no CLI session beside NETCONF: {e}") from None
 
     # ------------------------------------------------------------ candidate
     def _lock_fresh(self, exc):
@@ -253,6 +273,7 @@ class IosXeNetconfDriver(NetworkDriver):
         except Exception:
             self._cleanup()
             raise
+        self._compared = (before, after)
         import difflib
         return "\n".join(difflib.unified_diff(before, after, "running", "candidate", lineterm="", n=0))
 
@@ -264,6 +285,7 @@ class IosXeNetconfDriver(NetworkDriver):
     def commit_config(self, message="", revert_in=None):
         if not self._loaded:
             raise CommitError(f"{self.hostname}: no candidate loaded")
+        compared, self._compared = self._compared or self._lines_now(), None
         try:
             if revert_in:
                 pid = f"grectl-{uuid.uuid4().hex[:12]}"
@@ -281,6 +303,47 @@ class IosXeNetconfDriver(NetworkDriver):
             self.m.unlock(target="candidate")
         finally:
             self._locked = False
+        self.last_commit = {"sa_reset": self._reset_sas(compared)}
+
+    def _lines_now(self):
+        """Running and candidate lines (keys masked) when no compare came before the commit."""
+        try:
+            extra = _ospf_ids(self._intended)
+            return (nx.lines(nx.mask_tree(nx.owned(self._get("running"), extra))),
+                    nx.lines(nx.mask_tree(nx.owned(self._get("candidate"), extra))))
+        except Exception:
+            return None
+
+    def _reset_sas(self, compared) -> dict:
+        """``clear crypto session remote A`` for each peer A the commit re-negotiates, on the CLI
+        session beside NETCONF (no RPC for it in the YANG). Never raises; no session is opened
+        when nothing is to be cleared."""
+        if compared is None:
+            return {"peers": [], "failed": ["running and candidate could not be read: no SA reset"]}
+        peers = rn.renegotiated(*compared)
+        failed: list[str] = []
+        if peers:
+            try:
+                conn = self._cli_session()
+            except Exception as e:
+                failed.append(self._mask(f"{e.__class__.__name__}: {e}"))
+            else:
+                try:
+                    for cmd in rn.reset_commands(peers):
+                        try:
+                            problem = rn.reset_error(cmd, conn.send_command(cmd))
+                        except Exception as e:
+                            problem = self._mask(f"{cmd}: {e.__class__.__name__}: {e}")
+                        if problem:
+                            failed.append(problem)
+                finally:
+                    try:
+                        conn.disconnect()
+                    except Exception:
+                        pass
+        for f in failed:
+            log.warning("%s: crypto session clear: %s", self.hostname, f)
+        return {"peers": peers, "failed": failed}
 
     def _pending_id(self) -> str | None:
         with _LOCK:

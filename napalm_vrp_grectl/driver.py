@@ -10,6 +10,10 @@ Thin: the commands and the verdicts on the answers come from
 - ``compare_config``: the lines as a diff (``undo`` as ``-``), computed locally.
 - ``commit_config(revert_in=S)``: VRPv8 ``commit trial S persist grectl`` (S clamped to 60..65535);
   VRP5: checkpoint file made next-startup + ``schedule reboot delay ceil(S/60)``, then the lines.
+- After a successful commit, in user view: ``reset ipsec sa remote A`` and ``reset ike sa remote
+  A`` for each peer A whose negotiated parameters the change alters
+  (``controller.platforms.huawei_vrp.renegotiate``), so the proof meets the new ones and not the
+  old SAs. A reset that fails is reported in ``last_commit["sa_reset"]``, never fails the commit.
 - ``confirm_commit`` (fresh session): VRPv8 ``commit persist grectl`` + ``save``; VRP5 stops the
   scheduled reboot, restores the next-startup file and saves.
 
@@ -18,9 +22,12 @@ The VRP version comes from ``optional_args["vrp_version"]`` ("5" or "8") or else
 """
 from __future__ import annotations
 
+import logging
+
 from napalm.base.exceptions import CommitError, MergeConfigException
 
 from controller.platforms.huawei_vrp import PLATFORM
+from controller.platforms.huawei_vrp import renegotiate as rn
 from controller.platforms.huawei_vrp import session as hs
 from napalm_grectl_cli import CliDriver, Step, StepFailed
 
@@ -28,6 +35,7 @@ from napalm_grectl_cli import CliDriver, Step, StepFailed
 # fresh session, in the same controller process) puts it back. Read from ``display startup``
 # (the file the router booted from) when this process did not make the checkpoint.
 NEXT_STARTUP: dict[str, str] = {}
+log = logging.getLogger(__name__)
 
 
 def _quiet(step, answer):
@@ -82,6 +90,7 @@ class VrpGrectlDriver(CliDriver):
             live = [self.unmask(c) for c in self._candidate]
         except KeyError as e:
             raise CommitError(f"{self.hostname}: no key known for PSK fingerprint {e.args[0]}") from None
+        before, cmds = self._running, list(self._candidate)
         self.transcript, self._running = [], None
         vrp8 = self.vrp8()
         if vrp8:
@@ -104,7 +113,18 @@ class VrpGrectlDriver(CliDriver):
                 raise CommitError(f"{self.hostname}: {e}; rebooting into grectl's checkpoint "
                                   f"{hs.CHECKPOINT} (the lines before it had taken effect)") from None
         self._candidate = None
-        self.last_commit = {"vrp8": vrp8, "note": note}
+        self.last_commit = {"vrp8": vrp8, "note": note, "sa_reset": self._reset_sas(before, cmds)}
+
+    def _reset_sas(self, before: str | None, cmds: list[str]) -> dict:
+        """Reset the SAs whose negotiated parameters this commit changed (user view, right after
+        the commit, before the controller's proof). Never raises."""
+        if before is None:
+            return {"peers": [], "failed": ["the running config was not read before the commit: no SA reset"]}
+        peers = rn.renegotiated(before, rn.apply(before, cmds))
+        failed = self.play_each(rn.reset_steps(peers), hs.respond, hs.error)
+        for f in failed:
+            log.warning("%s: SA reset: %s", self.hostname, f)
+        return {"peers": peers, "failed": failed}
 
     def _checkpoint(self, revert_in: int) -> str:
         steps, done, outs = hs.checkpoint_steps(revert_in), 0, []

@@ -13,6 +13,10 @@ calls mean here:
 - ``commit_config(revert_in=S)``: ``configure``, the lines (placeholders swapped for keys only
   here), ``compare``, ``commit-confirm ceil(S/60)`` (VyOS counts minutes: the timeout is rounded
   up, and ``last_commit["note"]`` says so), ``exit``. Any failure: ``discard``, ``exit discard``.
+- After a successful commit, in op mode: ``reset vpn ipsec site-to-site peer <name>`` (1.3:
+  ``reset vpn ipsec-peer <address>``) for each peer whose negotiated parameters the change alters
+  (``controller.platforms.vyos.renegotiate``), so the proof meets the new ones and not the old
+  IKE SA. A reset that fails is reported in ``last_commit["sa_reset"]``, never fails the commit.
 - ``confirm_commit`` (on a fresh session): ``configure``, ``confirm``, ``save``, ``exit``.
 
 optional_args: ``secrets`` {fingerprint: psk}, ``key_file``, ``known_hosts``, ``port``,
@@ -20,13 +24,18 @@ optional_args: ``secrets`` {fingerprint: psk}, ``key_file``, ``known_hosts``, ``
 """
 from __future__ import annotations
 
+import logging
+
 from napalm.base.exceptions import CommitError, MergeConfigException
 
 from controller.platforms.vyos import PLATFORM
+from controller.platforms.vyos import renegotiate as rn
 from controller.platforms.vyos import session as vs
 from controller.platforms.vyos.remediation import minutes
 from controller.platforms.vyos.values import vbash_quote
 from napalm_grectl_cli import CliDriver, StepFailed
+
+log = logging.getLogger(__name__)
 
 
 class VyosGrectlDriver(CliDriver):
@@ -79,6 +88,7 @@ class VyosGrectlDriver(CliDriver):
         except KeyError as e:
             raise CommitError(f"{self.hostname}: no key known for PSK fingerprint {e.args[0]}") from None
         self.transcript = []
+        before, cmds = self._running, list(self._candidate)
         self._running = None
         note = ""
         if revert_in:
@@ -92,7 +102,19 @@ class VyosGrectlDriver(CliDriver):
             raise CommitError(f"{self.hostname}: {e}") from None
         self.device_diff = outs[1] if len(outs) > 1 else ""
         self._candidate = None
-        self.last_commit = {"revert_in_minutes": minutes(revert_in) if revert_in else None, "note": note}
+        self.last_commit = {"revert_in_minutes": minutes(revert_in) if revert_in else None, "note": note,
+                            "sa_reset": self._reset_sas(before, cmds)}
+
+    def _reset_sas(self, before: str | None, cmds: list[str]) -> dict:
+        """Re-establish the IKE SAs whose negotiated parameters this commit changed (op mode, right
+        after the commit, before the controller's proof). Never raises."""
+        if before is None:
+            return {"peers": [], "failed": ["the running config was not read before the commit: no SA reset"]}
+        peers = rn.renegotiated(before, vs.apply_locally(before, cmds))
+        failed = self.play_each(rn.reset_steps(before, peers), lambda s, a: None, rn.reset_error)
+        for f in failed:
+            log.warning("%s: IKE SA reset: %s", self.hostname, f)
+        return {"peers": peers, "failed": failed}
 
     def _abort(self) -> None:
         try:

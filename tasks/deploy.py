@@ -152,6 +152,7 @@ def _commit(nr, names, candidates, timers, outcomes, overlay, keys, committed, d
             o.status = "would-change" if res.changed else "unchanged"
         elif res.changed:
             o.status, committed[name] = "committed", res.result
+            o.notes.extend(getattr(res, "notes", None) or [])
         else:
             o.status = "unchanged"
 

@@ -35,6 +35,7 @@ from .common import error_text, for_driver, run_on
 PROOF_MIN = 20.0      # seconds of proof window a confirm timer must leave at the least
 COMMIT_EST = 4.0      # seconds one wave of commits takes (measured: ~1.4 s commit + read + compare)
 POLL = 2.0            # seconds between proof rounds
+MIN_ROUND = 10.0      # seconds a proof round needs at the least (a verify of the example takes ~7 s)
 
 
 class TimerTooShort(GrectlError):
@@ -151,7 +152,25 @@ def commit_task(task: Task, texts: dict[str, tuple[str, bool]], timers: dict[str
         conn.discard_config()
         return Result(host=task.host, changed=bool(diff), diff=diff)
     conn.commit_config(revert_in=timers[name])
-    return Result(host=task.host, changed=True, diff=diff, result=time.monotonic())
+    return Result(host=task.host, changed=True, diff=diff, result=time.monotonic(),
+                  notes=reset_notes(getattr(conn, "last_commit", None)))
+
+
+def reset_notes(last_commit) -> list[str]:
+    """What a driver says it re-established after its commit (``last_commit["sa_reset"]``).
+
+    >>> reset_notes({"sa_reset": {"peers": ["192.0.2.1", "192.0.2.5"], "failed": ["192.0.2.5"]}})
+    ['SAs re-established after the commit: 192.0.2.1', 'SA reset failed (the proof may meet the old SA): 192.0.2.5']
+    >>> reset_notes({"changed": ["frr"]}), reset_notes(None)
+    ([], [])
+    """
+    reset = last_commit.get("sa_reset") if isinstance(last_commit, dict) else None
+    if not isinstance(reset, dict):
+        return []
+    failed = [str(p) for p in reset.get("failed") or []]
+    done = [str(p) for p in reset.get("peers") or [] if str(p) not in failed]
+    return ([f"SAs re-established after the commit: {', '.join(done)}"] if done else []) + \
+        ([f"SA reset failed (the proof may meet the old SA): {', '.join(failed)}"] if failed else [])
 
 
 def reopen_task(task: Task) -> Result:
@@ -223,13 +242,14 @@ def relevant(checks: list, overlay: Overlay, left_out: set[str], no_config: set[
 
 def round_budget(left: float) -> float:
     """Seconds one proof round may take, every device in parallel (its connect, commands and all):
-    a device whose management goes away mid-session must not hold the round past the deadline. A
-    third of the time left, so that rounds after a slow one still fit.
+    a device whose management goes away mid-session must not hold the round past the deadline.
+    Most of the time left, so that a slow but healthy round (a DF probe that must time out) is not
+    cut, and a later round still fits when one was.
 
-    >>> round_budget(66), round_budget(600), round_budget(9)
-    (22.0, 90.0, 5.0)
+    >>> round_budget(66), round_budget(600), round_budget(12), round_budget(4)
+    (39.6, 90.0, 10.0, 4.0)
     """
-    return max(5.0, min(90.0, left / 3))
+    return round(max(min(MIN_ROUND, float(left)), min(90.0, left * 0.6)), 1)
 
 
 def prove(overlay: Overlay, site: str | None, deadline: float, left_out: set[str], no_config: set[str],
@@ -238,6 +258,7 @@ def prove(overlay: Overlay, site: str | None, deadline: float, left_out: set[str
     """Poll the verify checks of the scope until none fails or the deadline; (proven, failing).
     ``collect(budget)`` returns the states, each device bounded by ``budget`` seconds."""
     failing: list = []
+    telling: list = []   # the last failing checks that say more than "no answer"
     rounds = 0
     while True:
         started = clock()
@@ -251,12 +272,14 @@ def prove(overlay: Overlay, site: str | None, deadline: float, left_out: set[str
         if lost:
             progress(f"proof: {', '.join(sorted(lost))} not reachable: judged from the other ends")
         failing = [c for c in checks if c.status == "fail"] if checks else unreachable
+        if any(c.reason != "DEVICE_UNREACHABLE" for c in failing):
+            telling = failing
         rounds += 1
         if not failing:
             progress(f"proof: {len(checks)} checks green (round {rounds})")
             return True, []
-        took = clock() - started
-        if clock() + POLL + took > deadline:
-            return False, failing
+        if deadline - clock() - POLL < MIN_ROUND:   # each round is bounded: another fits while this holds
+            # a last round cut short by its budget says only "no answer": show what a full one found
+            return False, failing if any(c.reason != "DEVICE_UNREACHABLE" for c in failing) else telling or failing
         progress(f"proof: {len(failing)} checks failing; polling ({deadline - clock():.0f}s left)")
         sleep(POLL)

@@ -13,7 +13,7 @@ from controller.console import InventoryOpt, err, out
 from controller.errors import InventoryError, LabError
 from controller.lab.runtime import default_state_dir
 
-lab_app = typer.Typer(add_completion=False, no_args_is_help=True,
+lab_app = typer.Typer( no_args_is_help=True,
                       help="Real-router lab on this machine (UML or native netns).")
 StateOpt = typer.Option(None, "--state-dir", envvar="GRECTL_LAB_DIR",
                         help="Lab state directory (default /var/lib/grectl/lab/<lab name>).")
@@ -45,7 +45,7 @@ def _state(inventory_dir: Path, state_dir: Optional[Path]) -> Path:
 def up(inventory_dir: Path = InventoryOpt, state_dir: Optional[Path] = StateOpt,
        backend: Optional[str] = typer.Option(None, "--backend", help="uml or netns (default: detect)."),
        timeout: float = typer.Option(180, "--timeout", help="Seconds to wait for every sshd."),
-       as_json: bool = typer.Option(False, "--json")):
+       as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")):
     """Build the lab routers of the inventory and start sshd, charon and FRR on each."""
     from controller import lab
     topo = _topology(inventory_dir)
@@ -65,7 +65,7 @@ def up(inventory_dir: Path = InventoryOpt, state_dir: Optional[Path] = StateOpt,
 
 @lab_app.command()
 def down(inventory_dir: Path = InventoryOpt, state_dir: Optional[Path] = StateOpt,
-         as_json: bool = typer.Option(False, "--json")):
+         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")):
     """Stop the lab (daemons, then the routers) and remove its TAP and namespaces."""
     from controller import lab
     state = _state(inventory_dir, state_dir)
@@ -81,7 +81,7 @@ def down(inventory_dir: Path = InventoryOpt, state_dir: Optional[Path] = StateOp
 
 @lab_app.command()
 def status(inventory_dir: Path = InventoryOpt, state_dir: Optional[Path] = StateOpt,
-           as_json: bool = typer.Option(False, "--json")):
+           as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")):
     """Per router: namespace up, sshd reachable, daemons running. Exit 1 unless all are fine."""
     from controller import lab
     rows = lab.status(_state(inventory_dir, state_dir))
@@ -108,7 +108,7 @@ def status(inventory_dir: Path = InventoryOpt, state_dir: Optional[Path] = State
 def exec_cmd(router: str = typer.Argument(..., help="Router, lan-<router>-<n>, internet or root."),
              cmd: List[str] = typer.Argument(..., help="Command (after --)."),
              inventory_dir: Path = InventoryOpt, state_dir: Optional[Path] = StateOpt,
-             timeout: float = typer.Option(60, "--timeout")):
+             timeout: float = typer.Option(60, "--timeout", help="Seconds before the command is killed.")):
     """Run a command on a lab node (not over SSH); exits with its status."""
     from controller import lab
     try:

@@ -368,13 +368,22 @@ def _cleanup_leftovers(topo: LabTopology) -> None:
     netconf.cleanup_leftovers(topo.name)
 
 
+DOWN_WAIT = 60.0   # seconds a stopped lab's processes get to leave the process table
+
+
 def down(state_dir: Path) -> dict:
+    """Stop the lab; returns only when none of its host processes is left (exiting ones included)."""
+    from . import procs
     state_dir = Path(state_dir).resolve()
+    before = procs.snapshot(lab_pids(state_dir))
     netconf.stop_all(state_dir)
     meta = _load(state_dir)
     if not meta:
         return {"stopped": False, "how": "not running"}
     how = backends.get(meta["backend"]).stop(state_dir, meta)
+    left = procs.wait_exited(before, DOWN_WAIT)
+    if left:
+        raise LabError(f"lab processes still running after {DOWN_WAIT:g}s: pids {left}")
     (state_dir / "ready").unlink(missing_ok=True)
     (state_dir / "lab.json").unlink()
     (state_dir / "ctl" / "halt").unlink(missing_ok=True)

@@ -27,6 +27,10 @@ PLATFORMS = ("linux", "ios", "iosxe", "vyos", "huawei_vrp")
 # each shape a platform lists (Platform.commands()) -> a concrete command of that shape
 CONCRETE = {
     "show interfaces TunnelN": "show interfaces Tunnel11",
+    "show interfaces [TunnelN]": "show interfaces Tunnel11",
+    "show ip interface [TunnelN]": "show ip interface Tunnel11",
+    "show ip ospf interface [TunnelN]": "show ip ospf interface Tunnel11",
+    "show ip route [ospf]": "show ip route ospf",
     "show ip interface TunnelN": "show ip interface Tunnel11",
     "show crypto ipsec sa [interface TunnelN | peer A.B.C.D] [detail]": "show crypto ipsec sa interface Tunnel11 detail",
     "show ip ospf interface TunnelN": "show ip ospf interface Tunnel11",

@@ -50,7 +50,7 @@ def test_proof_polls_until_green(inv):
     clock, rounds = Clock(), []
 
     def collect(budget):
-        assert 5.0 <= budget <= 90.0 and (budget <= (100.0 - clock.now) / 3 or budget == 5.0)
+        assert 0 < budget <= min(90.0, max(5.0, 0.6 * (100.0 - clock.now)))   # bounded by the time left
         rounds.append(clock.now)
         clock.now += 3
         return {}
@@ -68,7 +68,15 @@ def test_proof_polls_until_green(inv):
         v.evaluate = lambda ov_, states, site: [Check("tokyo", "osaka", "ike.sa", "fail", reason="IKE_PHASE1_FAILED")]
         ok, failing = txn.prove(ov, None, 20.0, set(), set(), collect, lambda m: None, clock, clock.sleep)
         assert not ok and failing[0].reason == "IKE_PHASE1_FAILED"
-        assert clock.now <= 20.0 and len(rounds) == 4   # stops before a round would pass the deadline
+        assert clock.now <= 20.0 and len(rounds) == 3   # stops while a round of at least MIN_ROUND cannot fit
+        # the last round cut short by its budget ("no answer" everywhere): the proof shows what a full one found
+        rounds.clear()
+        clock.now = 0.0
+        v.evaluate = lambda ov_, states, site: (
+            [Check("tokyo", "osaka", "df.max", "fail", reason="DF_BOUNDARY_WRONG")] if len(rounds) < 3
+            else [Check(d, "", "device.reachable", "fail", reason="DEVICE_UNREACHABLE") for d in ("tokyo", "osaka")])
+        ok, failing = txn.prove(ov, None, 20.0, set(), set(), collect, lambda m: None, clock, clock.sleep)
+        assert not ok and [c.reason for c in failing] == ["DF_BOUNDARY_WRONG"]
     finally:
         v.evaluate = real
 

@@ -47,22 +47,26 @@ TEMPLATES: dict[tuple[str, str], Path] = {
 
 ADDR = r"\d+\.\d+\.\d+\.\d+"
 # the command shapes parse_command accepts -> the TEMPLATES key (ping and logging are plain regex)
+# The general forms (every interface, the whole route table) print the same blocks as the ones
+# grectl collects, and the parsers keep only tunnels and OSPF routes: they are accepted too. Other
+# forms of a command (brief, description, ...) have another format and are refused.
+_OTHER_FORMS = r"(?!(brief|description|summary|status|counters|stats|switchport|trunk|accounting)\b)"
 _SHAPES = [
-    (r"sh(ow)? int(erfaces)? (?P<if>\S+)", "show interfaces TunnelN"),
-    (r"sh(ow)? ip int(erface)? (?P<if>\S+)", "show ip interface TunnelN"),
+    (rf"sh(ow)? int(erfaces)?( {_OTHER_FORMS}(?P<if>\S+))?", "show interfaces TunnelN"),
+    (rf"sh(ow)? ip int(erface)?( {_OTHER_FORMS}(?P<if>\S+))?", "show ip interface TunnelN"),
     (r"sh(ow)? cry(pto)? ikev2 sa( detail(ed)?)?", "show crypto ikev2 sa"),
     (r"sh(ow)? cry(pto)? isa(kmp)? sa( detail)?", "show crypto isakmp sa"),
     (r"sh(ow)? cry(pto)? ip(sec)? sa( (interface|peer|address|map) \S+)?( detail)?", "show crypto ipsec sa"),
     (r"sh(ow)? ip ospf nei(ghbor)?( \S+)?", "show ip ospf neighbor"),
     (r"sh(ow)? ip ospf int(erface)?( (?P<if>\S+))?", "show ip ospf interface TunnelN"),
-    (r"sh(ow)? ip ro(ute)? ospf", "show ip route ospf"),
+    (r"sh(ow)? ip ro(ute)?( ospf( \d+)?)?", "show ip route ospf"),
     (rf"sh(ow)? ip cef (?P<addr>{ADDR})", "show ip cef A.B.C.D"),
     (rf"ping (?P<addr>{ADDR}) size (?P<size>\d+) df-bit( repeat \d+)?", "ping"),
     (r"sh(ow)? log(ging)?( \| .*)?", "show logging"),
 ]
-COMMANDS = ("show interfaces TunnelN", "show ip interface TunnelN", "show crypto ikev2 sa", "show crypto isakmp sa",
-            "show crypto ipsec sa [interface TunnelN | peer A.B.C.D] [detail]", "show ip ospf neighbor",
-            "show ip ospf interface TunnelN", "show ip route ospf", "show ip cef A.B.C.D",
+COMMANDS = ("show interfaces [TunnelN]", "show ip interface [TunnelN]", "show crypto ikev2 sa",
+            "show crypto isakmp sa", "show crypto ipsec sa [interface TunnelN | peer A.B.C.D] [detail]",
+            "show ip ospf neighbor", "show ip ospf interface [TunnelN]", "show ip route [ospf]", "show ip cef A.B.C.D",
             "ping A.B.C.D size N df-bit repeat N", "show logging | include IKEV2|IKMP")
 
 

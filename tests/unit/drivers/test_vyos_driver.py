@@ -85,7 +85,8 @@ def test_deploy_exact_wire_across_two_sessions():
     assert plan["apply"][-2:] == ["commit-confirm 2", "exit"]
     assert len(s.opened) == 2 and all(t.closed for t in s.opened)     # the confirm came on a fresh session
     assert not any(t.unused() for t in s.opened)
-    assert d.last_commit == {"revert_in_minutes": 2, "note": "VyOS counts commit-confirm in minutes: 90s rounded up to 2 min"}
+    assert d.last_commit == {"revert_in_minutes": 2, "note": "VyOS counts commit-confirm in minutes: 90s rounded up to 2 min",
+                             "sa_reset": {"peers": [], "failed": []}}   # MTU and a removed peer: no reset
     assert "-set interfaces tunnel tun1 mtu '1400'" in diff and "+set interfaces tunnel tun1 mtu '1434'" in diff
     assert "-set interfaces tunnel tun7 description 'grectl: nagoya'" in diff
     no_secret(running, text, diff, d.transcript, d.device_diff)

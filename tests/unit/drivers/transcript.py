@@ -24,7 +24,7 @@ from pathlib import Path
 from netmiko.exceptions import ConfigInvalidException
 
 HERE = Path(__file__).parent / "transcripts"
-MODES = {"vyos": ("configure", "exit"), "vrp": ("system-view", "return")}
+MODES = {"vyos": ("configure", "exit"), "vrp": ("system-view", "return"), "ios": ("configure terminal", "end")}
 
 
 def load(path: Path) -> dict[str, deque]:
