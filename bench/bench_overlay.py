@@ -19,6 +19,7 @@ from tests.gen_inventory import generate  # noqa: E402
 from controller import inventory, lab  # noqa: E402
 from tasks.common import make_nornir  # noqa: E402
 from tasks.deploy import deploy  # noqa: E402
+from tasks.timeline import Timeline  # noqa: E402
 from tasks.verify import verify  # noqa: E402
 
 EMPTY = "[tunnels]\n[swanctl]\n[frr]\nfrr defaults traditional\nservice integrated-vtysh-config\n"
@@ -40,10 +41,16 @@ def reset(ov) -> None:
         nr.close_connections()
 
 
-def timed_deploy(ov, workers: int, backups: Path) -> tuple[float, float]:
+TIMELINES: dict[str, dict] = {}
+
+
+def timed_deploy(ov, workers: int, backups: Path, name: str = "") -> tuple[float, float]:
     t0 = time.monotonic()
-    out = deploy(ov, workers=workers, backup_dir=backups)
+    tl = Timeline()
+    out = deploy(ov, workers=workers, backup_dir=backups, timeline=tl)
     t_deploy = time.monotonic() - t0
+    if name:
+        TIMELINES[name] = tl.as_dict()
     assert all(o.status == "ok" for o in out), [(o.device, o.status, o.error) for o in out]
     checks, _ = verify(ov, wait=180)
     failed = [c for c in checks if c.status == "fail"]
@@ -76,7 +83,7 @@ def main() -> None:
         print(f"lab hub+8 up in {time.monotonic() - t0:.1f}s")
         for name, ov in (("hub+2", inv2), ("hub+8", inv8)):
             reset(inv8)
-            par, par_conv = timed_deploy(ov, 20, tmp / "b")
+            par, par_conv = timed_deploy(ov, 20, tmp / "b", name)
             reset(inv8)
             seq, seq_conv = timed_deploy(ov, 1, tmp / "b")
             rows.append((name, par, seq, par_conv))
@@ -90,6 +97,10 @@ def main() -> None:
     print(f"\n{'deploy':<8} {'parallel s':>11} {'one by one s':>13} {'ratio':>6} {'start->converged s':>19}")
     for name, par, seq, conv in rows:
         print(f"{name:<8} {par:>11.1f} {seq:>13.1f} {seq / par:>6.1f} {conv:>19.1f}")
+    for name, doc in TIMELINES.items():   # where a parallel deploy's time went (proof included)
+        print(f"\ntimeline {name}: " + ", ".join(f"{e['event']} {e['at']:.1f}" for e in doc["events"]))
+        for dev, phases in doc["devices"].items():
+            print(f"  {dev:<8} " + "  ".join(f"{p} {v:.1f}" for p, v in phases.items()))
     print(f"\nverify hub+1: {v1:.1f}s   hub+8 parallel: {v8:.1f}s   hub+8 one by one: {v8_seq:.1f}s")
     print(f"hub+8 / hub+1 = {v8 / v1:.2f} (goal <= 1.5)   one-by-one / parallel = {v8_seq / v8:.1f} (goal >= 4)")
 

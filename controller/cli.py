@@ -155,21 +155,29 @@ def deploy(inventory_dir: Path = InventoryOpt,
            backup_dir: Optional[Path] = BackupDirOpt,
            workers: int = typer.Option(20, "--workers", min=1, help=WORKERS_HELP),
            lock_timeout: float = lock.timeout_option(),
+           timings: bool = typer.Option(False, "--timings", help="Show where the time went: each phase of the "
+                                        "change and each device's read, commit and confirm (always in --json)."),
            as_json: bool = typer.Option(False, "--json", help=JSON_HELP)):
     """Render, diff, commit everywhere with a confirm timer, prove with verify, then confirm everywhere."""
     from tasks.deploy import deploy as run_deploy
+    from tasks.timeline import Timeline
+
+    from .timeline_view import timeline_tables
+    tl = Timeline()
     run_deploy = lock.guarded(run_deploy, inventory_dir, lock_timeout, skip=dry_run)
     backup_dir = paths.backups(inventory_dir, backup_dir)
     ov = inventory.load(inventory_dir)
     if as_json:  # progress on stderr, the result alone on stdout
         outcomes = run_deploy(ov, site, dry_run, confirm_timeout, backup_dir, workers,
-                              progress=lambda msg: err.print(f"- {msg}", highlight=False, markup=False))
-        print(json.dumps({"dry_run": dry_run, "devices": [o.as_dict() for o in outcomes]}, indent=2))
+                              progress=lambda msg: err.print(f"- {msg}", highlight=False, markup=False), timeline=tl)
+        print(json.dumps({"dry_run": dry_run, "devices": [o.as_dict() for o in outcomes],
+                          "timeline": tl.as_dict()}, indent=2))
     else:
         with err.status("deploying") as status:
             outcomes = run_deploy(ov, site, dry_run, confirm_timeout, backup_dir, workers,
                                   progress=lambda msg: (status.update(Text(msg)),
-                                                        err.print(f"- {msg}", highlight=False, markup=False)))
+                                                        err.print(f"- {msg}", highlight=False, markup=False)),
+                                  timeline=tl)
         for o in outcomes:
             if o.diff:
                 out.print(Text(f"--- {o.device}", style="bold"))
@@ -177,6 +185,9 @@ def deploy(inventory_dir: Path = InventoryOpt,
         out.print(_outcome_table("deploy (dry run)" if dry_run else "deploy", outcomes))
         total = sum(o.changes for o in outcomes)
         out.print(f"{total} changed lines on {sum(1 for o in outcomes if o.changes)} devices")
+        if timings:
+            for table in timeline_tables(tl.as_dict()):
+                out.print(table)
     if any(o.status in ("failed", "skipped", "reverted") for o in outcomes):
         raise typer.Exit(1)
 

@@ -14,6 +14,7 @@ from controller import inventory, paths, platforms, render
 from controller.models import Overlay
 
 from . import transaction as txn
+from .timeline import GroupWatch, Timeline
 from .common import commit_confirmed, error_text, load_planned, make_nornir, run_on
 from .verify import collect as verify_collect
 
@@ -49,21 +50,24 @@ def _platform(task: Task, overlay: Overlay):
 
 def backup_task(task: Task, backup_dir: Path | None, stamp: str, overlay: Overlay) -> Result:
     """Read the running config; save it masked (placeholders, never keys) unless a dry run."""
+    t0 = time.monotonic()
     conn = task.host.get_connection("napalm", task.nornir.config)
     running = _platform(task, overlay).mask(conn.get_config(retrieve="running")["running"])
     if backup_dir is None:
-        return Result(host=task.host, result={"running": running, "backup": ""})
+        return Result(host=task.host, result={"running": running, "backup": ""}, seconds=time.monotonic() - t0)
     path = backup_dir / task.host.name / f"{stamp}.conf"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(running)
-    return Result(host=task.host, result={"running": running, "backup": str(path)})
+    return Result(host=task.host, result={"running": running, "backup": str(path)}, seconds=time.monotonic() - t0)
 
 
 # ------------------------------------------------------------------ orchestration
 
 def deploy(overlay: Overlay, site: str | None = None, dry_run: bool = False, confirm_timeout: int = 120,
            backup_dir: Path | None = None, workers: int = 20,
-           progress: Callable[[str], None] = lambda msg: None) -> list[Outcome]:
+           progress: Callable[[str], None] = lambda msg: None, timeline: Timeline | None = None) -> list[Outcome]:
+    """``timeline`` (optional) records where the time goes: see ``tasks.timeline``."""
+    tl = timeline if timeline is not None else Timeline()
     names = render.devices_in_scope(overlay, site)
     backup_dir = paths.backups(overlay.inventory_dir, backup_dir)
     keys = inventory.psks(overlay)  # read once, passed down
@@ -84,13 +88,13 @@ def deploy(overlay: Overlay, site: str | None = None, dry_run: bool = False, con
             progress(before)
     try:
         return _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout,
-                       backup_dir, progress, keys, site, workers, journal)
+                       backup_dir, progress, keys, site, workers, journal, tl)
     finally:
         nr.close_connections()
 
 
 def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout, backup_dir, progress, keys,
-            site, workers, journal):
+            site, workers, journal, tl):
     stamp = time.strftime("%Y%m%dT%H%M%S")
     progress(f"{'reading' if dry_run else 'backing up'} {len(outcomes)} devices")
     running: dict[str, str] = {}
@@ -102,6 +106,8 @@ def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_tim
         else:
             running[name] = res.result["running"]
             outcomes[name].backup = res.result["backup"]
+            tl.device(name, "read", res.seconds)
+    tl.mark("read")
 
     def tunnels_of_hub(hub: str, only: set[str]):
         return [t for t in overlay.tunnels_of(hub) if t.site in only and t.site in outcomes]
@@ -134,13 +140,14 @@ def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_tim
     if dry_run:
         order = [h for h in hubs if h in running and h in candidates] + [s for s in sites if s in running]
         progress(f"checking {len(order)} devices")
-        _commit(nr, order, candidates, timers, outcomes, overlay, keys, {}, dry_run=True)
+        _commit(nr, order, candidates, timers, outcomes, overlay, keys, {}, tl, dry_run=True)
+        tl.mark("compared")
         return list(outcomes.values())
     return _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, site, workers,
-                   progress, keys, journal)
+                   progress, keys, journal, tl)
 
 
-def _commit(nr, names, candidates, timers, outcomes, overlay, keys, committed, dry_run=False) -> None:
+def _commit(nr, names, candidates, timers, outcomes, overlay, keys, committed, tl, dry_run=False) -> None:
     for name, (failed, res, exc) in run_on(nr, names, txn.commit_task, texts=candidates, timers=timers,
                                          overlay=overlay, keys=keys, dry_run=dry_run).items():
         o = outcomes[name]
@@ -148,6 +155,7 @@ def _commit(nr, names, candidates, timers, outcomes, overlay, keys, committed, d
             o.status, o.error = "failed", error_text(exc)
             continue
         o.diff = res.diff or ""
+        tl.device(name, "compare" if dry_run or not res.changed else "commit", getattr(res, "seconds", 0.0))
         if dry_run:
             o.status = "would-change" if res.changed else "unchanged"
         elif res.changed:
@@ -158,7 +166,7 @@ def _commit(nr, names, candidates, timers, outcomes, overlay, keys, committed, d
 
 
 def _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, site, workers, progress, keys,
-            journal):
+            journal, tl):
     """Commit everywhere, prove, confirm (tasks.transaction)."""
     left_out = {n for n, o in outcomes.items() if o.status == "failed"}   # not reached: left as they run
     ready_hubs = [h for h in hubs if h in running and h in candidates]
@@ -167,7 +175,8 @@ def _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, sit
     # phase 1: commit (hubs, then sites); a failure ends the change before anything is confirmed
     journal.write(phase="commit", timers=timers)
     progress(f"committing hubs: {', '.join(ready_hubs) or 'none'}")
-    _commit(nr, ready_hubs, candidates, timers, outcomes, overlay, keys, committed)
+    _commit(nr, ready_hubs, candidates, timers, outcomes, overlay, keys, committed, tl)
+    tl.mark("hubs committed")
     journal.write(committed={n: timers[n] for n in committed})
     for s in sites:
         hub = overlay.intent.sites[s].hub
@@ -176,7 +185,8 @@ def _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, sit
     ready_sites = [s for s in sites if outcomes[s].status == "pending"]
     if not any(outcomes[h].status == "failed" for h in ready_hubs):
         progress(f"committing sites: {', '.join(ready_sites) or 'none'}")
-        _commit(nr, ready_sites, candidates, timers, outcomes, overlay, keys, committed)
+        _commit(nr, ready_sites, candidates, timers, outcomes, overlay, keys, committed, tl)
+        tl.mark("sites committed")
         journal.write(committed={n: timers[n] for n in committed})
     else:
         for s in ready_sites:
@@ -195,8 +205,11 @@ def _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, sit
     journal.write(phase="prove")
     progress(f"proving: verify of {'site ' + site if site else 'the whole overlay'} until green "
              f"({deadline - time.monotonic():.0f}s before the first timer, less the confirm margin)")
+    tl.mark("proof started")
     ok, failing = txn.prove(overlay, site, deadline, left_out, kept,
-                            lambda budget: verify_collect(overlay, site, workers, budget=budget), progress)
+                            lambda budget: verify_collect(overlay, site, workers, budget=budget), progress,
+                            watch=GroupWatch(tl))
+    tl.mark("proven" if ok else "proof failed")
     if not ok:
         for c in failing:
             o = outcomes.get(c.device)
@@ -208,7 +221,8 @@ def _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, sit
 
     # phase 3: confirm every committed device at once, each on a fresh session
     progress(f"confirming {', '.join(sorted(committed))}")
-    not_confirmed = txn.confirm_all(nr, committed, outcomes, journal, progress)
+    not_confirmed = txn.confirm_all(nr, committed, outcomes, journal, progress, tl)
+    tl.mark("confirmed")
     if not_confirmed:
         _restore_other_ends(overlay, nr, not_confirmed, committed, running, outcomes, timers, progress, keys)
     journal.close()

@@ -145,14 +145,15 @@ def commit_task(task: Task, texts: dict[str, tuple[str, bool]], timers: dict[str
     text, replace = texts[name]
     if not replace and not text.strip():  # an object platform with nothing to change
         return Result(host=task.host, changed=False, diff="")
+    t0 = time.monotonic()
     conn = task.host.get_connection("napalm", task.nornir.config)
     (conn.load_replace_candidate if replace else conn.load_merge_candidate)(config=for_driver(plat, text, keys))
     diff = plat.mask(conn.compare_config() or "")
     if not diff or dry_run:
         conn.discard_config()
-        return Result(host=task.host, changed=bool(diff), diff=diff)
+        return Result(host=task.host, changed=bool(diff), diff=diff, seconds=time.monotonic() - t0)
     conn.commit_config(revert_in=timers[name])
-    return Result(host=task.host, changed=True, diff=diff, result=time.monotonic(),
+    return Result(host=task.host, changed=True, diff=diff, result=time.monotonic(), seconds=time.monotonic() - t0,
                   notes=reset_notes(getattr(conn, "last_commit", None)))
 
 
@@ -175,20 +176,22 @@ def reset_notes(last_commit) -> list[str]:
 
 def reopen_task(task: Task) -> Result:
     """A fresh session: the device is reached again after the change (its management survived)."""
+    t0 = time.monotonic()
     task.host.close_connection("napalm")
     task.host.get_connection("napalm", task.nornir.config)
-    return Result(host=task.host)
+    return Result(host=task.host, seconds=time.monotonic() - t0)
 
 
 def confirm_task(task: Task, progress: Callable[[str], None] = lambda msg: None) -> Result:
     """Confirm on the session ``reopen_task`` opened."""
+    t0 = time.monotonic()
     task.host.get_connection("napalm", task.nornir.config).confirm_commit()
     progress(f"confirmed {task.host.name}")
-    return Result(host=task.host, changed=True)
+    return Result(host=task.host, changed=True, seconds=time.monotonic() - t0)
 
 
 def confirm_all(nr, committed: dict[str, float], outcomes: dict, journal: Journal,
-                progress: Callable[[str], None] = lambda msg: None) -> set[str]:
+                progress: Callable[[str], None] = lambda msg: None, timeline=None) -> set[str]:
     """Phase 3: open a fresh session to every committed device first, then send every confirm at
     once on them, so that the confirms leave the controller within the same instant rather than
     one session set-up apart: a controller that dies while confirming leaves a mix only if it dies
@@ -201,15 +204,19 @@ def confirm_all(nr, committed: dict[str, float], outcomes: dict, journal: Journa
         outcomes[name].status = "failed"
         outcomes[name].error = f"{why} (it reverts by its own timer): {error_text(exc)}"
 
-    for name, (bad, _res, exc) in run_on(nr, sorted(committed), reopen_task).items():
+    for name, (bad, res, exc) in run_on(nr, sorted(committed), reopen_task).items():
         if bad:
             failed(name, "not reachable for its confirm", exc)
+        elif timeline is not None:
+            timeline.device(name, "reconnect", res.seconds)
     journal.write(phase="confirm")
-    for name, (bad, _res, exc) in run_on(nr, sorted(set(committed) - lost), confirm_task,
-                                         progress=progress).items():
+    for name, (bad, res, exc) in run_on(nr, sorted(set(committed) - lost), confirm_task,
+                                        progress=progress).items():
         if bad:
             failed(name, "confirm failed", exc)
         else:
+            if timeline is not None:
+                timeline.device(name, "confirm", res.seconds)
             outcomes[name].status = "ok"
             journal.doc["confirmed"].append(name)
     journal.write()
@@ -254,7 +261,7 @@ def round_budget(left: float) -> float:
 
 def prove(overlay: Overlay, site: str | None, deadline: float, left_out: set[str], no_config: set[str],
           collect: Callable, progress: Callable[[str], None], clock=time.monotonic,
-          sleep=time.sleep) -> tuple[bool, list]:
+          sleep=time.sleep, watch=None) -> tuple[bool, list]:
     """Poll the verify checks of the scope until none fails or the deadline; (proven, failing).
     ``collect(budget)`` returns the states, each device bounded by ``budget`` seconds."""
     failing: list = []
@@ -272,6 +279,8 @@ def prove(overlay: Overlay, site: str | None, deadline: float, left_out: set[str
         if lost:
             progress(f"proof: {', '.join(sorted(lost))} not reachable: judged from the other ends")
         failing = [c for c in checks if c.status == "fail"] if checks else unreachable
+        if watch is not None:
+            watch.round(checks)
         if any(c.reason != "DEVICE_UNREACHABLE" for c in failing):
             telling = failing
         rounds += 1

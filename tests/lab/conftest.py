@@ -40,6 +40,11 @@ def deployed(overlay_lab, tmp_path_factory):
     assert r.returncode == 0, r.stdout + r.stderr
     data = json.loads(r.stdout)
     assert {d["device"]: d["status"] for d in data["devices"]} == {"tokyo": "ok", "osaka": "ok", "fukuoka": "ok"}
+    events = [e["event"] for e in data["timeline"]["events"]]   # where the time went, in order
+    assert events[:4] == ["read", "hubs committed", "sites committed", "proof started"], events
+    assert events[-2:] == ["proven", "confirmed"] and "ike green" in events and "ospf green" in events, events
+    assert all(d["commit"] > 0 and d["confirm"] > 0 for d in data["timeline"]["devices"].values()), data["timeline"]
+    print("timeline:", json.dumps(data["timeline"]))
     assert TEST_PSK not in r.stdout + r.stderr
     for f in backups.rglob("*.conf"):
         assert TEST_PSK not in f.read_text()
