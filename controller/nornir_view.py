@@ -66,7 +66,7 @@ def _yaml12_tag(value: str) -> str:
         r = VersionedResolver()
         _resolvers = {k: list(v) for k, v in r.versioned_resolver.items()}
     for tag, regexp in _resolvers.get(value[:1], ()):
-        if regexp.match(value):
+        if regexp.match(value):   # exactly as ruamel resolves (its patterns carry their own anchors)
             return tag
     return STR_TAG
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import ipaddress
 
+from netutils.ip import is_ip
+
 from napalm_grectl_cli import Step
 
 from .remediation import _key, blocks
@@ -103,16 +105,8 @@ def peers(text: str) -> dict[str, tuple[str, frozenset]]:
 def renegotiated(before: str, after: str) -> list[str]:
     """Remote addresses (as they run before) of the peers in both whose parameters differ."""
     b, a = peers(before), peers(after)
-    found = {b[n][0] for n in b if n in a and b[n][1] != a[n][1] and _is_ip(b[n][0])}
+    found = {b[n][0] for n in b if n in a and b[n][1] != a[n][1] and is_ip(b[n][0])}
     return sorted(found, key=ipaddress.ip_address)
-
-
-def _is_ip(a: str) -> bool:
-    try:
-        ipaddress.ip_address(a)
-        return True
-    except ValueError:
-        return False
 
 
 def reset_steps(addresses: list[str]) -> list[Step]:
@@ -125,6 +119,6 @@ def reset_steps(addresses: list[str]) -> list[Step]:
     conn-id id }`` (AR500 V200R007 reference): there the command is refused, and reported."""
     out = []
     for a in addresses:
-        if _is_ip(a):   # only an address parsed as one reaches the command line
+        if is_ip(a):   # only an address parsed as one reaches the command line
             out += [Step(f"reset ipsec sa remote {a}", expect=YES_NO), Step(f"reset ike sa remote {a}", expect=YES_NO)]
     return out

@@ -23,11 +23,13 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from netutils.ip import is_ip
+
 from .remediation import text_of, tree
 from .secrets import mask
 
-_MATCH_REMOTE = re.compile(r"match identity remote address (\S+)")
-_ISAKMP_KEY = re.compile(r"crypto isakmp key \S+(?: \S+)? address (\S+)")
+_MATCH_REMOTE = re.compile(r"match identity remote address (\S+)(?: .*)?")   # whole lines: fullmatch
+_ISAKMP_KEY = re.compile(r"crypto isakmp key \S+(?: \S+)? address (\S+)(?: .*)?")
 _LOCAL_ONLY = ("dpd ", "description ")
 TUNNEL_ENDS = ("tunnel source ", "tunnel destination ", "tunnel protection ", "tunnel mode ")
 FAILED = re.compile(r"(?m)^\s*%.*$")   # IOS prints its refusals as '% ...' lines
@@ -55,10 +57,10 @@ def signature(conf, addr: str) -> frozenset:
             if p.get_child(re_search=rf"^address {re.escape(addr)}(\s|$)") is not None:
                 sig |= {("keyring", x) for x in _lines(p)}
     for prof in _section(conf, "crypto ikev2 profile "):
-        matches = {m.group(1) for x in prof.children if (m := _MATCH_REMOTE.match(x.text))}
+        matches = {m.group(1) for x in prof.children if (m := _MATCH_REMOTE.fullmatch(x.text))}
         if addr in matches:
             sig |= {("ikev2-profile", prof.text, x.text) for x in prof.children
-                    if not x.text.startswith(_LOCAL_ONLY) and not _MATCH_REMOTE.match(x.text)}
+                    if not x.text.startswith(_LOCAL_ONLY) and not _MATCH_REMOTE.fullmatch(x.text)}
             sig.add(("ikev2-profile", prof.text, f"match {addr}"))
     proposals = set()
     for pol in _section(conf, "crypto ikev2 policy "):
@@ -69,7 +71,7 @@ def signature(conf, addr: str) -> frozenset:
             sig |= {("ikev2-proposal", p.text, x) for x in _lines(p)}
     for pol in _section(conf, "crypto isakmp policy "):
         sig |= {("isakmp", pol.text, x) for x in _lines(pol)}
-    sig |= {("isakmp-key", c.text) for c in conf.children if (m := _ISAKMP_KEY.match(c.text)) and m.group(1) == addr}
+    sig |= {("isakmp-key", c.text) for c in conf.children if (m := _ISAKMP_KEY.fullmatch(c.text)) and m.group(1) == addr}
     sets: set[str] = set()
     for t in _section(conf, "interface Tunnel"):
         if t.get_child(equals=f"tunnel destination {addr}") is None:
@@ -102,18 +104,10 @@ def peers(conf) -> set[str]:
     """Remote WAN addresses grectl's tunnels, keyrings, isakmp keys and crypto maps name."""
     out = set()
     for c in conf.all_children():
-        m = re.fullmatch(r"(?:tunnel destination|set peer|address) (\S+)", c.text) or _ISAKMP_KEY.match(c.text)
-        if m and _is_ip(m.group(1)):
+        m = re.fullmatch(r"(?:tunnel destination|set peer|address) (\S+)", c.text) or _ISAKMP_KEY.fullmatch(c.text)
+        if m and is_ip(m.group(1)):
             out.add(m.group(1))
     return out
-
-
-def _is_ip(a: str) -> bool:
-    try:
-        ipaddress.ip_address(a)
-        return True
-    except ValueError:
-        return False
 
 
 def renegotiated(before: str, after: str) -> list[str]:
@@ -129,7 +123,7 @@ def reset_commands(addresses: list[str]) -> list[str]:
     Reference, "clear crypto session": ``clear crypto session [local ip-address] [remote
     ip-address] ...``; the Cisco page itself was not in the reference corpus here: the syntax is as
     public lab notes and runbooks use it). Only an address parsed as one reaches the command line."""
-    return [f"clear crypto session remote {a}" for a in addresses if _is_ip(a)]
+    return [f"clear crypto session remote {a}" for a in addresses if is_ip(a)]
 
 
 def reset_error(command: str, answer: str) -> str | None:

@@ -29,11 +29,16 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from ..ios.renegotiate import reset_commands, reset_error  # the same exec command and refusal form
+from netutils.ip import is_ip
+
+from ..ios.renegotiate import (  # the same exec command and refusal form
+    reset_commands,
+    reset_error,
+)
 
 TUNNEL_DEST = re.compile(r"native/interface/Tunnel\[name=([^\]]+)\]/tunnel/destination-config/ipv4 = (\S+)")
-KEYRING_PEER = re.compile(r"(native/crypto/ikev2/keyring\[name=[^\]]+\]/peer\[name=[^\]]+\])/address/ipv4\[ipv4-address=([^\],]+)")
-PROFILE = re.compile(r"(native/crypto/ikev2/profile\[name=[^\]]+\])/")
+KEYRING_PEER = re.compile(r"(native/crypto/ikev2/keyring\[name=[^\]]+\]/peer\[name=[^\]]+\])/address/ipv4\[ipv4-address=([^\],]+).*")
+PROFILE = re.compile(r"(native/crypto/ikev2/profile\[name=[^\]]+\])/.*")   # whole lines: fullmatch
 MATCH = re.compile(r"/match/identity/remote/address/ipv4\[ipv4-address=([^\],]+)\]")
 
 
@@ -70,7 +75,7 @@ def signature(lines, addr: str) -> frozenset:
         sig |= _under(lines, f"native/crypto/ipsec/transform-set[tag={t}]/")
     keyrings = set()
     for ln in lines:
-        m, mm = PROFILE.match(ln), MATCH.search(ln)
+        m, mm = PROFILE.fullmatch(ln), MATCH.search(ln)
         if m and mm and mm.group(1) == addr:
             ike_profiles.add(m.group(1).split("[name=")[1][:-1])
     for p in ike_profiles:
@@ -80,7 +85,7 @@ def signature(lines, addr: str) -> frozenset:
                 and not ((mm := MATCH.search(x)) and mm.group(1) != addr)}
         keyrings |= _values(lines, pre, "/keyring/local/name")
     for ln in lines:
-        m = KEYRING_PEER.match(ln)
+        m = KEYRING_PEER.fullmatch(ln)
         if m and m.group(2) == addr and any(m.group(1).startswith(f"native/crypto/ikev2/keyring[name={k}]/")
                                             for k in keyrings):
             sig |= _under(lines, m.group(1) + "/")
@@ -95,16 +100,8 @@ def signature(lines, addr: str) -> frozenset:
 
 def peers(lines) -> set[str]:
     out = {m.group(2) for ln in lines if (m := TUNNEL_DEST.fullmatch(ln))}
-    out |= {m.group(2) for ln in lines if (m := KEYRING_PEER.match(ln))}
-    return {a for a in out if _is_ip(a)}
-
-
-def _is_ip(a: str) -> bool:
-    try:
-        ipaddress.ip_address(a)
-        return True
-    except ValueError:
-        return False
+    out |= {m.group(2) for ln in lines if (m := KEYRING_PEER.fullmatch(ln))}
+    return {a for a in out if is_ip(a)}
 
 
 def renegotiated(before, after) -> list[str]:
