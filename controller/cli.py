@@ -315,17 +315,26 @@ def _parser_failure(e: Exception, text: str) -> str:
             + (f": {msg[:200]}" if msg else "") + ")")
 
 
+# Command groups outside the core, by module name: each has ``mount(app)``. The core imports none of
+# them (the lab is not core: controller/ never imports controller.lab); the CLI composes them here.
+SUBCOMMANDS = (("controller.lab.cli", True),     # grectl lab (optional: absent on a trimmed install)
+               ("controller.watch_cli", False),  # grectl watch, grectl history
+               ("controller.graph_cli", False))  # grectl graph
+
+
 def _mount_subcommands() -> None:
-    try:
-        from .lab.cli import lab_app
-    except ImportError:  # lab package not importable on this install
-        return
-    app.add_typer(lab_app, name="lab", help="Real-router lab on this machine (UML or native netns).")
+    import importlib
+    for module, optional in SUBCOMMANDS:
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            if optional:
+                continue
+            raise
+        mod.mount(app)
 
 
 _mount_subcommands()
-__import__("controller.watch_cli", fromlist=["mount"]).mount(app)  # grectl watch, grectl history
-__import__("controller.graph_cli", fromlist=["mount"]).mount(app)  # grectl graph
 
 
 def _usage_line(e: BaseException) -> str | None:
@@ -355,8 +364,8 @@ def _quiet_library_logging() -> None:
 
 
 def _one_line(text: str, limit: int = 300) -> str:
-    from napalm_linux_frr.linuxconf import mask
-    text = " ".join(mask(text).split())
+    from controller.platforms import mask_any
+    text = " ".join(mask_any(text).split())
     return text if len(text) <= limit else text[:limit] + "..."
 
 

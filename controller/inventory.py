@@ -23,7 +23,7 @@ from .models import Device, Intent, Overlay, PskRef
 from .mtu import known_transform
 from . import platforms
 
-FILES = ("hosts", "groups", "defaults", "overlay")
+from .inventory_files import FILES, _read_files  # noqa: F401  (one reader for the loader and nornir_view)
 
 
 # Every pattern matches the whole value: re.fullmatch (Python's ``$`` matches before a final
@@ -163,25 +163,6 @@ def _pydantic_problems(path: Path, err: ValidationError, prefix: tuple = ()) -> 
             msg = f"{msg} (got {shown(e['input'])})"
         lines.append(f"{path}: {_loc(loc)}: {msg}")
     return lines
-
-
-def _read_files(inv: Path) -> tuple[dict[str, dict], list[str]]:
-    """Each file read and parsed once. ``raw["directives"]`` lists the Nornir files holding a ``%``
-    directive line (``%YAML 1.1``: Nornir's YAML library would read them another way)."""
-    raw, problems, directives = {}, [], []
-    if not inv.is_dir():
-        raise InventoryError([f"{inv}: inventory directory not found"])
-    for name in FILES:
-        path = inv / f"{name}.yaml"
-        try:
-            raw[name], text = yamlio.load_with_text(path, required=name in ("hosts", "overlay"))
-        except yamlio.YamlProblem as e:
-            problems.append(f"{path}: {e}")
-            continue
-        if name != "overlay" and (text.startswith("%") or "\n%" in text):
-            directives.append(name)
-    raw["directives"] = directives
-    return raw, problems
 
 
 def _hosts(inv: Path, raw: dict) -> tuple[dict[str, HostEntry], list[str], dict[str, dict[str, str]]]:

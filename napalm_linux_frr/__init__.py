@@ -6,6 +6,6 @@ document (``napalm_linux_frr.linuxconf``) starts without importing NAPALM.
 """
 __all__ = ["LinuxFrrDriver"]
 
-from napalm_linux_frr.lazy import driver_loader  # noqa: E402
+from controller.platforms.lazy import driver_loader  # noqa: E402
 
 __getattr__, __dir__ = driver_loader(__name__, "LinuxFrrDriver")  # the driver (and napalm) load on first use

@@ -5,6 +5,6 @@
 
 __all__ = ["VrpGrectlDriver"]
 
-from napalm_linux_frr.lazy import driver_loader  # noqa: E402
+from controller.platforms.lazy import driver_loader  # noqa: E402
 
 __getattr__, __dir__ = driver_loader(__name__, "VrpGrectlDriver")  # the driver (and napalm) load on first use

@@ -56,7 +56,8 @@ class VrpPlatform(Platform):
         return _rem.remediation(running, intended, full)
 
     def deploy_plan(self, commands, confirm_timeout, vrp8=False):
-        return _rem.deploy_plan(commands, confirm_timeout, vrp8)
+        from . import session
+        return session.deploy_plan(commands, confirm_timeout, vrp8)
 
     def collect(self, overlay, device, site):
         return collect.commands(overlay, device, site)

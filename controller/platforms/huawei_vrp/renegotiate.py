@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from napalm_grectl_cli import Step
+from ..steps import Step
 
 from .remediation import _key, blocks
 from .session import YES_NO
