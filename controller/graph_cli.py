@@ -35,7 +35,7 @@ def graph(inventory_dir: Path = InventoryOpt,
           history_path: Optional[Path] = typer.Option(None, "--history-db", envvar="GRECTL_HISTORY",
                                                       help="The watch history database; default "
                                                            "<inventory>/.grectl/history.db."),
-          workers: int = typer.Option(20, "--workers", min=1)):
+          workers: int = typer.Option(20, "--workers", min=1, help="Devices read at once (live mode).")):
     """Draw hubs, sites and tunnels; with --verify or --history each tunnel end green (pass), red (fail,
     with the reason) or grey (not observed), drifted and unreachable devices marked."""
     from controller import inventory
