@@ -52,10 +52,10 @@ def validate(inventory_dir: Path = InventoryOpt,
     problems, notes = [], []
     try:
         if yang_dir is not None:
-            from .yang_cli import check as yang_check
+            from .platforms.iosxe.yang_check import check as yang_check
             problems += [f"{d}: YANG: {p}" for d, ps in yang_check(ov, yang_dir).items() for p in ps]
         if vyos_defs is not None:
-            from .vyos_cli import vyos_problems
+            from .platforms.vyos.offline import vyos_problems
             for p in vyos_problems(ov, vyos_defs):
                 (notes if p.startswith("(definitions)") else problems).append(p)
     except GrectlError as e:

@@ -2,7 +2,7 @@
 ``iosxe_netconf`` (ncclient: candidate datastore, confirmed commit with persist id).
 
 grectl owns objects inside the router's configuration, never the whole of it (see
-``napalm_iosxe_netconf.nativexml`` for exactly which). The renderer is pure; the driver turns
+``nativexml.py`` for exactly which). The renderer is pure; the driver turns
 the intended ``<config>`` into edit-config operations on the candidate.
 
 >>> PLATFORM.interface_name("tokyo", 3)
@@ -12,7 +12,7 @@ the intended ``<config>`` into edit-config operations on the candidate.
 """
 from __future__ import annotations
 
-from napalm_iosxe_netconf import nativexml
+from controller.platforms.iosxe import nativexml
 
 from ..base import Capabilities, Platform
 from ..tables import CBC, GCM_IOS

@@ -12,7 +12,7 @@ r"""Linux routers: kernel GRE, strongSwan (swanctl) and FRR, driven through the 
 """
 from __future__ import annotations
 
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 
 from ...secrets import swanctl_problem
 from ..base import Capabilities, Platform

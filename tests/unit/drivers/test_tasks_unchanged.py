@@ -14,7 +14,7 @@ from tasks.transaction import commit_task, confirm_task, reopen_task
 
 from .test_vyos_driver import INTENDED, KEY, no_secret
 from .transcript import Sessions
-from napalm_linux_frr.linuxconf import fingerprint
+from controller.secretforms import fingerprint
 
 
 class Ov:

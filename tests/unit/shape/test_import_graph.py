@@ -129,7 +129,7 @@ def is_core(name: str) -> bool:
     return True
 
 
-DRIVER_FILES = {"driver", "agent"}   # controller/platforms/<p>/driver.py (and what the driver ships)
+DRIVER_FILES = {"driver"}   # controller/platforms/<p>/driver.py: the NAPALM driver (imports napalm_grectl_cli)
 
 
 def test_the_walker_sees_imports():
@@ -150,15 +150,11 @@ def test_no_import_cycle():
     assert not found, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in found)
 
 
-# Pure modules still kept in a driver package; they move into their platform folder next.
-KNOWN = {"napalm_linux_frr.linuxconf", "napalm_iosxe_netconf.nativexml"}
-
-
 @pytest.mark.parametrize("forbidden", ["napalm_", "controller.lab"])
 def test_core_never_imports_a_driver_or_the_lab(forbidden):
     g = graph()
     bad = sorted(f"{n} imports {t}" for n, edges in g.items() if is_core(n)
-                 for t in edges if t.startswith(forbidden) and t not in KNOWN)
+                 for t in edges if t.startswith(forbidden))
     assert not bad, "\n".join(bad)
 
 
@@ -167,3 +163,20 @@ def test_napalm_packages_import_no_other_napalm_package_but_the_cli_base():
     bad = sorted(f"{n} imports {t}" for n, edges in g.items() if n.startswith("napalm_")
                  for t in edges if t.startswith("napalm_") and t.split(".")[0] not in (n.split(".")[0], "napalm_grectl_cli"))
     assert not bad, "\n".join(bad)
+
+
+def test_napalm_packages_are_shims():
+    """Each ``napalm_<name>`` package but the shared CLI base is one import of its platform's driver."""
+    for pkg in PACKAGES:
+        if not pkg.startswith("napalm_") or pkg == "napalm_grectl_cli":
+            continue
+        files = sorted(p.name for p in (ROOT / pkg).glob("*.py"))
+        assert files == ["__init__.py"], (pkg, files)
+        code = [ln for ln in (ROOT / pkg / "__init__.py").read_text().splitlines()
+                if ln.strip() and not ln.startswith(('"""', "#"))]
+        assert len(code) == 1 and code[0].startswith("from controller.platforms.") and ".driver import " in code[0], (pkg, code)
+
+
+def test_every_driver_lives_in_its_platform_folder():
+    drivers = sorted(p.parent.name for p in (ROOT / "controller" / "platforms").glob("*/driver.py"))
+    assert drivers == ["huawei_vrp", "ios", "iosxe", "linux", "vyos"]

@@ -12,7 +12,7 @@ import yaml
 from controller import inventory as inventory_module, mtu, platforms, render
 from controller.errors import InventoryError
 from controller.platforms.ios import proposals as iosp
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 
 from .conftest import PSK, PSK_FUKUOKA, copy_inventory
 

@@ -48,7 +48,7 @@ from napalm.base import NetworkDriver
 from napalm.base.exceptions import (CommitError, ConnectionException, MergeConfigException,
                                     ReplaceConfigException)
 
-from controller.platforms.iosxe import renegotiate as rn
+from . import renegotiate as rn
 
 from . import nativexml as nx
 

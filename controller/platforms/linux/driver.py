@@ -45,9 +45,9 @@ from napalm_grectl_cli.hostkeys import GuardedClient
 
 from controller import secretforms
 
-from . import linuxconf
+from .router import linuxconf
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parent / "router"
 # What the router runs, by its name there (one flat directory): the agent, the config document,
 # and the placeholder/masking module both import (stdlib-only, self-contained).
 AGENT_FILES = {"agent.py": HERE / "agent.py", "linuxconf.py": HERE / "linuxconf.py",
