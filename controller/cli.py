@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from . import inventory, lock, mtu as mtu_calc, paths, render as render_mod
+from . import inventory, lock, mtu as mtu_calc, paths, platforms, render as render_mod
 from .console import InventoryOpt, err, out
 from .errors import GrectlError, InventoryError
 from .root import root
@@ -51,13 +51,12 @@ def validate(inventory_dir: Path = InventoryOpt,
         raise typer.Exit(1)
     problems, notes = [], []
     try:
-        if yang_dir is not None:
-            from .platforms.iosxe.yang_check import check as yang_check
-            problems += [f"{d}: YANG: {p}" for d, ps in yang_check(ov, yang_dir).items() for p in ps]
-        if vyos_defs is not None:
-            from .platforms.vyos.offline import vyos_problems
-            for p in vyos_problems(ov, vyos_defs):
-                (notes if p.startswith("(definitions)") else problems).append(p)
+        for kind, path in (("yang", yang_dir), ("vyos-defs", vyos_defs)):   # each platform's offline check
+            if path is None:
+                continue
+            for name in platforms.names():
+                for p in platforms.get(name).offline_check(ov, kind, path) or []:
+                    (notes if p.startswith("(definitions)") else problems).append(p)
     except GrectlError as e:
         _fail_line(str(e))
     if as_json:
@@ -267,7 +266,7 @@ def parse(platform: str = typer.Argument(..., help="Platform name: linux, ios, i
           file: Path = typer.Argument(..., help="A file holding the captured output (UTF-8 text, at most 16 MiB)."),
           as_json: bool = typer.Option(False, "--json", help="Print the facts as JSON.")):
     """Print the normalised facts one captured command output yields (checks a parser on your router)."""
-    from . import platforms, safefile
+    from . import safefile
     plat = platforms.get(platform)
     where = f"{platform} {safefile.printable(repr(command))}"
     try:

@@ -499,23 +499,18 @@ def _load(inventory_dir: Path | str) -> Overlay:
     return ov
 
 
-# How a platform's check names host data: "platform: <name>: data.<key>: ..." (the contract), and
-# the older "hosts.<device>.data.<key>: ..." form; both are mapped to the file that sets the key.
-PLATFORM_DATA_RE = re.compile(r"platform: (?P<plat>[^:\s]+): data\.(?P<key>[^:\s]+)(?::\s*|\s+)(?P<rest>.*)", re.S)
-HOSTS_DATA_RE = re.compile(r"hosts\.(?P<host>[^.\s]+)\.data\.(?P<key>[^:\s]+)(?::\s*|\s+)(?P<rest>.*)", re.S)
 SHOWN_DEVICES = 3
 
 
-def _host_problem(inv: Path, dev, problem: str) -> str:
+def _host_problem(inv: Path, dev, problem: platforms.Problem) -> str:
     """A platform's problem about ``dev``'s host entry, at the file and entry that set the value."""
     hf = inv / "hosts.yaml"
-    m = PLATFORM_DATA_RE.fullmatch(problem) or HOSTS_DATA_RE.fullmatch(problem)
-    if m:
-        key = f"data.{m['key']}"
+    if problem.kind == "host_data":
+        key = f"data.{problem.field}"
         where = dev.origins.get(key, f"{hf}: {dev.name}.{key}")
-        return f"{where}: {m['rest']} (platform {dev.platform} of {dev.name!r})"
+        return f"{where}: {problem.message} (platform {dev.platform} of {dev.name!r})"
     where = dev.origins.get("platform", f"{hf}: {dev.name}.platform")
-    return f"{where}: {problem.removeprefix('platform: ')}{for_host(where, dev.name)}"
+    return f"{where}: {problem.message}{for_host(where, dev.name)}"
 
 
 def _devices(names: list[str]) -> str:
@@ -585,11 +580,11 @@ def platform_problems(ov: Overlay) -> list[str]:
     out: list[str] = []
     for name, dev in ov.devices.items():
         plat = platforms.get(dev.platform)
-        for problem in plat.check(ov, name):
-            if problem.startswith("platform:") or HOSTS_DATA_RE.fullmatch(problem):
-                out.append(_host_problem(inv, dev, problem))
-            else:
+        for problem in platforms.problems_of(plat, ov, name):
+            if problem.kind == "intent":
                 out.append(f"{of}: {problem}")
+            else:
+                out.append(_host_problem(inv, dev, problem))
     out += wan_problems(ov)
     for t in ov.tunnels:
         for end, field in ((t.hub_end, f"sites.{t.site}"), (t.site_end, f"sites.{t.site}.hub")):
