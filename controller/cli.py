@@ -11,7 +11,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from . import inventory, lock, mtu as mtu_calc, paths, platforms, render as render_mod
+from . import inventory, lock, paths, platforms
+from . import mtu as mtu_calc
+from . import render as render_mod
 from .console import InventoryOpt, err, out
 from .errors import GrectlError, InventoryError
 from .root import root

@@ -17,14 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import allocate, bulk, secrets, yamlio
+from . import allocate, bulk, platforms, secrets
 from .errors import InventoryError, shown
+from .inventory_files import FILES, _read_files  # noqa: F401  (one reader for the loader and nornir_view)
 from .models import Device, Intent, Overlay, PskRef
 from .mtu import known_transform
-from . import platforms
-
-from .inventory_files import FILES, _read_files  # noqa: F401  (one reader for the loader and nornir_view)
-
 
 # Every pattern matches the whole value: re.fullmatch (Python's ``$`` matches before a final
 # newline); Field(pattern=...) runs pydantic-core's Rust regex, whose ``$`` is the end of the text.

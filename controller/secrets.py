@@ -16,11 +16,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import secretforms
-from .secretforms import PLACEHOLDER_RE, fingerprint, mask, placeholder  # noqa: F401
-
-from . import yamlio
+from . import secretforms, yamlio
 from .models import PskRef
+from .secretforms import PLACEHOLDER_RE, fingerprint, mask, placeholder  # noqa: F401
 
 MIN_PSK_LEN = 16
 MAX_PSK_LEN = 1024

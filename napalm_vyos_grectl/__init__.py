@@ -1,2 +1,2 @@
-"""NAPALM finds community drivers by module name (``get_network_driver("vyos_grectl")`` imports ``napalm_vyos_grectl``): the driver lives in controller/platforms/vyos/driver.py."""
+"""NAPALM finds community drivers by module name: the driver is in controller/platforms/vyos/driver.py."""
 from controller.platforms.vyos.driver import VyosGrectlDriver  # noqa: F401

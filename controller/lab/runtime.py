@@ -41,11 +41,11 @@ from string import Template
 
 from controller.errors import LabError
 from controller.lab import backends, netconf
-from controller.paths import LAB_ROOT, default_state_dir, ssh_settings  # noqa: F401  (public here too)
 from controller.lab.backends.base import run as _run
 from controller.lab.backends.uml import UML_KERNEL, kill_uml  # noqa: F401  (public helpers)
 from controller.lab.backends.uml import uml_pids_by_umid as _uml_pids_by_umid  # noqa: F401
 from controller.lab.topology import LabTopology
+from controller.paths import LAB_ROOT, default_state_dir, ssh_settings  # noqa: F401  (public here too)
 
 FILES = Path(__file__).resolve().parent / "files"
 SCRIPTS = {"lab.sh": "lab.sh", "router.sh": "router.sh", "rx.sh": "rx", "umlinit.sh": "umlinit.sh",

@@ -86,4 +86,5 @@ def mask_any(text: str) -> str:
     return text
 
 
-__all__ = ["Capabilities", "Platform", "Problem", "problems_of", "register", "unregister", "get", "find", "names", "mask_any", "ENTRY_POINT_GROUP"]
+__all__ = ["Capabilities", "Platform", "Problem", "problems_of", "register", "unregister", "get", "find", "names",
+           "mask_any", "ENTRY_POINT_GROUP"]

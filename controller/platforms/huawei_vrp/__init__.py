@@ -8,7 +8,9 @@ commands grounded in Huawei's documentation (templates/vrp.j2 cites each page), 
 from __future__ import annotations
 
 from ..base import Capabilities, Platform, Problem
-from . import collect, remediation as _rem, render as _render, values
+from . import collect, values
+from . import remediation as _rem
+from . import render as _render
 
 PSK_LINE = values.PSK_LINE
 

@@ -16,8 +16,18 @@ from functools import lru_cache
 from pathlib import Path
 
 from ...models import Overlay
-from ...state import ChildSa, DeviceState, DfProbe, GreTunnel, IkeSa, NextHop, OspfInterface, OspfNeighbor, \
-    Route, RouteLookup
+from ...state import (
+    ChildSa,
+    DeviceState,
+    DfProbe,
+    GreTunnel,
+    IkeSa,
+    NextHop,
+    OspfInterface,
+    OspfNeighbor,
+    Route,
+    RouteLookup,
+)
 
 TEMPLATES = Path(__file__).parent / "textfsm"
 # (platform, command) -> ntc-templates template; nothing else is looked up in ntc-templates
@@ -38,6 +48,7 @@ def _template_text(path: str) -> str:
 def textfsm_parse(template: str, text: str) -> list[dict]:
     """Run one of our own templates (``textfsm/<template>.textfsm``) on ``text``."""
     import io
+
     import textfsm
     fsm = textfsm.TextFSM(io.StringIO(_template_text(str(TEMPLATES / f"{template}.textfsm"))))
     return [dict(zip(fsm.header, row)) for row in fsm.ParseText(text or "")]
@@ -46,6 +57,7 @@ def textfsm_parse(template: str, text: str) -> list[dict]:
 def ntc_parse(platform: str, command: str, text: str) -> list[dict]:
     """ntc-templates, only for a (platform, command) in ``NTC``."""
     import io
+
     import textfsm
     from ntc_templates import parse as ntc
     name = NTC[(platform, command)]

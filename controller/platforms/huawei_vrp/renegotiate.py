@@ -23,7 +23,6 @@ from __future__ import annotations
 import ipaddress
 
 from ..steps import Step
-
 from .remediation import _key, blocks
 from .session import YES_NO
 

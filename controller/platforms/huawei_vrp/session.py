@@ -33,7 +33,6 @@ import math
 import re
 
 from ..steps import Step
-
 from .remediation import KINDS, blocks
 
 SHOW = "display current-configuration"

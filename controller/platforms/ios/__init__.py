@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from ..base import Capabilities, Platform, Problem
 from ..tables import CBC, GCM_IOS
-from . import collect, limits, names, options, parsers, proposals, remediation as _remediation, render as _render
+from . import collect, limits, names, options, parsers, proposals
+from . import remediation as _remediation
+from . import render as _render
 from . import secrets as _secrets
 
 

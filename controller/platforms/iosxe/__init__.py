@@ -12,13 +12,15 @@ the intended ``<config>`` into edit-config operations on the candidate.
 """
 from __future__ import annotations
 
-from controller.platforms.iosxe import nativexml
-
 from pydantic import field_validator
 
+from controller.platforms.iosxe import nativexml
+
 from ..base import Capabilities, HostOptions, Platform, Problem
+from ..ios import limits
+from ..ios import names as ios_names
+from ..ios import secrets as ios_secrets
 from ..tables import CBC, GCM_IOS
-from ..ios import limits, names as ios_names, secrets as ios_secrets
 from . import build, state, yang_map
 
 

@@ -13,6 +13,7 @@ import re
 from copy import deepcopy
 
 from lxml import etree
+
 from controller.platforms.iosxe import nativexml as nx
 
 from ...errors import GrectlError, shown

@@ -17,7 +17,8 @@ from controller.platforms.linux.router import linuxconf
 from ...secrets import swanctl_problem
 from ..base import Capabilities, Platform, Problem
 from ..tables import CBC, GCM
-from . import collect, names, proposals, render as _render, scope
+from . import collect, names, proposals, scope
+from . import render as _render
 
 
 class LinuxPlatform(Platform):

@@ -7,8 +7,18 @@ import json
 import shlex
 
 from ...models import Overlay, Tunnel
-from ...state import (ChildSa, DeviceState, DfProbe, GreTunnel, IkeSa, NextHop, OspfInterface,
-                      OspfNeighbor, Route, RouteLookup)
+from ...state import (
+    ChildSa,
+    DeviceState,
+    DfProbe,
+    GreTunnel,
+    IkeSa,
+    NextHop,
+    OspfInterface,
+    OspfNeighbor,
+    Route,
+    RouteLookup,
+)
 from . import parsers
 
 MARK = parsers.MARK

@@ -37,13 +37,17 @@ from pathlib import Path
 
 import paramiko
 from napalm.base import NetworkDriver
-from napalm.base.exceptions import (CommandErrorException, CommitError, ConnectionException,
-                                    MergeConfigException, ReplaceConfigException)
-
-from napalm_grectl_cli import connect
-from napalm_grectl_cli.hostkeys import GuardedClient
+from napalm.base.exceptions import (
+    CommandErrorException,
+    CommitError,
+    ConnectionException,
+    MergeConfigException,
+    ReplaceConfigException,
+)
 
 from controller import secretforms
+from napalm_grectl_cli import connect
+from napalm_grectl_cli.hostkeys import GuardedClient
 
 from .router import linuxconf
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from ..base import Capabilities, Platform, Problem
 from ..tables import CBC, GCM
-from . import collect, proposals, remediation as _rem, render as _render, values
+from . import collect, proposals, values
+from . import remediation as _rem
+from . import render as _render
 
 PSK_LINE = values.PSK_LINE
 
@@ -47,7 +49,7 @@ class VyosPlatform(Platform):
     def mask(self, text):
         """Every form VyOS prints a key in (``secret 'k'``, a ``'`` inside printed as is, ``secret "k"``,
         an echoed shell-quoted command) as ``secret '<placeholder>'``."""
-        from ...secrets import mask, placeholder, PLACEHOLDER_RE
+        from ...secrets import PLACEHOLDER_RE, mask, placeholder
 
         def sub(m):
             value = values.shown_value(m.group(2))

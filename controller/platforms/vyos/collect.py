@@ -22,10 +22,21 @@ from __future__ import annotations
 import re
 
 from ...models import Overlay, Tunnel
-from ...state import ChildSa, DeviceState, DfProbe, GreTunnel, IkeSa, NextHop, OspfInterface, OspfNeighbor, \
-    Route, RouteLookup
+from ...state import (
+    ChildSa,
+    DeviceState,
+    DfProbe,
+    GreTunnel,
+    IkeSa,
+    NextHop,
+    OspfInterface,
+    OspfNeighbor,
+    Route,
+    RouteLookup,
+)
 from .. import frr_text
-from ..linux import collect as linux_collect, parsers as linux_parsers
+from ..linux import collect as linux_collect
+from ..linux import parsers as linux_parsers
 
 IKE_DOC = """Peer ID / IP                            Local ID / IP
 ------------                            -------------

@@ -23,7 +23,6 @@ import ipaddress
 import re
 
 from ..steps import Step
-
 from .remediation import words
 
 PEER = ("vpn", "ipsec", "site-to-site", "peer")

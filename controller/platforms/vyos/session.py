@@ -22,7 +22,6 @@ import difflib
 import re
 
 from ..steps import Step
-
 from .remediation import MULTI, _has_value, _owned_roots, _root, deploy_plan, minutes, quote, words
 
 SHOW = "show configuration commands"

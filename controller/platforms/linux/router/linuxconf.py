@@ -42,11 +42,27 @@ class Doc:
 # One definition of placeholders and masking (controller/secretforms.py); on the router it is
 # shipped next to this file and imported flat.
 try:
-    from controller.secretforms import (PLACEHOLDER_RE, SECRET_LINE_RE, SECRET_RE,  # noqa: F401
-                                        clear_secrets, fingerprint, mask, placeholder, unmask)
+    from controller.secretforms import (  # noqa: F401
+        PLACEHOLDER_RE,
+        SECRET_LINE_RE,
+        SECRET_RE,
+        clear_secrets,
+        fingerprint,
+        mask,
+        placeholder,
+        unmask,
+    )
 except ImportError:  # on the router
-    from secretforms import (PLACEHOLDER_RE, SECRET_LINE_RE, SECRET_RE,  # noqa: F401
-                             clear_secrets, fingerprint, mask, placeholder, unmask)
+    from secretforms import (  # noqa: F401
+        PLACEHOLDER_RE,
+        SECRET_LINE_RE,
+        SECRET_RE,
+        clear_secrets,
+        fingerprint,
+        mask,
+        placeholder,
+        unmask,
+    )
 
 
 # ------------------------------------------------------------------ tunnels

@@ -5,11 +5,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from controller.platforms.ios import parsers
 from typer.testing import CliRunner
 
 from controller.cli import app
+from controller.platforms.ios import parsers
 
 
 def grectl(*args):

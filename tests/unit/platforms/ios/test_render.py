@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from controller import inventory as inventory_module, mtu, platforms, render
+from controller import inventory as inventory_module
+from controller import mtu, platforms, render
 from controller.errors import InventoryError
 from controller.platforms.ios import proposals as iosp
 from controller.platforms.linux.router import linuxconf

@@ -10,8 +10,9 @@ from lxml import etree
 
 from controller import inventory, models, render
 from controller.errors import InventoryError
-from controller.platforms.iosxe import PLATFORM as IOSXE, yang
+from controller.platforms.iosxe import PLATFORM as IOSXE
 from controller.platforms.iosxe import nativexml as nx
+from controller.platforms.iosxe import yang
 from controller.platforms.iosxe.driver import IosXeNetconfDriver
 from tests.conftest import copy_inventory, edit_yaml
 
