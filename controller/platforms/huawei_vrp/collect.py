@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ... import probes
 from ...models import Overlay
 from ...state import (
     ChildSa,
@@ -232,8 +233,7 @@ def parse_command(command: str, output: str) -> DeviceState:
 
 
 def targets(overlay: Overlay, device: str, site: str | None) -> list[tuple[str, int]]:
-    return [(str(t.end(t.site if device == t.hub else t.hub).address.ip), overlay.tunnel_mtu(t) - 28)
-            for t in overlay.tunnels_of(device, site)]
+    return probes.df_targets(overlay, device, overlay.tunnels_of(device, site))
 
 
 def commands(overlay: Overlay, device: str, site: str | None) -> list[list[str]]:
