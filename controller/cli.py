@@ -11,7 +11,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from . import inventory, lock, mtu as mtu_calc, paths, render as render_mod
+from . import inventory, lock, paths, platforms
+from . import mtu as mtu_calc
+from . import render as render_mod
 from .console import InventoryOpt, err, out
 from .errors import GrectlError, InventoryError
 from .root import root
@@ -51,13 +53,12 @@ def validate(inventory_dir: Path = InventoryOpt,
         raise typer.Exit(1)
     problems, notes = [], []
     try:
-        if yang_dir is not None:
-            from .yang_cli import check as yang_check
-            problems += [f"{d}: YANG: {p}" for d, ps in yang_check(ov, yang_dir).items() for p in ps]
-        if vyos_defs is not None:
-            from .vyos_cli import vyos_problems
-            for p in vyos_problems(ov, vyos_defs):
-                (notes if p.startswith("(definitions)") else problems).append(p)
+        for kind, path in (("yang", yang_dir), ("vyos-defs", vyos_defs)):   # each platform's offline check
+            if path is None:
+                continue
+            for name in platforms.names():
+                for p in platforms.get(name).offline_check(ov, kind, path) or []:
+                    (notes if p.startswith("(definitions)") else problems).append(p)
     except GrectlError as e:
         _fail_line(str(e))
     if as_json:
@@ -278,7 +279,7 @@ def parse(platform: str = typer.Argument(..., help="Platform name: linux, ios, i
           file: Path = typer.Argument(..., help="A file holding the captured output (UTF-8 text, at most 16 MiB)."),
           as_json: bool = typer.Option(False, "--json", help="Print the facts as JSON.")):
     """Print the normalised facts one captured command output yields (checks a parser on your router)."""
-    from . import platforms, safefile
+    from . import safefile
     plat = platforms.get(platform)
     where = f"{platform} {safefile.printable(repr(command))}"
     try:
@@ -326,17 +327,26 @@ def _parser_failure(e: Exception, text: str) -> str:
             + (f": {msg[:200]}" if msg else "") + ")")
 
 
+# Command groups outside the core, by module name: each has ``mount(app)``. The core imports none of
+# them (the lab is not core: controller/ never imports controller.lab); the CLI composes them here.
+SUBCOMMANDS = (("controller.lab.cli", True),     # grectl lab (optional: absent on a trimmed install)
+               ("controller.watch_cli", False),  # grectl watch, grectl history
+               ("controller.graph_cli", False))  # grectl graph
+
+
 def _mount_subcommands() -> None:
-    try:
-        from .lab.cli import lab_app
-    except ImportError:  # lab package not importable on this install
-        return
-    app.add_typer(lab_app, name="lab", help="Real-router lab on this machine (UML or native netns).")
+    import importlib
+    for module, optional in SUBCOMMANDS:
+        try:
+            mod = importlib.import_module(module)
+        except ImportError:
+            if optional:
+                continue
+            raise
+        mod.mount(app)
 
 
 _mount_subcommands()
-__import__("controller.watch_cli", fromlist=["mount"]).mount(app)  # grectl watch, grectl history
-__import__("controller.graph_cli", fromlist=["mount"]).mount(app)  # grectl graph
 
 
 def _usage_line(e: BaseException) -> str | None:
@@ -366,8 +376,8 @@ def _quiet_library_logging() -> None:
 
 
 def _one_line(text: str, limit: int = 300) -> str:
-    from napalm_linux_frr.linuxconf import mask
-    text = " ".join(mask(text).split())
+    from controller.platforms import mask_any
+    text = " ".join(mask_any(text).split())
     return text if len(text) <= limit else text[:limit] + "..."
 
 

@@ -8,7 +8,9 @@ from typing import Optional
 
 import typer
 
-from . import graph as graph_mod, history as hist, paths
+from . import graph as graph_mod
+from . import history as hist
+from . import paths
 from .console import InventoryOpt, err
 from .errors import GrectlError
 

@@ -12,9 +12,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from napalm_linux_frr import linuxconf
-
-from . import history_schema
+from . import history_schema, secretforms
 from .errors import GrectlError
 
 DEFAULT_PATH = Path(".grectl/history.db")  # relative to the inventory: see controller.paths.history
@@ -55,10 +53,10 @@ def result_of(exit_code: int) -> str:
 
 
 def scrub(text: str, keys: list[str]) -> str:
-    text = linuxconf.mask(text or "")
+    text = secretforms.mask(text or "")
     for k in keys:
         if k:
-            text = text.replace(k, linuxconf.placeholder(k))
+            text = text.replace(k, secretforms.placeholder(k))
     return text
 
 

@@ -17,14 +17,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import allocate, bulk, secrets, yamlio
+from . import allocate, bulk, platforms, secrets
 from .errors import InventoryError, shown
+from .inventory_files import FILES, _read_files  # noqa: F401  (one reader for the loader and nornir_view)
 from .models import Device, Intent, Overlay, PskRef
 from .mtu import known_transform
-from . import platforms
-
-FILES = ("hosts", "groups", "defaults", "overlay")
-
 
 # Every pattern matches the whole value: re.fullmatch (Python's ``$`` matches before a final
 # newline); Field(pattern=...) runs pydantic-core's Rust regex, whose ``$`` is the end of the text.
@@ -163,25 +160,6 @@ def _pydantic_problems(path: Path, err: ValidationError, prefix: tuple = ()) -> 
             msg = f"{msg} (got {shown(e['input'])})"
         lines.append(f"{path}: {_loc(loc)}: {msg}")
     return lines
-
-
-def _read_files(inv: Path) -> tuple[dict[str, dict], list[str]]:
-    """Each file read and parsed once. ``raw["directives"]`` lists the Nornir files holding a ``%``
-    directive line (``%YAML 1.1``: Nornir's YAML library would read them another way)."""
-    raw, problems, directives = {}, [], []
-    if not inv.is_dir():
-        raise InventoryError([f"{inv}: inventory directory not found"])
-    for name in FILES:
-        path = inv / f"{name}.yaml"
-        try:
-            raw[name], text = yamlio.load_with_text(path, required=name in ("hosts", "overlay"))
-        except yamlio.YamlProblem as e:
-            problems.append(f"{path}: {e}")
-            continue
-        if name != "overlay" and (text.startswith("%") or "\n%" in text):
-            directives.append(name)
-    raw["directives"] = directives
-    return raw, problems
 
 
 def _hosts(inv: Path, raw: dict) -> tuple[dict[str, HostEntry], list[str], dict[str, dict[str, str]]]:
@@ -518,23 +496,18 @@ def _load(inventory_dir: Path | str) -> Overlay:
     return ov
 
 
-# How a platform's check names host data: "platform: <name>: data.<key>: ..." (the contract), and
-# the older "hosts.<device>.data.<key>: ..." form; both are mapped to the file that sets the key.
-PLATFORM_DATA_RE = re.compile(r"platform: (?P<plat>[^:\s]+): data\.(?P<key>[^:\s]+)(?::\s*|\s+)(?P<rest>.*)", re.S)
-HOSTS_DATA_RE = re.compile(r"hosts\.(?P<host>[^.\s]+)\.data\.(?P<key>[^:\s]+)(?::\s*|\s+)(?P<rest>.*)", re.S)
 SHOWN_DEVICES = 3
 
 
-def _host_problem(inv: Path, dev, problem: str) -> str:
+def _host_problem(inv: Path, dev, problem: platforms.Problem) -> str:
     """A platform's problem about ``dev``'s host entry, at the file and entry that set the value."""
     hf = inv / "hosts.yaml"
-    m = PLATFORM_DATA_RE.fullmatch(problem) or HOSTS_DATA_RE.fullmatch(problem)
-    if m:
-        key = f"data.{m['key']}"
+    if problem.kind == "host_data":
+        key = f"data.{problem.field}"
         where = dev.origins.get(key, f"{hf}: {dev.name}.{key}")
-        return f"{where}: {m['rest']} (platform {dev.platform} of {dev.name!r})"
+        return f"{where}: {problem.message} (platform {dev.platform} of {dev.name!r})"
     where = dev.origins.get("platform", f"{hf}: {dev.name}.platform")
-    return f"{where}: {problem.removeprefix('platform: ')}{for_host(where, dev.name)}"
+    return f"{where}: {problem.message}{for_host(where, dev.name)}"
 
 
 def _devices(names: list[str]) -> str:
@@ -604,11 +577,11 @@ def platform_problems(ov: Overlay) -> list[str]:
     out: list[str] = []
     for name, dev in ov.devices.items():
         plat = platforms.get(dev.platform)
-        for problem in plat.check(ov, name):
-            if problem.startswith("platform:") or HOSTS_DATA_RE.fullmatch(problem):
-                out.append(_host_problem(inv, dev, problem))
-            else:
+        for problem in platforms.problems_of(plat, ov, name):
+            if problem.kind == "intent":
                 out.append(f"{of}: {problem}")
+            else:
+                out.append(_host_problem(inv, dev, problem))
     out += wan_problems(ov)
     for t in ov.tunnels:
         for end, field in ((t.hub_end, f"sites.{t.site}"), (t.site_end, f"sites.{t.site}.hub")):

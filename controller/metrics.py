@@ -12,7 +12,6 @@ A device that could not be read has no ``grectl_device_drift`` sample: its drift
 from __future__ import annotations
 
 import threading
-
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry, start_http_server, write_to_textfile

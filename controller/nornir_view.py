@@ -103,8 +103,8 @@ def for_overlay(overlay) -> Inventory:
     refused any device Nornir would see otherwise."""
     raw = overlay.__dict__.get("_nornir_raw")
     if raw is None:
-        from .inventory import _read_files
         from .errors import InventoryError
+        from .inventory_files import _read_files
 
         raw, problems = _read_files(Path(overlay.inventory_dir))
         if problems:

@@ -51,3 +51,24 @@ def history(inventory_dir: Path | str, given: Path | None = None) -> Path:
 def journal(inventory_dir: Path | str) -> Path:
     """The record of the change in progress (phases, devices committed and confirmed)."""
     return state_dir(inventory_dir) / "transaction.json"
+
+
+# ------------------------------------------------------------------ the lab's state (read by deploy and verify too)
+LAB_ROOT = Path("/var/lib/grectl/lab")
+
+
+def default_state_dir(lab_name: str) -> Path:
+    """Where a lab keeps its state unless told otherwise."""
+    return LAB_ROOT / lab_name
+
+
+def lab_state_dir(lab_name: str) -> Path:
+    """The lab's state directory: ``GRECTL_LAB_DIR``, else the default for ``lab_name``."""
+    return Path(os.environ.get("GRECTL_LAB_DIR") or default_state_dir(lab_name))
+
+
+def ssh_settings(state_dir: Path) -> dict:
+    """How to log in to the lab's routers: its key and known_hosts, in ``state_dir``."""
+    state_dir = Path(state_dir).resolve()
+    return {"username": "root", "key_file": str(state_dir / "id_ed25519"),
+            "known_hosts": str(state_dir / "known_hosts")}

@@ -6,7 +6,8 @@ import typer
 
 def version() -> str:
     """The installed distribution's version (the package's own when not installed)."""
-    from importlib.metadata import PackageNotFoundError, version as dist_version
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
     try:
         return dist_version("grectl")
     except PackageNotFoundError:

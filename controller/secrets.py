@@ -16,11 +16,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from napalm_linux_frr import linuxconf
-from napalm_linux_frr.linuxconf import PLACEHOLDER_RE, fingerprint, mask, placeholder  # noqa: F401
-
-from . import yamlio
+from . import secretforms, yamlio
 from .models import PskRef
+from .secretforms import PLACEHOLDER_RE, fingerprint, mask, placeholder  # noqa: F401
 
 MIN_PSK_LEN = 16
 MAX_PSK_LEN = 1024
@@ -32,7 +30,7 @@ def unmask(text: str, secrets: dict[str, str]) -> str:
         if fp not in secrets:
             raise KeyError(f"no key known for PSK fingerprint {fp}")
         return secrets[fp]
-    return linuxconf.unmask(text, lookup)
+    return secretforms.unmask(text, lookup)
 
 
 def check_psk(value: str) -> str | None:

@@ -19,7 +19,8 @@ from socketserver import ThreadingMixIn
 from typing import Callable
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from . import graph as graph_mod, history as hist
+from . import graph as graph_mod
+from . import history as hist
 
 RUNS_SHOWN = 10
 REFRESH = 30

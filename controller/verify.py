@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from ipaddress import IPv4Network
 
-from . import proposals
+from . import probes, proposals
 from .models import Overlay, Tunnel
 from .state import ChildSa, DeviceState
 
@@ -129,9 +129,9 @@ def check_end(overlay: Overlay, t: Tunnel, device: str, st: DeviceState) -> list
             "ESP packet counters did not rise under traffic")
 
     # DF ping at the exact boundary (sizes are ICMP payload bytes)
-    far = str(t.end(t.site if device == t.hub else t.hub).address.ip)
+    far = probes.far_address(t, device)
     probe = st.probes.get(far, {})
-    size = want_mtu - 28
+    size = probes.df_payload(want_mtu)
     p_max, p_over = probe.get("max"), probe.get("over")
     if p_max is not None:
         add("df.max", p_max.received > 0, f"payload {size}: {p_max.received}/{p_max.sent} replies"

@@ -12,7 +12,9 @@ from typing import Optional
 
 import typer
 
-from . import history as hist, lock, paths, watch as watch_mod
+from . import history as hist
+from . import lock, paths
+from . import watch as watch_mod
 from .console import InventoryOpt, err, out
 from .errors import GrectlError
 
@@ -56,7 +58,8 @@ def watch(inventory_dir: Path = InventoryOpt,
                                                            "(node_exporter textfile collector)."),
           workers: int = typer.Option(20, "--workers", min=1, help="Devices talked to at once.")):
     """Drift (and verify) on a schedule, into the history database; SIGTERM stops it between runs."""
-    from controller import inventory, render as render_mod
+    from controller import inventory
+    from controller import render as render_mod
     from tasks.deploy import deploy as run_deploy
     from tasks.verify import verify as run_verify
 

@@ -12,41 +12,17 @@ unit tests pass a recorded-transcript session instead (no device, no network).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from napalm.base import NetworkDriver
 from napalm.base.exceptions import ConnectionException, ReplaceConfigException
 from netmiko.exceptions import ConfigInvalidException
 
-from napalm_linux_frr.linuxconf import PLACEHOLDER_RE
+from controller.platforms.steps import Step  # noqa: F401  (the pure step, re-exported)
+from controller.secretforms import PLACEHOLDER_RE
 
 # a placeholder as grectl renders it inside single quotes, or bare
 QUOTED_PLACEHOLDER_RE = re.compile(r"'%\{psk:([0-9a-f]{12})\}'|%\{psk:([0-9a-f]{12})\}")
-
-
-@dataclass(frozen=True)
-class Step:
-    """One exchange with the device.
-
-    ``send`` is one command (``send_command``) or a tuple of configuration lines
-    (``send_config_set``; ``enter``/``exit`` say whether netmiko enters and leaves configuration
-    mode around them; ``stop_on`` stops at the first line whose answer matches, the rest unsent).
-    ``expect`` is a regex the answer ends with when that is not the CLI
-    prompt (a ``[Y/N]`` question). ``slow`` marks commands that may take long (commit, save)."""
-    send: str | tuple[str, ...]
-    expect: str | None = None
-    enter: bool = False
-    exit: bool = False
-    slow: bool = False
-    stop_on: str = ""       # config lines: stop at the first answer matching this (netmiko's error_pattern)
-
-    def wire(self, enter_cmd: str = "", exit_cmd: str = "") -> list[str]:
-        """The lines this step puts on the wire (``enter_cmd``/``exit_cmd``: the device's
-        configuration-mode commands, which netmiko sends for ``enter``/``exit``)."""
-        if isinstance(self.send, str):
-            return [self.send]
-        return ([enter_cmd] if self.enter else []) + list(self.send) + ([exit_cmd] if self.exit else [])
 
 
 class StepFailed(Exception):

@@ -1,10 +1,2 @@
-"""NAPALM's ``ios`` driver under grectl's connection policy (host keys, retries, handshake bound).
-
-``napalm.get_network_driver("ios_grectl")`` imports this package and finds the driver class.
-"""
-
-__all__ = ["IosGrectlDriver"]
-
-from napalm_linux_frr.lazy import driver_loader  # noqa: E402
-
-__getattr__, __dir__ = driver_loader(__name__, "IosGrectlDriver")  # the driver (and napalm) load on first use
+"""NAPALM finds community drivers by module name: the driver is in controller/platforms/ios/driver.py."""
+from controller.platforms.ios.driver import IosGrectlDriver  # noqa: F401

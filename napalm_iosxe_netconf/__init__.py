@@ -1,10 +1,2 @@
-"""A NAPALM driver for Cisco IOS-XE over NETCONF (native YANG), built on ncclient.
-
-``napalm.get_network_driver("iosxe_netconf")`` imports this module and finds the driver class.
-"""
-
-__all__ = ["IosXeNetconfDriver"]
-
-from napalm_linux_frr.lazy import driver_loader  # noqa: E402
-
-__getattr__, __dir__ = driver_loader(__name__, "IosXeNetconfDriver")  # the driver (and napalm) load on first use
+"""NAPALM finds community drivers by module name: the driver is in controller/platforms/iosxe/driver.py."""
+from controller.platforms.iosxe.driver import IosXeNetconfDriver  # noqa: F401

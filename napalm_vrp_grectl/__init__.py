@@ -1,10 +1,2 @@
-"""A NAPALM driver for Huawei VRP routers (VRP5 and VRPv8) carrying grectl's GRE-over-IPsec objects.
-
-``napalm.get_network_driver("vrp_grectl")`` imports this package and finds the driver class.
-"""
-
-__all__ = ["VrpGrectlDriver"]
-
-from napalm_linux_frr.lazy import driver_loader  # noqa: E402
-
-__getattr__, __dir__ = driver_loader(__name__, "VrpGrectlDriver")  # the driver (and napalm) load on first use
+"""NAPALM finds community drivers by module name: the driver is in controller/platforms/huawei_vrp/driver.py."""
+from controller.platforms.huawei_vrp.driver import VrpGrectlDriver  # noqa: F401

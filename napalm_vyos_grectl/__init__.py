@@ -1,10 +1,2 @@
-"""A NAPALM driver for VyOS routers carrying grectl's GRE-over-IPsec objects.
-
-``napalm.get_network_driver("vyos_grectl")`` imports this package and finds the driver class.
-"""
-
-__all__ = ["VyosGrectlDriver"]
-
-from napalm_linux_frr.lazy import driver_loader  # noqa: E402
-
-__getattr__, __dir__ = driver_loader(__name__, "VyosGrectlDriver")  # the driver (and napalm) load on first use
+"""NAPALM finds community drivers by module name: the driver is in controller/platforms/vyos/driver.py."""
+from controller.platforms.vyos.driver import VyosGrectlDriver  # noqa: F401

@@ -9,22 +9,20 @@ from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.core.inventory import ConnectionOptions
 
-from controller import platforms, secrets
+from controller import paths, platforms, secrets
 from controller.errors import GrectlError, InventoryError, shown
 from controller.models import Overlay
 
 
 def lab_state_dir(overlay: Overlay) -> Path:
-    from controller.lab.runtime import default_state_dir
-    return Path(os.environ.get("GRECTL_LAB_DIR") or default_state_dir(overlay.intent.lab.name))
+    return paths.lab_state_dir(overlay.intent.lab.name)
 
 
 def ssh_options(overlay: Overlay) -> dict:
     """SSH settings: the lab's key and known_hosts when this inventory's lab exists, else the environment."""
     state = lab_state_dir(overlay)
     if (state / "lab.json").exists():
-        from controller.lab import ssh_settings
-        return ssh_settings(state)
+        return paths.ssh_settings(state)
     return {k: v for k, v in (("key_file", os.environ.get("GRECTL_SSH_KEY")),
                               ("known_hosts", os.environ.get("GRECTL_KNOWN_HOSTS"))) if v}
 

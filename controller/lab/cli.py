@@ -135,3 +135,7 @@ def export(inventory_dir: Path = InventoryOpt,
     else:
         output.write_text(text)
         out.print(f"wrote {output}")
+
+
+def mount(app: typer.Typer) -> None:
+    app.add_typer(lab_app, name="lab", help="Real-router lab on this machine (UML or native netns).")

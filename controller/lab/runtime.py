@@ -45,6 +45,7 @@ from controller.lab.backends.base import run as _run
 from controller.lab.backends.uml import UML_KERNEL, kill_uml  # noqa: F401  (public helpers)
 from controller.lab.backends.uml import uml_pids_by_umid as _uml_pids_by_umid  # noqa: F401
 from controller.lab.topology import LabTopology
+from controller.paths import LAB_ROOT, default_state_dir, ssh_settings  # noqa: F401  (public here too)
 
 FILES = Path(__file__).resolve().parent / "files"
 SCRIPTS = {"lab.sh": "lab.sh", "router.sh": "router.sh", "rx.sh": "rx", "umlinit.sh": "umlinit.sh",
@@ -61,12 +62,6 @@ PLUGIN_DIR = Path("/usr/lib/ipsec/plugins")
 
 # ---------------------------------------------------------------- names and state
 
-LAB_ROOT = Path("/var/lib/grectl/lab")
-
-
-def default_state_dir(lab_name: str) -> Path:
-    """Where a lab keeps its state unless told otherwise."""
-    return LAB_ROOT / lab_name
 
 
 def tap_name(topo: LabTopology) -> str:
@@ -440,12 +435,6 @@ def lab_pids(state_dir: Path) -> list[int]:
     state_dir = Path(state_dir).resolve()
     meta = _load(state_dir)
     return backends.get(meta["backend"]).pids(state_dir, meta) + netconf.pids(state_dir) if meta else []
-
-
-def ssh_settings(state_dir: Path) -> dict:
-    state_dir = Path(state_dir).resolve()
-    return {"username": "root", "key_file": str(state_dir / "id_ed25519"),
-            "known_hosts": str(state_dir / "known_hosts")}
 
 
 def _fake_topo(name: str) -> LabTopology:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from pathlib import Path
 
-from .. import allocate, inventory
+from .. import allocate, inventory, platforms
 from ..errors import InventoryError
 from .netconf import NetconfTarget
 
@@ -54,7 +54,8 @@ def from_inventory(inventory_dir: Path | str) -> LabTopology:
     hf = Path(inventory_dir) / "hosts.yaml"
     netconf = []
     for d in ov.devices.values():
-        if d.platform not in ("linux", "iosxe"):
+        kind = platforms.get(d.platform).caps.lab_kind   # a lab router, a NETCONF target, or not in the lab
+        if kind is None:
             continue
         try:
             mgmt = IPv4Address(d.hostname)
@@ -65,7 +66,7 @@ def from_inventory(inventory_dir: Path | str) -> LabTopology:
                                                     next(lab.mgmt_network.hosts())):
             problems.append(f"{hf}: {d.name}.hostname: {mgmt} is not a router address in lab.mgmt_network "
                             f"{lab.mgmt_network} (the first host address is the lab host's)")
-        if d.platform == "iosxe":
+        if kind == "netconf":
             netconf.append(NetconfTarget(name=d.name, mgmt_ip=mgmt))
             continue
         lans = tuple(LabLan(interface=ifname, gateway=IPv4Interface(f"{allocate.lan_gateway(n)}/{n.prefixlen}"),

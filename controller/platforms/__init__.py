@@ -13,7 +13,7 @@ import importlib
 from importlib.metadata import entry_points
 
 from ..errors import GrectlError
-from .base import Capabilities, Platform
+from .base import Capabilities, Platform, Problem
 
 ENTRY_POINT_GROUP = "grectl.platforms"
 BUILTIN = ("linux", "ios", "iosxe", "vyos", "huawei_vrp", "h3c_comware", "junos")
@@ -69,6 +69,15 @@ def names() -> list[str]:
     return sorted(_registry)
 
 
+def problems_of(platform: Platform, overlay, device: str) -> list[Problem]:
+    """``platform.problems``; for a plugin written to contract v1 (it overrides only ``check``,
+    returning text), its text problems structured."""
+    cls = type(platform)
+    if cls.check is not Platform.check and cls.problems is Platform.problems:
+        return [Problem.parse(t, platform.name) for t in platform.check(overlay, device)]
+    return platform.problems(overlay, device)
+
+
 def mask_any(text: str) -> str:
     """``text`` with secrets masked in every form any registered platform may print them."""
     _load()
@@ -77,4 +86,5 @@ def mask_any(text: str) -> str:
     return text
 
 
-__all__ = ["Capabilities", "Platform", "register", "unregister", "get", "find", "names", "mask_any", "ENTRY_POINT_GROUP"]
+__all__ = ["Capabilities", "Platform", "Problem", "problems_of", "register", "unregister", "get", "find", "names",
+           "mask_any", "ENTRY_POINT_GROUP"]

@@ -12,12 +12,93 @@ name and runs what the platform asks.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..models import Overlay, Tunnel
     from ..state import DeviceState
+
+# The text forms of contract v1 (``Platform.check`` returned strings): a problem about host data,
+# in either spelling, and a platform that cannot run the device at all.
+PLATFORM_DATA_RE = re.compile(r"platform: (?P<plat>[^:\s]+): data\.(?P<key>[^:\s]+)(?::\s*|\s+)(?P<rest>.*)", re.S)
+UNSUPPORTED_RE = re.compile(r"platform: (?P<rest>.*)", re.S)
+HOSTS_DATA_RE = re.compile(r"hosts\.(?P<host>[^.\s]+)\.data\.(?P<key>[^:\s]+)(?::\s*|\s+)(?P<rest>.*)", re.S)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a device's intent as its platform would run it, structured so the
+    inventory names the file without reading prefixes:
+
+    - ``intent``: ``field`` is a field of overlay.yaml (``ipsec.transform``);
+    - ``host_data``: ``field`` is a host data key (``ios_style``), named at the file that sets it;
+    - ``platform``: the device's platform itself (not supported): no further check runs.
+
+    >>> str(Problem("host_data", "ios_style", "unknown style 'x'", "ios"))
+    "platform: ios: data.ios_style: unknown style 'x'"
+    >>> Problem.parse("hosts.osaka.data.fake_release: '2' is not a release", "fake")
+    Problem(kind='host_data', field='fake_release', message="'2' is not a release", platform='fake')
+    >>> Problem.parse("ipsec.mode: cannot do tunnel mode").field
+    'ipsec.mode'
+    """
+    kind: Literal["intent", "host_data", "platform"]
+    field: str
+    message: str
+    platform: str = ""
+
+    @property
+    def stops(self) -> bool:
+        return self.kind == "platform"
+
+    def __str__(self) -> str:
+        if self.kind == "platform":
+            return f"platform: {self.message}"
+        if self.kind == "host_data":
+            return f"platform: {self.platform}: data.{self.field}: {self.message}"
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+    @classmethod
+    def intent(cls, text: str) -> "Problem":
+        """``field: what is wrong`` (the text form platform helpers return)."""
+        field, sep, rest = text.partition(": ")
+        return cls("intent", field, rest) if sep else cls("intent", "", text)
+
+    @classmethod
+    def parse(cls, text: str, platform: str = "") -> "Problem":
+        """A v1 text problem, structured (a plugin whose ``check`` still returns strings)."""
+        m = PLATFORM_DATA_RE.fullmatch(text) or HOSTS_DATA_RE.fullmatch(text)
+        if m:
+            return cls("host_data", m["key"], m["rest"], m.groupdict().get("plat") or platform)
+        m = UNSUPPORTED_RE.fullmatch(text)
+        if m:
+            return cls("platform", "platform", m["rest"], platform)
+        return cls.intent(text)
+
+
+class HostOptions(BaseModel):
+    """A platform's options in Nornir host data (after inheritance): one field per key it reads,
+    validated with pydantic; keys of other platforms are ignored. A validator's ``ValueError``
+    text is the problem shown, at the file and entry that set the key."""
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+def option_problems(model: type[HostOptions], data: dict, platform: str) -> list[Problem]:
+    """Host data against ``model``: one ``host_data`` problem per wrong key."""
+    try:
+        model.model_validate(data)
+    except ValidationError as e:
+        out = []
+        for err in e.errors():
+            error = (err.get("ctx") or {}).get("error")
+            message = str(error) if err["type"] == "value_error" and error is not None else err["msg"]
+            out.append(Problem("host_data", str(err["loc"][0]) if err["loc"] else "", message, platform))
+        return out
+    return []
 
 
 @dataclass(frozen=True)
@@ -35,13 +116,30 @@ class Capabilities:
     revert_step: int = 1                              # commit-confirm timer granularity, seconds (IOS: minutes)
     revert_max: int | None = None                     # longest timer the device takes
     netmiko_device_type: str | None = None
+    lab_kind: Literal["router", "netconf"] | None = None  # how `grectl lab` runs it: a lab router, a NETCONF target
     renders: bool = False                             # has a renderer
     supported: bool = True                            # False: validate refuses devices on it
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 class Platform:
-    """Base: a capability row. Subclasses in ``controller/platforms/<name>/`` add the functions."""
+    """Base: a capability row. Subclasses in ``controller/platforms/<name>/`` add the functions.
+
+    Contract v2, one signature per operation (a platform overrides what it has):
+
+    ==================  =====================================================================
+    validate            ``problems(overlay, device) -> list[Problem]``; ``options_model``
+    render              ``render(overlay, device, secrets, site=None) -> str``
+    mask                ``mask(text) -> str``
+    plan                ``plan(intended, running, full) -> (text, replace)``; ``remediation``
+    deploy steps        ``deploy_plan(commands, confirm_timeout, **facts) -> {session: lines}``
+    release             ``release(overlay, device) -> str``: the syntax variant rendered
+    collect / parse     ``collect(overlay, device, site)``, ``parse(...)``, ``parse_command(...)``
+    offline check       ``offline_check(overlay, kind, path) -> list[str] | None``
+    lab kind            ``caps.lab_kind``
+    ==================  =====================================================================
+    """
+    options_model: ClassVar[type[HostOptions] | None] = None   # the host data keys it reads
 
     def __init__(self, name: str, caps: Capabilities):
         self.name = name
@@ -83,41 +181,65 @@ class Platform:
         ``GigabitEthernet0/0`` on Cisco), so two spellings of one interface compare equal."""
         return name
 
-    def check(self, overlay: "Overlay", device: str) -> list[str]:
-        """Problems with the intent as this device would have to run it: ``field: what is wrong``.
+    def problems(self, overlay: "Overlay", device: str) -> list[Problem]:
+        """What is wrong with the intent as this device would have to run it.
 
-        The base checks the ESP transform, the mode and the IKE proposal against the capabilities.
+        The base: supported at all (else nothing more is checked); the ESP transform, the mode and
+        the IKE proposal against the capabilities; the host options against ``options_model``.
         """
-        out = self.check_capabilities(overlay, device)
-        if out and out[0].startswith("platform:"):
+        out = self.capability_problems(overlay, device)
+        if any(p.stops for p in out):
             return out
-        return out + self.check_ike(overlay, device)
+        return out + self.ike_problems(overlay, device) + self.option_problems(overlay, device)
 
-    def check_capabilities(self, overlay: "Overlay", device: str) -> list[str]:
+    def check(self, overlay: "Overlay", device: str) -> list[str]:
+        """``problems`` in the text form of contract v1 (``field: what is wrong``)."""
+        return [str(p) for p in self.problems(overlay, device)]
+
+    def capability_problems(self, overlay: "Overlay", device: str) -> list[Problem]:
         """Supported at all; the ESP transform and mode in the capability table."""
         i, out = overlay.intent, []
         if not self.caps.supported:
-            return [f"platform: {self.name} is not supported yet (device {device!r})"]
+            return [Problem("platform", "platform", f"{self.name} is not supported yet (device {device!r})", self.name)]
         if i.ipsec.transform not in self.caps.transforms:
-            out.append(f"ipsec.transform: platform {self.name} of {device!r} cannot do ESP transform "
-                       f"{i.ipsec.transform!r}")
+            out.append(Problem("intent", "ipsec.transform", f"platform {self.name} of {device!r} cannot do ESP "
+                               f"transform {i.ipsec.transform!r}"))
         if i.ipsec.mode not in self.caps.modes:
-            out.append(f"ipsec.mode: platform {self.name} of {device!r} cannot do {i.ipsec.mode} mode")
+            out.append(Problem("intent", "ipsec.mode", f"platform {self.name} of {device!r} cannot do "
+                               f"{i.ipsec.mode} mode"))
         return out
 
-    def check_ike(self, overlay: "Overlay", device: str) -> list[str]:
+    def ike_problems(self, overlay: "Overlay", device: str) -> list[Problem]:
         """The IKE proposal in neutral terms against the IKE ciphers and DH groups it can do."""
         from .. import proposals
         i, out = overlay.intent, []
         try:
             p = proposals.ike(i.ike.proposal)
         except proposals.ProposalError as e:
-            return out + [f"ike.proposal: {e}"]
+            return [Problem("intent", "ike.proposal", str(e))]
         if self.caps.ike_ciphers and p.encryption not in self.caps.ike_ciphers:
-            out.append(f"ike.proposal: platform {self.name} of {device!r} cannot do IKE cipher {p.encryption}")
+            out.append(Problem("intent", "ike.proposal", f"platform {self.name} of {device!r} cannot do IKE "
+                               f"cipher {p.encryption}"))
         if self.caps.dh_groups and p.dh not in self.caps.dh_groups:
-            out.append(f"ike.proposal: platform {self.name} of {device!r} cannot do DH group {p.dh}")
+            out.append(Problem("intent", "ike.proposal", f"platform {self.name} of {device!r} cannot do DH "
+                               f"group {p.dh}"))
         return out
+
+    def option_problems(self, overlay: "Overlay", device: str) -> list[Problem]:
+        """The device's host data against ``options_model``."""
+        if self.options_model is None:
+            return []
+        return option_problems(self.options_model, overlay.devices[device].data, self.name)
+
+    def options(self, overlay: "Overlay", device: str) -> HostOptions | None:
+        """The device's host options, validated (the inventory has refused invalid ones)."""
+        if self.options_model is None:
+            return None
+        return self.options_model.model_validate(overlay.devices[device].data)
+
+    def release(self, overlay: "Overlay", device: str) -> str:
+        """The software release whose syntax ``device`` is rendered in ("" when one syntax fits all)."""
+        return ""
 
     # ------------------------------------------------------------ config (pure)
     def render(self, overlay: "Overlay", device: str, secrets: dict[str, str], site: str | None = None) -> str:
@@ -154,6 +276,19 @@ class Platform:
     def remediation(self, running: str, intended: str, full: bool) -> list[str]:
         """Ordered commands taking the grectl-owned part of ``running`` to ``intended``."""
         raise NotImplementedError
+
+    def deploy_plan(self, commands: list[str], confirm_timeout: int, **facts) -> dict[str, list[str]]:
+        """The lines each session of one change puts on the wire, by session (``checkpoint``,
+        ``apply``, ``confirm``, ``rollback``, ``abort``). ``facts``: what the driver learnt of the
+        device that changes the sessions (VRP: ``vrp8``). Platforms whose driver plays no CLI
+        sessions (agent, NETCONF) have none."""
+        raise NotImplementedError(f"platform {self.name} plays no CLI sessions")
+
+    # ------------------------------------------------------------ offline checks (pure but for the tool run)
+    def offline_check(self, overlay: "Overlay", kind: str, path: Path) -> list[str] | None:
+        """Problems the device vendor's own definitions (``kind``: ``yang``, ``vyos-defs``) in
+        ``path`` find in what grectl renders for this platform's devices; None: no such check."""
+        return None
 
     # ------------------------------------------------------------ verify (pure)
     def collect(self, overlay: "Overlay", device: str, site: str | None) -> list[list[str]]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import napalm
 
 from controller import lab
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 from tasks import common
 from tasks.verify import verify
 from tests.conftest import ROOT

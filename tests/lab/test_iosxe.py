@@ -16,7 +16,7 @@ import napalm
 import pytest
 
 from controller import inventory
-from napalm_iosxe_netconf import nativexml as nx
+from controller.platforms.iosxe import nativexml as nx
 from tasks import common
 from tasks.deploy import deploy
 from tasks.verify import verify

@@ -6,7 +6,7 @@ import pytest
 
 from controller import inventory
 from controller.platforms.linux import parsers
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 from tasks.deploy import deploy
 from tests.conftest import TEST_PSK, edit_yaml
 from tests.lab.helpers import by_device, cli, driver, running, sh, wait_green

@@ -2,7 +2,7 @@
 per-namespace limit (20 by default) before it creates tunnels, and never lowers it."""
 import pytest
 
-from napalm_linux_frr import agent
+from controller.platforms.linux.router import agent
 
 
 @pytest.fixture

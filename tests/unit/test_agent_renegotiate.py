@@ -1,7 +1,7 @@
 """The agent re-establishes exactly the IKE SAs whose negotiated parameters a commit changes."""
 import pytest
 
-from napalm_linux_frr import agent, linuxconf
+from controller.platforms.linux.router import agent, linuxconf
 
 
 def doc(conns: dict[str, str], secrets: dict[str, str]) -> linuxconf.Doc:

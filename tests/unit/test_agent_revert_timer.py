@@ -6,12 +6,12 @@ import subprocess
 import sys
 import time
 
-from napalm_linux_frr import agent
+from controller.platforms.linux.router import agent
 
 
 def test_pid_file_is_written_before_the_call_returns(tmp_path):
     # in a child process: the timer forks, and forking pytest itself would copy its threads
-    code = ("import sys; from napalm_linux_frr import agent; agent.STATE = sys.argv[1]; "
+    code = ("import sys; from controller.platforms.linux.router import agent; agent.STATE = sys.argv[1]; "
             "agent.spawn_revert_timer(30); print(open(agent.path('pending.pid')).read())")
     p = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=20,
                        cwd=os.path.dirname(os.path.dirname(agent.__file__)))

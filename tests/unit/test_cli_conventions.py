@@ -2,8 +2,6 @@
 help for every option, validate --json with stable keys, no Rich markup read in user or device
 text, tables readable at 60 and 80 columns."""
 import json
-import os
-import re
 import subprocess
 import sys
 from importlib.metadata import version

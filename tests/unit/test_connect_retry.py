@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from napalm.base.exceptions import ConnectionException
 
-from napalm_linux_frr import driver as drv
+from controller.platforms.linux import driver as drv
 from tasks.common import connection_policy
 
 USER = "root"

@@ -4,7 +4,7 @@ import pytest
 from napalm.base.exceptions import MergeConfigException
 
 from controller import inventory, render
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from controller import inventory, secrets
 from controller.platforms.linux.proposals import check_ike_proposal
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 from tests.conftest import ROOT, edit_yaml
 
 KEY = "merge-key-test-psk-0123456789"

@@ -1,6 +1,5 @@
 """History schema: a file of grectl 0.1.0 (no version) migrates in place, counts kept; a newer file
 is refused; retention deletes old runs but never the totals; the health check; 60/80-column tables."""
-import json
 import sqlite3
 import time
 

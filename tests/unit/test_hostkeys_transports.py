@@ -23,12 +23,12 @@ from typing import Callable
 import pytest
 from napalm.base.exceptions import ConnectionException
 
+from controller.platforms.huawei_vrp.driver import VrpGrectlDriver
+from controller.platforms.ios.driver import IosGrectlDriver
+from controller.platforms.iosxe.driver import IosXeNetconfDriver
+from controller.platforms.linux.driver import LinuxFrrDriver
+from controller.platforms.vyos.driver import VyosGrectlDriver
 from napalm_grectl_cli.hostkeys import HashedName
-from napalm_iosxe_netconf.driver import IosXeNetconfDriver
-from napalm_ios_grectl.driver import IosGrectlDriver
-from napalm_linux_frr.driver import LinuxFrrDriver
-from napalm_vrp_grectl.driver import VrpGrectlDriver
-from napalm_vyos_grectl.driver import VyosGrectlDriver
 
 from .hostkey_server import hostkeys, known_line, no_leaked_threads, sshd  # noqa: F401 (fixtures)
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from controller import inventory, render
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 from tests.gen_inventory import generate
 
 

@@ -14,7 +14,7 @@ import pytest
 from controller import inventory, verify
 from controller.platforms.linux import collect
 
-REC = Path(__file__).parent / "recorded" / "linux" / "healthy-osaka"
+REC = Path(__file__).parent / "platforms" / "linux" / "cases" / "healthy-osaka"
 SAS = (REC / "swanctl_list-sas_raw.txt").read_text()
 LOG = "12:00:01 06[IKE] <tokyo|7> tried 1 shared keys for '198.51.100.6' - '198.51.100.2', but MAC mismatched\n"
 

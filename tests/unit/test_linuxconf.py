@@ -1,5 +1,5 @@
 from controller import inventory, render
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 
 
 def test_round_trip(inv):

@@ -2,7 +2,6 @@
 port) write the textfile, read back with prometheus_client's parser; counters and timestamps come
 from the history database, so the second file counts both runs."""
 import subprocess
-import sys
 
 from prometheus_client.parser import text_string_to_metric_families
 

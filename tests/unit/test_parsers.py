@@ -1,4 +1,4 @@
-"""Parsers on outputs recorded from lab routers: recorded/linux/<case>/<command>.txt + expected.json."""
+"""Parsers on outputs recorded from lab routers: platforms/linux/cases/<case>/<command>.txt + expected.json."""
 import json
 from pathlib import Path
 
@@ -6,7 +6,7 @@ import pytest
 
 from controller.platforms.linux import parsers as p
 
-CASES = sorted((Path(__file__).parent / "recorded" / "linux").glob("*/expected.json"))
+CASES = sorted((Path(__file__).parent / "platforms" / "linux" / "cases").glob("*/expected.json"))
 
 
 def read(case: Path, name: str) -> str:
@@ -72,10 +72,10 @@ def test_batch_route_gets_with_one_failure():
 
 
 def test_xfrm_counters_read_with_swanctl_on_a_lab_router():
-    """recorded/linux/xfrm-br1: ``ip -s xfrm state list nokeys`` and ``swanctl --list-sas --raw`` read
+    """platforms/linux/cases/xfrm-br1: ``ip -s xfrm state list nokeys`` and ``swanctl --list-sas --raw`` read
     one after the other on a lab site: each child SA's SPIs are found in the kernel's list, with its
     ends, and the kernel's packet counts are no higher than charon's read just after."""
-    case = Path(__file__).parent / "recorded" / "linux" / "xfrm-br1"
+    case = Path(__file__).parent / "platforms" / "linux" / "cases" / "xfrm-br1"
     text = (case / "ip_-s_xfrm_state_list_nokeys.txt").read_text()
     assert "Keys hidden" in text  # nokeys: no key material in the output
     xfrm = p.parse_xfrm_counters(text)

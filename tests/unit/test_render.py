@@ -2,7 +2,7 @@ import subprocess
 import sys
 
 from controller import inventory, render, secrets
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 from tests.conftest import ROOT, TEST_PSK, edit_yaml
 
 

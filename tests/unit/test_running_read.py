@@ -7,7 +7,7 @@ import napalm
 import pytest
 from napalm.base.exceptions import CommandErrorException
 
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 
 KEY = "router-side-key-0123456789"
 IP = json.dumps([

@@ -3,8 +3,18 @@ each fault fails with its reason. No strongSwan or FRR words here."""
 import pytest
 
 from controller import inventory, verify
-from controller.state import (ChildSa, DeviceState, DfProbe, GreTunnel, IkeSa, NextHop, OspfInterface,
-                              OspfNeighbor, Route, RouteLookup)
+from controller.state import (
+    ChildSa,
+    DeviceState,
+    DfProbe,
+    GreTunnel,
+    IkeSa,
+    NextHop,
+    OspfInterface,
+    OspfNeighbor,
+    Route,
+    RouteLookup,
+)
 
 
 def healthy(ov) -> dict[str, DeviceState]:

@@ -6,7 +6,7 @@ from controller import inventory, verify
 from controller.platforms.linux import parsers
 from tasks import verify as tv
 
-REC = Path(__file__).parent / "recorded" / "linux" / "healthy-osaka"
+REC = Path(__file__).parent / "platforms" / "linux" / "cases" / "healthy-osaka"
 
 
 class FakeRouter:

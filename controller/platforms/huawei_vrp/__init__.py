@@ -7,8 +7,10 @@ commands grounded in Huawei's documentation (templates/vrp.j2 cites each page), 
 """
 from __future__ import annotations
 
-from ..base import Capabilities, Platform
-from . import collect, remediation as _rem, render as _render, values
+from ..base import Capabilities, Platform, Problem
+from . import collect, values
+from . import remediation as _rem
+from . import render as _render
 
 PSK_LINE = values.PSK_LINE
 
@@ -17,13 +19,13 @@ class VrpPlatform(Platform):
     def interface_name(self, peer: str, number: int) -> str:
         return f"Tunnel0/0/{number}"
 
-    def check(self, overlay, device):
-        out = super().check(overlay, device)
-        if out and out[0].startswith("platform:"):
+    def problems(self, overlay, device):
+        out = super().problems(overlay, device)
+        if any(p.stops for p in out):
             return out
-        have = {p.split(":")[0] for p in out}
-        return (out + [p for p in _render.problems(overlay, device) if p.split(":")[0] not in have]
-                + _render.range_problems(overlay, device))
+        have = {str(p).split(":")[0] for p in out}
+        return (out + [Problem.intent(p) for p in _render.problems(overlay, device) if p.split(":")[0] not in have]
+                + [Problem.intent(p) for p in _render.range_problems(overlay, device)])
 
     def check_psk(self, key):
         return values.check_psk(key)
@@ -55,8 +57,9 @@ class VrpPlatform(Platform):
     def remediation(self, running, intended, full):
         return _rem.remediation(running, intended, full)
 
-    def deploy_plan(self, commands, confirm_timeout, vrp8=False):
-        return _rem.deploy_plan(commands, confirm_timeout, vrp8)
+    def deploy_plan(self, commands, confirm_timeout, **facts):
+        from . import session
+        return session.deploy_plan(commands, confirm_timeout, bool(facts.get("vrp8", False)))
 
     def collect(self, overlay, device, site):
         return collect.commands(overlay, device, site)

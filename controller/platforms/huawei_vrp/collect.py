@@ -15,9 +15,20 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ... import probes
 from ...models import Overlay
-from ...state import ChildSa, DeviceState, DfProbe, GreTunnel, IkeSa, NextHop, OspfInterface, OspfNeighbor, \
-    Route, RouteLookup
+from ...state import (
+    ChildSa,
+    DeviceState,
+    DfProbe,
+    GreTunnel,
+    IkeSa,
+    NextHop,
+    OspfInterface,
+    OspfNeighbor,
+    Route,
+    RouteLookup,
+)
 
 TEMPLATES = Path(__file__).parent / "textfsm"
 # (platform, command) -> ntc-templates template; nothing else is looked up in ntc-templates
@@ -38,6 +49,7 @@ def _template_text(path: str) -> str:
 def textfsm_parse(template: str, text: str) -> list[dict]:
     """Run one of our own templates (``textfsm/<template>.textfsm``) on ``text``."""
     import io
+
     import textfsm
     fsm = textfsm.TextFSM(io.StringIO(_template_text(str(TEMPLATES / f"{template}.textfsm"))))
     return [dict(zip(fsm.header, row)) for row in fsm.ParseText(text or "")]
@@ -46,6 +58,7 @@ def textfsm_parse(template: str, text: str) -> list[dict]:
 def ntc_parse(platform: str, command: str, text: str) -> list[dict]:
     """ntc-templates, only for a (platform, command) in ``NTC``."""
     import io
+
     import textfsm
     from ntc_templates import parse as ntc
     name = NTC[(platform, command)]
@@ -220,8 +233,7 @@ def parse_command(command: str, output: str) -> DeviceState:
 
 
 def targets(overlay: Overlay, device: str, site: str | None) -> list[tuple[str, int]]:
-    return [(str(t.end(t.site if device == t.hub else t.hub).address.ip), overlay.tunnel_mtu(t) - 28)
-            for t in overlay.tunnels_of(device, site)]
+    return probes.df_targets(overlay, device, overlay.tunnels_of(device, site))
 
 
 def commands(overlay: Overlay, device: str, site: str | None) -> list[list[str]]:

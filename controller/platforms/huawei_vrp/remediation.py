@@ -147,25 +147,3 @@ def remediation(running: str, intended: str, full: bool = True) -> list[str]:
         if undo or add:
             out += [h, *undo, *add, "quit"]
     return out
-
-
-def deploy_plan(commands: list[str], confirm_timeout: int, vrp8: bool = False) -> dict[str, list[str]]:
-    """The lines each session of one change puts on the wire (``session.py`` holds the steps and
-    how each answer is judged; the ``vrp_grectl`` NAPALM driver plays them).
-
-    VRPv8 commits natively: ``commit trial T persist grectl`` reverts by itself unless ``commit
-    persist grectl`` follows from a fresh session. VRP5 applies each line at once and has no
-    commit-confirm: grectl emulates it with a checkpoint file made the next-startup configuration
-    and a scheduled reboot, both undone by the confirm (see ``session.py``).
-    """
-    from . import session as s
-    if not commands:
-        return {"checkpoint": [], "apply": [], "confirm": [], "rollback": [], "abort": []}
-    if vrp8:
-        return {"checkpoint": [], "apply": s.wire(s.apply_steps(commands, confirm_timeout, True)),
-                "confirm": s.wire(s.confirm_steps(True)), "rollback": [],   # the trial reverts by itself
-                "abort": s.wire(s.abort_steps(True))}
-    return {"checkpoint": s.wire(s.checkpoint_steps(confirm_timeout)),
-            "apply": s.wire(s.apply_steps(commands, confirm_timeout, False)),
-            "confirm": ["display startup"] + s.wire(s.confirm_steps(False, "<next startup file>")),
-            "rollback": s.wire(s.rollback_steps()), "abort": s.wire(s.abort_steps(False))}

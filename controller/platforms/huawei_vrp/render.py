@@ -12,12 +12,10 @@ retrieved here lists none), IKEv2 with AES-CBC, SHA-1/SHA-2 and DH group 14.
 """
 from __future__ import annotations
 
-
-from ..derived import mtu_problems
-from ..templating import environment
-
 from ... import proposals as neutral
 from ...models import Overlay
+from ..derived import mtu_problems
+from ..templating import environment
 from . import values
 
 GROUP = "grectl"

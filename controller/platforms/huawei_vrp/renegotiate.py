@@ -24,8 +24,7 @@ import ipaddress
 
 from netutils.ip import is_ip
 
-from napalm_grectl_cli import Step
-
+from ..steps import Step
 from .remediation import _key, blocks
 from .session import YES_NO
 

@@ -32,8 +32,7 @@ from __future__ import annotations
 import math
 import re
 
-from napalm_grectl_cli import Step
-
+from ..steps import Step
 from .remediation import KINDS, blocks
 
 SHOW = "display current-configuration"
@@ -199,3 +198,24 @@ def error(step: Step, answer: str) -> str | None:
 
 def wire(steps: list[Step]) -> list[str]:
     return [ln for s in steps for ln in s.wire(ENTER, EXIT)]
+
+
+def deploy_plan(commands: list[str], confirm_timeout: int, vrp8: bool = False) -> dict[str, list[str]]:
+    """The lines each session of one change puts on the wire (the steps above say how each
+    answer is judged; the ``vrp_grectl`` NAPALM driver plays them).
+
+    VRPv8 commits natively: ``commit trial T persist grectl`` reverts by itself unless ``commit
+    persist grectl`` follows from a fresh session. VRP5 applies each line at once and has no
+    commit-confirm: grectl emulates it with a checkpoint file made the next-startup configuration
+    and a scheduled reboot, both undone by the confirm (see ``session.py``).
+    """
+    if not commands:
+        return {"checkpoint": [], "apply": [], "confirm": [], "rollback": [], "abort": []}
+    if vrp8:
+        return {"checkpoint": [], "apply": wire(apply_steps(commands, confirm_timeout, True)),
+                "confirm": wire(confirm_steps(True)), "rollback": [],   # the trial reverts by itself
+                "abort": wire(abort_steps(True))}
+    return {"checkpoint": wire(checkpoint_steps(confirm_timeout)),
+            "apply": wire(apply_steps(commands, confirm_timeout, False)),
+            "confirm": ["display startup"] + wire(confirm_steps(False, "<next startup file>")),
+            "rollback": wire(rollback_steps()), "abort": wire(abort_steps(False))}

@@ -11,32 +11,37 @@ NAPALM merge, committed with the IOS archive's revert timer.
 """
 from __future__ import annotations
 
-from ..base import Capabilities, Platform
+from ..base import Capabilities, Platform, Problem
 from ..tables import CBC, GCM_IOS
-from . import collect, limits, names, options, parsers, proposals, remediation as _remediation, render as _render, secrets
+from . import collect, limits, names, options, parsers, proposals
+from . import remediation as _remediation
+from . import render as _render
+from . import secrets as _secrets
 
 
 class IosPlatform(Platform):
     def interface_name(self, peer, number):
         return f"Tunnel{number}"
 
-    def check(self, overlay, device):
-        out = super().check(overlay, device)
-        if out and out[0].startswith("platform:"):
+    options_model = options.IosOptions
+
+    def problems(self, overlay, device):
+        out = super().problems(overlay, device)   # capabilities, IKE, host options
+        if any(p.stops for p in out):
             return out
         i = overlay.intent
         where = f"platform {self.name} of {device!r}"
-        out += [f"platform: {self.name}: {p}" for p in options.problems(overlay, device)]
-        seen = {p.split(":")[0] for p in out}
+        seen = {str(p).split(":")[0] for p in out}
         for p in proposals.problems(i.ike.proposal, i.ipsec.transform, i.ike.version):
             field, _, what = p.partition(": ")
             if field not in seen:
-                out.append(f"{field}: {where} cannot do this: {what}")
-        out += [p for p in limits.problems(overlay, device, limits.IOS, self.name) if p.split(":")[0] not in seen]
+                out.append(Problem("intent", field, f"{where} cannot do this: {what}"))
+        out += [Problem.intent(p) for p in limits.problems(overlay, device, limits.IOS, self.name)
+                if p.split(":")[0] not in seen]
         return out
 
     def check_psk(self, key):
-        return secrets.check_psk(key)
+        return _secrets.check_psk(key)
 
     def check_interface(self, name):
         """An IOS interface name, full or abbreviated (``names.check_interface``)."""
@@ -45,11 +50,11 @@ class IosPlatform(Platform):
     def canonical_interface(self, name):
         return names.canonical_ifname(name)
 
-    def render(self, overlay, device, secrets_, site=None):
-        return _render.render(overlay, device, site, secrets_)
+    def render(self, overlay, device, secrets, site=None):
+        return _render.render(overlay, device, site, secrets)
 
     def mask(self, text):
-        return secrets.mask(text)
+        return _secrets.mask(text)
 
     def keep_site(self, candidate, running, tunnel):
         return _remediation.keep_site(candidate, running, tunnel)

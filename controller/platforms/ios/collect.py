@@ -7,6 +7,7 @@ form of the same command, so both rounds' outputs keep their own key).
 """
 from __future__ import annotations
 
+from ... import probes
 from ...models import Overlay, Tunnel
 from ...state import DeviceState, GreTunnel, RouteLookup
 from . import names, options, parsers
@@ -17,7 +18,7 @@ def _tunnels(overlay: Overlay, device: str, site: str | None) -> list[Tunnel]:
 
 
 def _far(t: Tunnel, device: str) -> str:
-    return str(t.end(t.site if device == t.hub else t.hub).address.ip)
+    return probes.far_address(t, device)
 
 
 def ipsec_command(overlay: Overlay, device: str, t: Tunnel) -> str:

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from pydantic import field_validator
+
+from ..base import HostOptions
 
 STYLES = ("tunnel-protection", "crypto-map")
 
@@ -27,21 +30,26 @@ class Options(NamedTuple):
     wan_acl: bool = False
 
 
-def all_data(overlay) -> dict[str, dict]:
-    """Device -> its Nornir host data (resolved once by the inventory loader, with inheritance)."""
-    return {name: dev.data for name, dev in overlay.devices.items()}
+class IosOptions(HostOptions):
+    """The IOS keys of a device's host data."""
+    ios_style: str = STYLES[0]
+    ios_wan_acl: bool = False
+
+    @field_validator("ios_style", mode="before")
+    @classmethod
+    def _style(cls, v):
+        if not isinstance(v, str) or v not in STYLES:
+            raise ValueError(f"unknown style {v!r} (one of {', '.join(STYLES)})")
+        return v
+
+    @field_validator("ios_wan_acl", mode="before")
+    @classmethod
+    def _wan_acl(cls, v):
+        if not isinstance(v, bool):
+            raise ValueError(f"must be true or false (got {v!r})")
+        return v
 
 
 def of(overlay, device: str) -> Options:
-    d = all_data(overlay).get(device, {})
-    return Options(style=d.get("ios_style", "tunnel-protection"), wan_acl=d.get("ios_wan_acl", False))
-
-
-def problems(overlay, device: str) -> list[str]:
-    d = all_data(overlay).get(device, {})
-    out = []
-    if d.get("ios_style", STYLES[0]) not in STYLES:
-        out.append(f"data.ios_style: unknown style {d['ios_style']!r} (one of {', '.join(STYLES)})")
-    if not isinstance(d.get("ios_wan_acl", False), bool):
-        out.append(f"data.ios_wan_acl: must be true or false (got {d['ios_wan_acl']!r})")
-    return out
+    o = IosOptions.model_validate(overlay.devices[device].data)
+    return Options(style=o.ios_style, wan_acl=o.ios_wan_acl)

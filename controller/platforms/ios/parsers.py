@@ -21,7 +21,18 @@ from pathlib import Path
 
 import textfsm
 
-from ...state import ChildSa, DeviceState, DfProbe, GreTunnel, IkeSa, NextHop, OspfInterface, OspfNeighbor, Route, RouteLookup
+from ...state import (
+    ChildSa,
+    DeviceState,
+    DfProbe,
+    GreTunnel,
+    IkeSa,
+    NextHop,
+    OspfInterface,
+    OspfNeighbor,
+    Route,
+    RouteLookup,
+)
 from . import proposals
 
 OWN = Path(__file__).parent / "templates" / "textfsm"

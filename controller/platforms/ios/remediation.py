@@ -22,8 +22,11 @@ import re
 
 from hier_config import HConfig, MatchRule, WorkflowRemediation, get_hconfig
 from hier_config.models import IdempotentCommandsRule
-from hier_config.platforms.cisco_ios.driver import (HConfigDriverCiscoIOS, _remove_ipv4_acl_remarks,
-                                                    _rm_ipv6_acl_sequence_numbers)
+from hier_config.platforms.cisco_ios.driver import (
+    HConfigDriverCiscoIOS,
+    _remove_ipv4_acl_remarks,
+    _rm_ipv6_acl_sequence_numbers,
+)
 
 from . import names
 from .secrets import mask

@@ -2,10 +2,8 @@
 IOS configuration text out (the grectl-owned objects only; never a whole router config)."""
 from __future__ import annotations
 
-
-from ..templating import environment
-
 from ...models import Overlay
+from ..templating import environment
 from . import names, options, proposals
 
 

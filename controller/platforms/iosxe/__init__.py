@@ -2,7 +2,7 @@
 ``iosxe_netconf`` (ncclient: candidate datastore, confirmed commit with persist id).
 
 grectl owns objects inside the router's configuration, never the whole of it (see
-``napalm_iosxe_netconf.nativexml`` for exactly which). The renderer is pure; the driver turns
+``nativexml.py`` for exactly which). The renderer is pure; the driver turns
 the intended ``<config>`` into edit-config operations on the candidate.
 
 >>> PLATFORM.interface_name("tokyo", 3)
@@ -12,24 +12,40 @@ the intended ``<config>`` into edit-config operations on the candidate.
 """
 from __future__ import annotations
 
-from napalm_iosxe_netconf import nativexml
+from pydantic import field_validator
 
-from ..base import Capabilities, Platform
+from controller.platforms.iosxe import nativexml
+
+from ..base import Capabilities, HostOptions, Platform, Problem
+from ..ios import limits
+from ..ios import names as ios_names
+from ..ios import secrets as ios_secrets
 from ..tables import CBC, GCM_IOS
-from ..ios import limits, names as ios_names, secrets as ios_secrets
 from . import build, state, yang_map
 
 
+class IosXeOptions(HostOptions):
+    """The IOS-XE keys of a device's host data."""
+    iosxe_verify: str = "cli"
+
+    @field_validator("iosxe_verify", mode="before")
+    @classmethod
+    def _verify(cls, v):
+        if v not in ("cli", "config"):
+            raise ValueError("must be 'cli' (show commands over SSH) or 'config' (a NETCONF-only target), "
+                             f"not {v!r}")
+        return v
+
+
 class IosXePlatform(Platform):
-    def check(self, overlay, device):
-        out = super().check(overlay, device)
-        if overlay.devices[device].data.get("iosxe_verify", "cli") not in ("cli", "config"):
-            out.append(f"platform: {self.name}: data.iosxe_verify must be 'cli' (show commands over SSH) or "
-                       f"'config' (a NETCONF-only target), not {overlay.devices[device].data['iosxe_verify']!r}")
+    options_model = IosXeOptions
+
+    def problems(self, overlay, device):
+        out = super().problems(overlay, device)   # capabilities, IKE, host options (iosxe_verify)
         i = overlay.intent
         for p in yang_map.problems(i.ike.proposal, i.ipsec.transform):
-            out.append(p.replace(": ", f": platform {self.name} of {device!r}: ", 1))
-        out += limits.problems(overlay, device, limits.IOSXE, self.name)
+            out.append(Problem.intent(p.replace(": ", f": platform {self.name} of {device!r}: ", 1)))
+        out += [Problem.intent(p) for p in limits.problems(overlay, device, limits.IOSXE, self.name)]
         return list(dict.fromkeys(out))
 
     # Keys, interface names: the IOS rules. The key is a YANG string leaf (Cisco-IOS-XE-crypto
@@ -53,6 +69,13 @@ class IosXePlatform(Platform):
     def mask(self, text):
         return nativexml.mask_text(text)
 
+    def offline_check(self, overlay, kind, path):
+        """``grectl validate --yang DIR``: every rendered payload through yanglint (``yang_check.py``)."""
+        if kind != "yang":
+            return None
+        from . import yang_check
+        return [f"{d}: YANG: {p}" for d, ps in yang_check.check(overlay, path).items() for p in ps]
+
     def keep_site(self, candidate, running, tunnel):
         return state.keep_site(candidate, running, tunnel)
 
@@ -64,7 +87,7 @@ class IosXePlatform(Platform):
     # CLI session beside NETCONF), so both transports share one judge. A NETCONF-only target (the
     # lab's netconfd: host data ``iosxe_verify: config``) is judged on its configuration alone.
     def _config_only(self, overlay, device) -> bool:
-        return overlay.devices[device].data.get("iosxe_verify", "cli") == "config"
+        return self.options(overlay, device).iosxe_verify == "config"
 
     def collect(self, overlay, device, site):
         if self._config_only(overlay, device):
@@ -93,5 +116,5 @@ class IosXePlatform(Platform):
 PLATFORM = IosXePlatform("iosxe", Capabilities(
     transforms=frozenset(GCM_IOS | CBC), dh_groups=frozenset(yang_map.GROUPS), ifname_max=64,
     ownership="objects", commit_confirm="native", transport="netconf", napalm_driver="iosxe_netconf", driver_unmasks=True,
-    netmiko_device_type="cisco_xe", renders=True,
+    netmiko_device_type="cisco_xe", renders=True, lab_kind="netconf",
     notes=("verify reads the configuration over NETCONF; operational groups need show commands",)))

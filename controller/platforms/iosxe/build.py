@@ -23,7 +23,7 @@ from ipaddress import IPv4Address, IPv4Network
 
 from lxml import etree
 
-from napalm_iosxe_netconf.nativexml import CRYPTO, NATIVE, NC, OSPF, PREFIX, TUNNEL, pretty
+from controller.platforms.iosxe.nativexml import CRYPTO, NATIVE, NC, OSPF, PREFIX, TUNNEL, pretty
 
 from ...models import Overlay, Tunnel
 from . import yang_map

@@ -13,7 +13,8 @@ import re
 from copy import deepcopy
 
 from lxml import etree
-from napalm_iosxe_netconf import nativexml as nx
+
+from controller.platforms.iosxe import nativexml as nx
 
 from ...errors import GrectlError, shown
 from ...models import Overlay, Tunnel

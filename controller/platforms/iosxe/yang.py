@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from napalm_iosxe_netconf import nativexml as nx
+from controller.platforms.iosxe import nativexml as nx
 
 from ...errors import GrectlError
 

@@ -12,12 +12,13 @@ r"""Linux routers: kernel GRE, strongSwan (swanctl) and FRR, driven through the 
 """
 from __future__ import annotations
 
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 
 from ...secrets import swanctl_problem
-from ..base import Capabilities, Platform
+from ..base import Capabilities, Platform, Problem
 from ..tables import CBC, GCM
-from . import collect, names, proposals, render as _render, scope
+from . import collect, names, proposals, scope
+from . import render as _render
 
 
 class LinuxPlatform(Platform):
@@ -35,15 +36,15 @@ class LinuxPlatform(Platform):
         """strongSwan reads the key from swanctl.conf: its quoting and 0x/0s prefixes."""
         return swanctl_problem(key)
 
-    def check(self, overlay, device):
+    def problems(self, overlay, device):
         """strongSwan's own proposal grammar first; then the capability table. (The WAN interface
         name is checked by the inventory through ``check_interface``.)"""
         i = overlay.intent
         where = f"(platform linux of {device!r})"
-        out = [f"{field}: {why} {where}" for field, why in (
+        out = [Problem("intent", field, f"{why} {where}") for field, why in (
             ("ike.proposal", proposals.check_ike_proposal(i.ike.proposal)),
             ("ipsec.transform", proposals.check_esp_proposal(i.ipsec.transform))) if why]
-        return out or self.check_capabilities(overlay, device)  # strongSwan takes any proposal its grammar does
+        return out or self.capability_problems(overlay, device)  # strongSwan takes any proposal its grammar does
 
     def render(self, overlay, device, secrets, site=None):
         return _render.render(overlay, device, site, secrets)
@@ -66,4 +67,4 @@ class LinuxPlatform(Platform):
 PLATFORM = LinuxPlatform("linux", Capabilities(
     transforms=frozenset(GCM | CBC | {"chacha20poly1305"}), ifname_max=15, ownership="files",
     commit_confirm="emulated", transport="agent", napalm_driver="linux_frr", driver_unmasks=True, netmiko_device_type="linux",
-    renders=True))
+    renders=True, lab_kind="router"))

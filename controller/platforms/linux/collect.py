@@ -6,9 +6,20 @@ from __future__ import annotations
 import json
 import shlex
 
+from ... import probes
 from ...models import Overlay, Tunnel
-from ...state import (ChildSa, DeviceState, DfProbe, GreTunnel, IkeSa, NextHop, OspfInterface,
-                      OspfNeighbor, Route, RouteLookup)
+from ...state import (
+    ChildSa,
+    DeviceState,
+    DfProbe,
+    GreTunnel,
+    IkeSa,
+    NextHop,
+    OspfInterface,
+    OspfNeighbor,
+    Route,
+    RouteLookup,
+)
 from . import parsers
 
 MARK = parsers.MARK
@@ -25,8 +36,7 @@ def _peers_wan(overlay: Overlay, device: str, site: str | None) -> list[str]:
 
 def _targets(overlay: Overlay, device: str, site: str | None) -> list[tuple[str, int]]:
     """(far tunnel address, largest DF payload) per tunnel."""
-    return [(str(t.end(t.site if device == t.hub else t.hub).address.ip), overlay.tunnel_mtu(t) - 28)
-            for t in _tunnels(overlay, device, site)]
+    return probes.df_targets(overlay, device, _tunnels(overlay, device, site))
 
 
 def state_script(peers_wan: list[str], vty_dir: str | None = None) -> str:

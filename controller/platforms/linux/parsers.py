@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 
-
 MARK = "@@grectl "
 # strongSwan / FRR words -> the neutral words of controller.state and controller.proposals
 ENCR = {"AES_GCM_16": "aes-gcm-16", "AES_GCM_12": "aes-gcm-12", "AES_GCM_8": "aes-gcm-8", "AES_CBC": "aes-cbc",

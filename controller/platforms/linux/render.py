@@ -1,6 +1,6 @@
 """Render one Linux router (kernel GRE + strongSwan swanctl + FRR OSPF) from the overlay.
 
-Pure: the overlay and PSKs in, one config document out (see napalm_linux_frr.linuxconf), written
+Pure: the overlay and PSKs in, one config document out (see router/linuxconf.py), written
 directly in linuxconf's canonical form: tunnels and swanctl blocks sorted by name, FRR one-liners,
 then interfaces and ``router ospf`` lines in linuxconf's natural order. So the text is what
 ``linuxconf.dump(linuxconf.parse(text))`` would give back (tests/unit/test_linux_render_canonical.py
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 
 from ...models import Overlay
 from ..templating import environment

@@ -4,7 +4,7 @@ Used to keep a failed or out-of-scope site's hub side exactly as it runs.
 """
 from __future__ import annotations
 
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 
 from ...models import Tunnel
 

@@ -9,9 +9,11 @@ verify through op-mode commands (FRR's own text for OSPF and routes).
 """
 from __future__ import annotations
 
-from ..base import Capabilities, Platform
+from ..base import Capabilities, Platform, Problem
 from ..tables import CBC, GCM
-from . import collect, proposals, remediation as _rem, render as _render, values
+from . import collect, proposals, values
+from . import remediation as _rem
+from . import render as _render
 
 PSK_LINE = values.PSK_LINE
 
@@ -20,13 +22,14 @@ class VyosPlatform(Platform):
     def interface_name(self, peer: str, number: int) -> str:
         return f"tun{number}"  # VyOS: tunnel interface must be named tunN
 
-    def check(self, overlay, device):
-        out = super().check(overlay, device)
-        if out and out[0].startswith("platform:"):
+    options_model = _render.VyosOptions
+
+    def problems(self, overlay, device):
+        out = super().problems(overlay, device)   # capabilities, IKE, host options (vyos_release)
+        if any(p.stops for p in out):
             return out
-        problem = _render.release_problem(overlay, device)
-        release = [f"platform: vyos: {problem}"] if problem else []
-        return out + proposals.problems(overlay, device) + proposals.range_problems(overlay, device) + release
+        return out + [Problem.intent(p) for p in proposals.problems(overlay, device)
+                      + proposals.range_problems(overlay, device)]
 
     def check_psk(self, key):
         return values.check_psk(key)
@@ -46,7 +49,7 @@ class VyosPlatform(Platform):
     def mask(self, text):
         """Every form VyOS prints a key in (``secret 'k'``, a ``'`` inside printed as is, ``secret "k"``,
         an echoed shell-quoted command) as ``secret '<placeholder>'``."""
-        from ...secrets import mask, placeholder, PLACEHOLDER_RE
+        from ...secrets import PLACEHOLDER_RE, mask, placeholder
 
         def sub(m):
             value = values.shown_value(m.group(2))
@@ -54,6 +57,14 @@ class VyosPlatform(Platform):
                 return f"{m.group(1)}'{value}'"
             return f"{m.group(1)}'{placeholder(value)}'"
         return mask(PSK_LINE.sub(sub, text))
+
+    def offline_check(self, overlay, kind, path):
+        """``grectl validate --vyos-defs DIR``: every rendered ``set`` line through VyOS's own CLI
+        definitions (``offline.py``)."""
+        if kind != "vyos-defs":
+            return None
+        from . import offline
+        return offline.vyos_problems(overlay, path)
 
     def keep_site(self, candidate, running, tunnel):
         """The hub candidate with ``tunnel``'s lines exactly as they run."""
@@ -72,7 +83,7 @@ class VyosPlatform(Platform):
     def plan(self, intended, running, full):
         return "\n".join(self.remediation(running, intended, full)), False
 
-    def deploy_plan(self, commands, confirm_timeout):
+    def deploy_plan(self, commands, confirm_timeout, **facts):
         return _rem.deploy_plan(commands, confirm_timeout)
 
     def collect(self, overlay, device, site):

@@ -21,11 +21,23 @@ from __future__ import annotations
 
 import re
 
+from ... import probes
 from ...models import Overlay, Tunnel
-from ...state import ChildSa, DeviceState, DfProbe, GreTunnel, IkeSa, NextHop, OspfInterface, OspfNeighbor, \
-    Route, RouteLookup
+from ...state import (
+    ChildSa,
+    DeviceState,
+    DfProbe,
+    GreTunnel,
+    IkeSa,
+    NextHop,
+    OspfInterface,
+    OspfNeighbor,
+    Route,
+    RouteLookup,
+)
 from .. import frr_text
-from ..linux import collect as linux_collect, parsers as linux_parsers
+from ..linux import collect as linux_collect
+from ..linux import parsers as linux_parsers
 
 IKE_DOC = """Peer ID / IP                            Local ID / IP
 ------------                            -------------
@@ -55,8 +67,7 @@ def ping_command(far: str, size: int, count: int) -> str:
 
 
 def targets(overlay: Overlay, device: str, site: str | None) -> list[tuple[str, int]]:
-    return [(str(t.end(t.site if device == t.hub else t.hub).address.ip), overlay.tunnel_mtu(t) - 28)
-            for t in _tunnels(overlay, device, site)]
+    return probes.df_targets(overlay, device, _tunnels(overlay, device, site))
 
 
 def commands(overlay: Overlay, device: str, site: str | None, release: str) -> list[list[str]]:

@@ -5,10 +5,11 @@ The release (``1.4`` syntax by default, ``1.3`` on request) is read from the Nor
 """
 from __future__ import annotations
 
-
-from ..templating import environment
+from pydantic import field_validator
 
 from ...models import Overlay
+from ..base import HostOptions
+from ..templating import environment
 from . import proposals, values
 
 RELEASES = ("1.3", "1.4", "1.5")
@@ -39,11 +40,17 @@ def release(overlay: Overlay, device: str) -> str:
     return "1.3" if r.startswith("1.3") or r.startswith("1.2") else "1.4"
 
 
-def release_problem(overlay: Overlay, device: str) -> str | None:
-    r = str(host_data(overlay, device).get("vyos_release", DEFAULT_RELEASE))
-    if not any(r == x or r.startswith(x + ".") for x in RELEASES):
-        return f"data.vyos_release: {r!r} is not a VyOS release grectl renders ({', '.join(RELEASES)})"
-    return None
+class VyosOptions(HostOptions):
+    """The VyOS keys of a device's host data."""
+    vyos_release: str = DEFAULT_RELEASE
+
+    @field_validator("vyos_release", mode="before")
+    @classmethod
+    def _release(cls, v):
+        r = str(v)
+        if not any(r == x or r.startswith(x + ".") for x in RELEASES):
+            raise ValueError(f"{r!r} is not a VyOS release grectl renders ({', '.join(RELEASES)})")
+        return r
 
 
 def context(overlay: Overlay, device: str, secrets: dict[str, str], site: str | None, rel: str) -> dict:

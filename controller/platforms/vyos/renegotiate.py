@@ -22,8 +22,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from napalm_grectl_cli import Step
-
+from ..steps import Step
 from .remediation import words
 
 PEER = ("vpn", "ipsec", "site-to-site", "peer")

@@ -21,8 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from napalm_grectl_cli import Step
-
+from ..steps import Step
 from .remediation import MULTI, _has_value, _owned_roots, _root, deploy_plan, minutes, quote, words
 
 SHOW = "show configuration commands"

@@ -16,7 +16,7 @@ from napalm.base.exceptions import MergeConfigException
 from napalm.ios.ios import IOSDriver
 
 from controller import platforms, secrets
-from napalm_ios_grectl.driver import IosGrectlDriver
+from controller.platforms.ios.driver import IosGrectlDriver
 
 from .transcript import Transcript
 

@@ -14,8 +14,8 @@ import pytest
 from napalm.base.exceptions import CommitError
 
 from controller import inventory, render, secrets
-from napalm_iosxe_netconf import nativexml as nx
-from napalm_iosxe_netconf.driver import IosXeNetconfDriver
+from controller.platforms.iosxe import nativexml as nx
+from controller.platforms.iosxe.driver import IosXeNetconfDriver
 from tests.conftest import TEST_PSK, copy_inventory
 
 from ..platforms.iosxe.conftest import add_iosxe_site

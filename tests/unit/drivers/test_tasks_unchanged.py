@@ -8,13 +8,13 @@ from nornir import InitNornir
 from nornir.core.inventory import ConnectionOptions
 
 from controller import platforms
+from controller.secretforms import fingerprint
 from tasks.deploy import backup_task
 from tasks.rollback import plan_task
 from tasks.transaction import commit_task, confirm_task, reopen_task
 
 from .test_vyos_driver import INTENDED, KEY, no_secret
 from .transcript import Sessions
-from napalm_linux_frr.linuxconf import fingerprint
 
 
 class Ov:

@@ -11,8 +11,8 @@ import pytest
 from napalm.base.exceptions import CommitError
 
 from controller import platforms
-from napalm_linux_frr.linuxconf import fingerprint, placeholder
-from napalm_vrp_grectl import driver as vrp_driver
+from controller.platforms.huawei_vrp import driver as vrp_driver
+from controller.secretforms import fingerprint, placeholder
 
 from .transcript import Sessions
 

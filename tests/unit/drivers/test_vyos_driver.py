@@ -12,7 +12,7 @@ from napalm.base.exceptions import CommitError, MergeConfigException, ReplaceCon
 
 from controller import platforms
 from controller.platforms.vyos import session as vs
-from napalm_linux_frr.linuxconf import fingerprint, placeholder
+from controller.secretforms import fingerprint, placeholder
 
 from .transcript import Sessions
 

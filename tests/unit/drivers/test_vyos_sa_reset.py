@@ -11,7 +11,7 @@ import pytest
 from napalm.base.exceptions import CommitError
 
 from controller import platforms
-from napalm_linux_frr.linuxconf import fingerprint, placeholder
+from controller.secretforms import fingerprint, placeholder
 
 from .test_vyos_driver import INTENDED, KEY, driver
 from .transcript import Sessions

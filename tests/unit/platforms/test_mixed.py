@@ -6,7 +6,7 @@ import pytest
 
 from controller import inventory, proposals, render
 from controller.platforms.huawei_vrp import render as vrp_render
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 from tests.unit.platforms.mixed import mixed_inventory
 
 VYOS_ENC = {"aes128": ("aes-cbc", 128), "aes256": ("aes-cbc", 256), "aes128gcm128": ("aes-gcm-16", 128),

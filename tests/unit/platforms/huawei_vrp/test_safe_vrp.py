@@ -12,7 +12,7 @@ from controller import inventory, platforms, render
 from controller.errors import InventoryError
 from controller.models import Wan
 from controller.platforms.huawei_vrp import values
-from napalm_linux_frr.linuxconf import fingerprint, placeholder
+from controller.secretforms import fingerprint, placeholder
 from tests.unit.platforms.hostile import KEYS
 from tests.unit.platforms.mixed import mixed_inventory
 

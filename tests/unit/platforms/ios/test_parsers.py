@@ -5,11 +5,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from controller.platforms.ios import parsers
 from typer.testing import CliRunner
 
 from controller.cli import app
+from controller.platforms.ios import parsers
 
 
 def grectl(*args):
@@ -103,18 +102,18 @@ COMMANDS = [
     ("show crypto ipsec sa interface Tunnel1", "healthy/show_crypto_ipsec_sa_interface_Tunnel1.txt",
      {"child_sas": [{"encryption": "aes-gcm-16", "key_size": 128, "mode": "transport", "name": "Tunnel1",
                      "packets_in": 1520, "packets_out": 1532, "peer": "198.51.100.2", "state": "installed"}]}),
-    ("show ip ospf neighbor", "ospf_init/show_ip_ospf_neighbor.txt",
+    ("show ip ospf neighbor", "ospf-init/show_ip_ospf_neighbor.txt",
      {"ospf_neighbors": [{"address": "172.16.0.1", "interface": "Tunnel1", "router_id": "10.1.1.1",
                           "state": "init"}]}),
     ("show ip ospf interface Tunnel1", "healthy/show_ip_ospf_interface_Tunnel1.txt",
      {"ospf_interfaces": {"Tunnel1": {"area": "0.0.0.0", "dead": 8, "hello": 2, "name": "Tunnel1",
                                       "network_type": "point-to-point"}}}),
-    ("show ip route ospf", "ospf_init/show_ip_route_ospf.txt", {}),
+    ("show ip route ospf", "ospf-init/show_ip_route_ospf.txt", {}),
     ("show ip cef 198.51.100.2", "healthy/show_ip_cef_198.51.100.2.txt",
      {"route_lookups": {"198.51.100.2": {"interface": "GigabitEthernet0/0"}}}),
-    ("ping 172.16.0.1 size 1438 df-bit repeat 2", "df_refused/ping_172.16.0.1_size_1438_df-bit_repeat_2.txt",
+    ("ping 172.16.0.1 size 1438 df-bit repeat 2", "df-refused/ping_172.16.0.1_size_1438_df-bit_repeat_2.txt",
      {"probes": {"172.16.0.1": {"probe": {"error": "message too long", "sent": 2, "size": 1410}}}}),
-    ("show logging | include IKEV2|IKMP", "key_mismatch/show_logging_include_IKEV2_IKMP.txt",
+    ("show logging | include IKEV2|IKMP", "key-mismatch/show_logging_%_include_IKEV2%IKMP.txt",
      {"auth_failed": ["198.51.100.2"]}),
 ]
 

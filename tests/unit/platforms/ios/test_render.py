@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from controller import inventory as inventory_module, mtu, platforms, render
+from controller import inventory as inventory_module
+from controller import mtu, platforms, render
 from controller.errors import InventoryError
 from controller.platforms.ios import proposals as iosp
-from napalm_linux_frr import linuxconf
+from controller.platforms.linux.router import linuxconf
 
 from .conftest import PSK, PSK_FUKUOKA, copy_inventory
 

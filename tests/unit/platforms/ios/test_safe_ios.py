@@ -9,7 +9,9 @@ import yaml
 
 from controller import inventory, models
 from controller.errors import InventoryError
-from controller.platforms.ios import PLATFORM as IOS, names, secrets as ios_secrets
+from controller.platforms.ios import PLATFORM as IOS
+from controller.platforms.ios import names
+from controller.platforms.ios import secrets as ios_secrets
 from controller.platforms.iosxe import PLATFORM as IOSXE
 from tests.conftest import edit_yaml
 

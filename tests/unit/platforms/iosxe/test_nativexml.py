@@ -1,8 +1,8 @@
 """Ownership, canonical lines, masking and edit payloads of the iosxe_netconf driver. Pure."""
 from lxml import etree
 
-from napalm_iosxe_netconf import nativexml as nx
-from napalm_iosxe_netconf.driver import rpc_error_text
+from controller.platforms.iosxe import nativexml as nx
+from controller.platforms.iosxe.driver import rpc_error_text
 
 RUNNING = f"""<data xmlns="{nx.NC}"><native xmlns="{nx.NATIVE}">
  <interface>

@@ -5,7 +5,7 @@ from controller import inventory, render
 from controller.errors import InventoryError
 from controller.platforms import get
 from controller.platforms.iosxe import build, state
-from napalm_iosxe_netconf import nativexml as nx
+from controller.platforms.iosxe import nativexml as nx
 from tests.conftest import TEST_PSK, edit_yaml
 
 from .conftest import add_iosxe_site

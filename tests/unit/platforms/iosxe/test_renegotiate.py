@@ -4,8 +4,8 @@ the driver compares running and candidate in (keys masked)."""
 import pytest
 
 from controller import inventory, render
+from controller.platforms.iosxe import nativexml as nx
 from controller.platforms.iosxe import renegotiate as rn
-from napalm_iosxe_netconf import nativexml as nx
 from tests.conftest import copy_inventory, edit_yaml
 
 from .conftest import add_iosxe_site

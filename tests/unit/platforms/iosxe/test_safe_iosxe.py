@@ -10,9 +10,10 @@ from lxml import etree
 
 from controller import inventory, models, render
 from controller.errors import InventoryError
-from controller.platforms.iosxe import PLATFORM as IOSXE, yang
-from napalm_iosxe_netconf import nativexml as nx
-from napalm_iosxe_netconf.driver import IosXeNetconfDriver
+from controller.platforms.iosxe import PLATFORM as IOSXE
+from controller.platforms.iosxe import nativexml as nx
+from controller.platforms.iosxe import yang
+from controller.platforms.iosxe.driver import IosXeNetconfDriver
 from tests.conftest import copy_inventory, edit_yaml
 
 from .conftest import add_iosxe_site, libyang_dir, need_libyang

@@ -12,7 +12,7 @@ import yaml
 from controller import inventory, platforms, render
 from controller.errors import InventoryError
 from controller.platforms.vyos import cli_check, values
-from napalm_linux_frr.linuxconf import fingerprint, placeholder
+from controller.secretforms import fingerprint, placeholder
 from tests.unit.platforms.hostile import KEYS
 from tests.unit.platforms.mixed import VYOS_DEFS, mixed_inventory, need_defs
 

@@ -8,8 +8,7 @@ import pytest
 from controller import inventory, platforms, render
 from controller.platforms.vyos import cli_check, collect, remediation
 from tests.unit.platforms.judge import failing, judge_case
-from tests.unit.platforms.mixed import RECORDED, VYOS_DEFS, golden, load_case, mixed_inventory, need_defs, \
-    need_recorded
+from tests.unit.platforms.mixed import RECORDED, VYOS_DEFS, golden, load_case, mixed_inventory, need_defs, need_recorded
 
 HERE = Path(__file__).parent
 CASES = sorted((HERE / "cases").glob("*/expected.json"))
@@ -232,6 +231,7 @@ def test_psk_masked_in_every_vyos_form():
 @need_defs
 def test_validate_vyos_command(tmp_path):
     from typer.testing import CliRunner
+
     from controller.cli import app
     ok = CliRunner().invoke(app, ["validate", "-i", str(mixed_inventory(tmp_path / "a")), "--vyos-defs", str(VYOS_DEFS)])
     assert ok.exit_code == 0, ok.output

@@ -20,6 +20,17 @@ class ToyPlatform(Platform):
                       f"psk {end.peer_wan} {secrets[t.site]}"]
         return "\n".join(lines) + "\n"
 
+    def mask(self, text):
+        """Its one secret form, ``psk <peer> <key>``, as a placeholder (and the base's forms)."""
+        import re
+
+        from controller.secretforms import PLACEHOLDER_RE, placeholder
+
+        def sub(m):
+            key = m.group(2)
+            return m.group(0) if PLACEHOLDER_RE.fullmatch(key) else f"{m.group(1)}{placeholder(key)}"
+        return super().mask(re.sub(r"^(psk \S+ )(\S+)$", sub, text, flags=re.M))
+
     def collect(self, overlay, device, site):
         return [["show state json"]]
 
@@ -35,4 +46,6 @@ class ToyPlatform(Platform):
         return ["show state json"]
 
 
-PLATFORM = ToyPlatform("toy", Capabilities(transforms=frozenset({"aes128gcm16"}), ifname_max=7, renders=True))
+# ownership "files": it loads its whole document (no remediation engine to write)
+PLATFORM = ToyPlatform("toy", Capabilities(transforms=frozenset({"aes128gcm16"}), ifname_max=7, renders=True,
+                                           ownership="files"))

@@ -22,7 +22,6 @@ from napalm.ios.ios import IOSDriver
 
 from controller.platforms.ios import renegotiate as rn
 from controller.platforms.ios.secrets import mask
-
 from napalm_grectl_cli.connect import Policy, netmiko_session, retrying
 
 log = logging.getLogger(__name__)

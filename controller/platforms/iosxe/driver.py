@@ -45,12 +45,10 @@ import uuid
 
 from lxml import etree
 from napalm.base import NetworkDriver
-from napalm.base.exceptions import (CommitError, ConnectionException, MergeConfigException,
-                                    ReplaceConfigException)
-
-from controller.platforms.iosxe import renegotiate as rn
+from napalm.base.exceptions import CommitError, ConnectionException, MergeConfigException, ReplaceConfigException
 
 from . import nativexml as nx
+from . import renegotiate as rn
 
 log = logging.getLogger(__name__)
 

@@ -37,16 +37,25 @@ from pathlib import Path
 
 import paramiko
 from napalm.base import NetworkDriver
-from napalm.base.exceptions import (CommandErrorException, CommitError, ConnectionException,
-                                    MergeConfigException, ReplaceConfigException)
+from napalm.base.exceptions import (
+    CommandErrorException,
+    CommitError,
+    ConnectionException,
+    MergeConfigException,
+    ReplaceConfigException,
+)
 
+from controller import secretforms
 from napalm_grectl_cli import connect
 from napalm_grectl_cli.hostkeys import GuardedClient
 
-from . import linuxconf
+from .router import linuxconf
 
-HERE = Path(__file__).parent
-AGENT_FILES = ("agent.py", "linuxconf.py")
+HERE = Path(__file__).parent / "router"
+# What the router runs, by its name there (one flat directory): the agent, the config document,
+# and the placeholder/masking module both import (stdlib-only, self-contained).
+AGENT_FILES = {"agent.py": HERE / "agent.py", "linuxconf.py": HERE / "linuxconf.py",
+               "secretforms.py": Path(secretforms.__file__)}
 
 
 _mask = linuxconf.mask  # secrets never leave this driver in clear
@@ -56,7 +65,7 @@ STALE = 86  # exit code of an agent call when the router's agent is missing or a
 def _digest() -> str:
     global _DIGEST
     if _DIGEST is None:
-        _DIGEST = hashlib.sha256(b"".join((HERE / f).read_bytes() for f in AGENT_FILES)).hexdigest()[:16]
+        _DIGEST = hashlib.sha256(b"".join(p.read_bytes() for p in AGENT_FILES.values())).hexdigest()[:16]
     return _DIGEST
 
 
@@ -173,8 +182,8 @@ class LinuxFrrDriver(NetworkDriver):
 
     def _ensure_agent(self) -> None:
         self._run(f"mkdir -p -m 700 {self.agent_dir} {self.agent_dir}/secrets")
-        for f in AGENT_FILES:
-            self._put(f"{self.agent_dir}/{f}", (HERE / f).read_text(), 0o700)
+        for name, source in AGENT_FILES.items():
+            self._put(f"{self.agent_dir}/{name}", source.read_text(), 0o700)
         self._put(f"{self.agent_dir}/VERSION", _digest() + "\n", 0o644)
 
     # ------------------------------------------------------------ getters

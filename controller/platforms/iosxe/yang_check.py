@@ -15,8 +15,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import safefile
-from .errors import GrectlError
+from ... import safefile
+from ...errors import GrectlError
 
 YANG_PLATFORMS = ("iosxe",)
 SUFFIXES = (".yang", ".yin")
@@ -71,7 +71,7 @@ def masked(text: str, keys: list[str], tmp: str, yang_dir: Path) -> str:
     >>> masked("bad 'k3y-s3cret' in /tmp/x/a.yang", ["k3y-s3cret"], "/tmp/x", Path("/y"))
     "bad '<psk masked>' in /y/a.yang"
     """
-    from .platforms import mask_any
+    from .. import mask_any
     for k in sorted(keys, key=len, reverse=True):
         if k:
             text = text.replace(k, "<psk masked>")
@@ -80,7 +80,7 @@ def masked(text: str, keys: list[str], tmp: str, yang_dir: Path) -> str:
 
 
 def _keys(ov) -> list[str]:
-    from . import inventory
+    from ... import inventory
     try:
         return list(inventory.psks(ov).values())
     except Exception:  # noqa: BLE001 - only used to mask; validate reports unreadable keys itself
@@ -90,8 +90,8 @@ def _keys(ov) -> list[str]:
 def check(ov, yang_dir: Path) -> dict[str, list[str]]:
     """device -> problems (empty: valid) for every device whose platform renders YANG payloads.
     DIR and yanglint are checked even when no device renders YANG (the option asks for them)."""
-    from . import render
-    from .platforms.iosxe import yang
+    from ... import render
+    from . import yang
     top, files = check_dir(yang_dir)
     if shutil.which("yanglint") is None:
         raise GrectlError("yanglint not found: install Debian's libyang2-tools (scripts/install-system.sh)")

@@ -1,0 +1,12 @@
+"""What the conformance suite needs of the vyos platform: an inventory and one device on it."""
+from pathlib import Path
+
+from tests.unit.platforms.mixed import mixed_inventory
+
+PLATFORM = "vyos"
+DEVICE = "osaka"
+CASES = Path(__file__).parent / "cases"
+
+
+def inventory(tmp_path: Path) -> Path:
+    return mixed_inventory(tmp_path)
