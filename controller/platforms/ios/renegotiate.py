@@ -71,7 +71,8 @@ def signature(conf, addr: str) -> frozenset:
             sig |= {("ikev2-proposal", p.text, x) for x in _lines(p)}
     for pol in _section(conf, "crypto isakmp policy "):
         sig |= {("isakmp", pol.text, x) for x in _lines(pol)}
-    sig |= {("isakmp-key", c.text) for c in conf.children if (m := _ISAKMP_KEY.fullmatch(c.text)) and m.group(1) == addr}
+    sig |= {("isakmp-key", c.text) for c in conf.children
+            if (m := _ISAKMP_KEY.fullmatch(c.text)) and m.group(1) == addr}
     sets: set[str] = set()
     for t in _section(conf, "interface Tunnel"):
         if t.get_child(equals=f"tunnel destination {addr}") is None:
