@@ -21,7 +21,8 @@ from tests.lab.helpers import cli, sh, wait_green
 pytestmark = pytest.mark.lab
 
 TIMER = 90        # commits + a proof on the shared one-CPU lab (grectl refuses 30 for the example)
-KILL_TIMER = 45   # a killed deploy never confirms: the timer need only pass grectl's own check (38 s)
+KILL_TIMER = 40   # a killed deploy never confirms: the timer need only pass grectl's own check (38 s)
+CONFIRM_TIMER = 60  # a deploy killed after its first confirm was proven first: commits + proof fit in 60 s
 
 
 def variant(inv, tmp_path, name: str, psk: str | None = None, overlay: dict | None = None):
@@ -127,7 +128,7 @@ def test_killed_before_the_confirms_leaves_the_old_network(deployed, tmp_path, c
     new = variant(inv, tmp_path, change, **CHANGES[change])
     seen, killed = deploy_killed(new, marker, KILL_TIMER, delay)
     assert "confirmed" not in seen, seen
-    time.sleep(max(0.0, killed + KILL_TIMER + 5 - time.monotonic()))   # every timer has run out
+    time.sleep(max(0.0, killed + KILL_TIMER + 1 - time.monotonic()))   # every timer has run out
     assert old_or_new(inv, new) == "old"
     wait_green(ov)    # and the tunnels are up again on the old parameters
     left = txn.leftover(paths.journal(new))   # what the next change of that inventory says
@@ -140,9 +141,9 @@ def test_killed_after_the_first_confirm_leaves_one_network(deployed, tmp_path, c
     finds the others sent; the network is the new one."""
     inv, state, ov, _ = deployed
     new = variant(inv, tmp_path, change, **CHANGES[change])
-    _seen, killed = deploy_killed(new, "confirmed ", TIMER)
+    _seen, killed = deploy_killed(new, "confirmed ", CONFIRM_TIMER)
     try:
-        time.sleep(max(0.0, killed + TIMER + 5 - time.monotonic()))
+        time.sleep(max(0.0, killed + CONFIRM_TIMER + 1 - time.monotonic()))
         which = old_or_new(inv, new)
         wait_green(inventory.load(new if which == "new" else inv))
         assert which == "new"
