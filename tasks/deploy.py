@@ -14,8 +14,8 @@ from controller import inventory, paths, platforms, render
 from controller.models import Overlay
 
 from . import transaction as txn
-from .timeline import GroupWatch, Timeline
 from .common import commit_confirmed, error_text, load_planned, make_nornir, run_on
+from .timeline import GroupWatch, Timeline
 from .verify import collect as verify_collect
 
 REVERT_GRACE = 5.0  # seconds after the last timer before an aborted change returns
@@ -63,153 +63,177 @@ def backup_task(task: Task, backup_dir: Path | None, stamp: str, overlay: Overla
 
 # ------------------------------------------------------------------ orchestration
 
+@dataclass
+class Change:
+    """One deploy's state, shared by its phases."""
+    overlay: Overlay
+    nr: object
+    site: str | None
+    workers: int
+    keys: dict[str, str]
+    progress: Callable[[str], None]
+    journal: txn.Journal
+    tl: Timeline
+    outcomes: dict[str, Outcome]
+    hubs: list[str]
+    sites: list[str]
+    candidates: dict[str, tuple[str, bool]]     # intended text, whether it is the device's whole part
+    running: dict[str, str] = field(default_factory=dict)
+    timers: dict[str, int] = field(default_factory=dict)
+    committed: dict[str, float] = field(default_factory=dict)
+
+    def platform(self, name: str):
+        return platforms.get(self.overlay.devices[name].platform)
+
+
 def deploy(overlay: Overlay, site: str | None = None, dry_run: bool = False, confirm_timeout: int = 120,
            backup_dir: Path | None = None, workers: int = 20,
            progress: Callable[[str], None] = lambda msg: None, timeline: Timeline | None = None) -> list[Outcome]:
     """``timeline`` (optional) records where the time goes: see ``tasks.timeline``."""
-    tl = timeline if timeline is not None else Timeline()
     names = render.devices_in_scope(overlay, site)
     backup_dir = paths.backups(overlay.inventory_dir, backup_dir)
     keys = inventory.psks(overlay)  # read once, passed down
     texts = render.secret_texts(overlay, keys)
-    outcomes = {n: Outcome(n, overlay.devices[n].role) for n in names}
-    hubs = [n for n in names if overlay.devices[n].role == "hub"]
     sites = [n for n in names if overlay.devices[n].role == "site"]
-    # intended config per device, and whether it is the device's whole grectl part (else a --site piece)
-    candidates = {n: (render.render_device(overlay, n, site, texts), site is None or n in sites) for n in names}
     if not dry_run:  # before anything is read or changed
         txn.check_timer({n: platforms.get(overlay.devices[n].platform).revert_in(confirm_timeout) for n in names},
                         len(names), workers)
     nr = make_nornir(overlay, workers=workers, keys=keys)
-    journal = txn.Journal(None if dry_run else paths.journal(overlay.inventory_dir), "deploy")
+    ch = Change(overlay, nr, site, workers, keys, progress,
+                txn.Journal(None if dry_run else paths.journal(overlay.inventory_dir), "deploy"),
+                timeline if timeline is not None else Timeline(),
+                outcomes={n: Outcome(n, overlay.devices[n].role) for n in names},
+                hubs=[n for n in names if overlay.devices[n].role == "hub"], sites=sites,
+                candidates={n: (render.render_device(overlay, n, site, texts), site is None or n in sites)
+                            for n in names})
     if not dry_run:
         before = txn.leftover(paths.journal(overlay.inventory_dir))
         if before:
             progress(before)
     try:
-        return _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout,
-                       backup_dir, progress, keys, site, workers, journal, tl)
+        _read(ch, None if dry_run else backup_dir, dry_run)
+        _plan(ch)
+        ch.timers = {n: ch.platform(n).revert_in(confirm_timeout) for n in ch.candidates}
+        if dry_run:
+            order = [h for h in ch.hubs if h in ch.running and h in ch.candidates] + \
+                [s for s in ch.sites if s in ch.running]
+            progress(f"checking {len(order)} devices")
+            _commit(ch, order, dry_run=True)
+            ch.tl.mark("compared")
+            return list(ch.outcomes.values())
+        return _change(ch)
     finally:
         nr.close_connections()
 
 
-def _deploy(overlay, nr, outcomes, hubs, sites, candidates, dry_run, confirm_timeout, backup_dir, progress, keys,
-            site, workers, journal, tl):
+def _read(ch: Change, backup_dir: Path | None, dry_run: bool) -> None:
+    """Back up (or, in a dry run, only read) every device; an unreachable one is failed."""
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    progress(f"{'reading' if dry_run else 'backing up'} {len(outcomes)} devices")
-    running: dict[str, str] = {}
-    for name, (failed, res, exc) in run_on(nr, list(outcomes), backup_task,
-                                         backup_dir=None if dry_run else backup_dir, stamp=stamp,
-                                         overlay=overlay).items():
+    ch.progress(f"{'reading' if dry_run else 'backing up'} {len(ch.outcomes)} devices")
+    for name, (failed, res, exc) in run_on(ch.nr, list(ch.outcomes), backup_task, backup_dir=backup_dir,
+                                         stamp=stamp, overlay=ch.overlay).items():
+        o = ch.outcomes[name]
         if failed:
-            outcomes[name].status, outcomes[name].error = "failed", "unreachable: " + error_text(exc)
+            o.status, o.error = "failed", "unreachable: " + error_text(exc)
         else:
-            running[name] = res.result["running"]
-            outcomes[name].backup = res.result["backup"]
-            tl.device(name, "read", res.seconds)
-    tl.mark("read")
-
-    def tunnels_of_hub(hub: str, only: set[str]):
-        return [t for t in overlay.tunnels_of(hub) if t.site in only and t.site in outcomes]
-
-    def keep_hub_side(hub: str, bad: set[str]) -> None:
-        """Hub candidate keeps the running pieces of sites that will not be deployed."""
-        text, replace = candidates[hub]
-        if not replace:  # --site: a merge of that one site's pieces, nothing else to keep
-            if bad:
-                candidates.pop(hub)
-            return
-        plat = platforms.get(overlay.devices[hub].platform)
-        for t in tunnels_of_hub(hub, bad):
-            text = plat.keep_site(text, running[hub], t)
-            outcomes[hub].notes.append(f"{t.site}: hub side left as it runs")
-        candidates[hub] = (text, True)
-
-    bad_sites = {s for s in sites if outcomes[s].status == "failed"}
-    for hub in hubs:
-        if hub in running:
-            keep_hub_side(hub, bad_sites)
-
-    # what each platform loads: the intended document, or the remediation from running to intended
-    for name in list(candidates):
-        if name in running:
-            intended, full = candidates[name]
-            candidates[name] = platforms.get(overlay.devices[name].platform).plan(intended, running[name], full)
-
-    timers = {n: platforms.get(overlay.devices[n].platform).revert_in(confirm_timeout) for n in candidates}
-    if dry_run:
-        order = [h for h in hubs if h in running and h in candidates] + [s for s in sites if s in running]
-        progress(f"checking {len(order)} devices")
-        _commit(nr, order, candidates, timers, outcomes, overlay, keys, {}, tl, dry_run=True)
-        tl.mark("compared")
-        return list(outcomes.values())
-    return _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, site, workers,
-                   progress, keys, journal, tl)
+            ch.running[name] = res.result["running"]
+            o.backup = res.result["backup"]
+            ch.tl.device(name, "read", res.seconds)
+    ch.tl.mark("read")
 
 
-def _commit(nr, names, candidates, timers, outcomes, overlay, keys, committed, tl, dry_run=False) -> None:
-    for name, (failed, res, exc) in run_on(nr, names, txn.commit_task, texts=candidates, timers=timers,
-                                         overlay=overlay, keys=keys, dry_run=dry_run).items():
-        o = outcomes[name]
+def _plan(ch: Change) -> None:
+    """Hub candidates keep the running pieces of sites that will not be deployed; then each
+    platform's plan: the intended document, or the remediation from running to intended."""
+    bad = {s for s in ch.sites if ch.outcomes[s].status == "failed"}
+    for hub in ch.hubs:
+        if hub in ch.running:
+            _keep_hub_side(ch, hub, bad)
+    for name in list(ch.candidates):
+        if name in ch.running:
+            intended, full = ch.candidates[name]
+            ch.candidates[name] = ch.platform(name).plan(intended, ch.running[name], full)
+
+
+def _keep_hub_side(ch: Change, hub: str, bad: set[str]) -> None:
+    text, replace = ch.candidates[hub]
+    if not replace:  # --site: a merge of that one site's pieces, nothing else to keep
+        if bad:
+            ch.candidates.pop(hub)
+        return
+    plat = ch.platform(hub)
+    for t in ch.overlay.tunnels_of(hub):
+        if t.site in bad and t.site in ch.outcomes:
+            text = plat.keep_site(text, ch.running[hub], t)
+            ch.outcomes[hub].notes.append(f"{t.site}: hub side left as it runs")
+    ch.candidates[hub] = (text, True)
+
+
+def _commit(ch: Change, names: list[str], dry_run: bool = False) -> None:
+    for name, (failed, res, exc) in run_on(ch.nr, names, txn.commit_task, texts=ch.candidates, timers=ch.timers,
+                                         overlay=ch.overlay, keys=ch.keys, dry_run=dry_run).items():
+        o = ch.outcomes[name]
         if failed:
             o.status, o.error = "failed", error_text(exc)
             continue
         o.diff = res.diff or ""
-        tl.device(name, "compare" if dry_run or not res.changed else "commit", getattr(res, "seconds", 0.0))
+        ch.tl.device(name, "compare" if dry_run or not res.changed else "commit", getattr(res, "seconds", 0.0))
         if dry_run:
             o.status = "would-change" if res.changed else "unchanged"
         elif res.changed:
-            o.status, committed[name] = "committed", res.result
+            o.status, ch.committed[name] = "committed", res.result
             o.notes.extend(getattr(res, "notes", None) or [])
         else:
             o.status = "unchanged"
 
 
-def _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, site, workers, progress, keys,
-            journal, tl):
-    """Commit everywhere, prove, confirm (tasks.transaction)."""
-    left_out = {n for n, o in outcomes.items() if o.status == "failed"}   # not reached: left as they run
-    ready_hubs = [h for h in hubs if h in running and h in candidates]
-    committed: dict[str, float] = {}
-
-    # phase 1: commit (hubs, then sites); a failure ends the change before anything is confirmed
-    journal.write(phase="commit", timers=timers)
-    progress(f"committing hubs: {', '.join(ready_hubs) or 'none'}")
-    _commit(nr, ready_hubs, candidates, timers, outcomes, overlay, keys, committed, tl)
-    tl.mark("hubs committed")
-    journal.write(committed={n: timers[n] for n in committed})
-    for s in sites:
-        hub = overlay.intent.sites[s].hub
+def _commit_all(ch: Change) -> list[str]:
+    """Phase 1: hubs, then sites (a failed hub skips its sites); the devices that failed."""
+    outcomes, ready_hubs = ch.outcomes, [h for h in ch.hubs if h in ch.running and h in ch.candidates]
+    ch.journal.write(phase="commit", timers=ch.timers)
+    ch.progress(f"committing hubs: {', '.join(ready_hubs) or 'none'}")
+    _commit(ch, ready_hubs)
+    ch.tl.mark("hubs committed")
+    ch.journal.write(committed={n: ch.timers[n] for n in ch.committed})
+    for s in ch.sites:
+        hub = ch.overlay.intent.sites[s].hub
         if outcomes[s].status == "pending" and hub in outcomes and outcomes[hub].status == "failed":
             outcomes[s].status, outcomes[s].error = "skipped", f"hub {hub} failed"
-    ready_sites = [s for s in sites if outcomes[s].status == "pending"]
+    ready_sites = [s for s in ch.sites if outcomes[s].status == "pending"]
     if not any(outcomes[h].status == "failed" for h in ready_hubs):
-        progress(f"committing sites: {', '.join(ready_sites) or 'none'}")
-        _commit(nr, ready_sites, candidates, timers, outcomes, overlay, keys, committed, tl)
-        tl.mark("sites committed")
-        journal.write(committed={n: timers[n] for n in committed})
+        ch.progress(f"committing sites: {', '.join(ready_sites) or 'none'}")
+        _commit(ch, ready_sites)
+        ch.tl.mark("sites committed")
+        ch.journal.write(committed={n: ch.timers[n] for n in ch.committed})
     else:
         for s in ready_sites:
             outcomes[s].status, outcomes[s].error = "skipped", "a hub's commit failed"
-    failed = [n for n in list(ready_hubs) + ready_sites if outcomes[n].status in ("failed", "skipped")]
+    return [n for n in ready_hubs + ready_sites if outcomes[n].status in ("failed", "skipped")]
+
+
+def _change(ch: Change) -> list[Outcome]:
+    """Commit everywhere, prove, confirm (tasks.transaction)."""
+    outcomes, timers, committed = ch.outcomes, ch.timers, ch.committed
+    left_out = {n for n, o in outcomes.items() if o.status == "failed"}   # not reached: left as they run
+    failed = _commit_all(ch)
     if not committed:
-        journal.close()
+        ch.journal.close()
         return list(outcomes.values())
     deadline = min(committed[n] + timers[n] for n in committed) - txn.margin(min(timers.values()))
     if failed:
-        return txn.abort(outcomes, committed, timers, f"{', '.join(failed)} failed to commit", progress, journal,
-                         REVERT_GRACE)
+        return txn.abort(outcomes, committed, timers, f"{', '.join(failed)} failed to commit", ch.progress,
+                         ch.journal, REVERT_GRACE)
 
     # phase 2: prove the scope (devices left out before the commits are judged as they run)
-    kept = {h for h in ready_hubs if any("hub side left as it runs" in n for n in outcomes[h].notes)}
-    journal.write(phase="prove")
-    progress(f"proving: verify of {'site ' + site if site else 'the whole overlay'} until green "
-             f"({deadline - time.monotonic():.0f}s before the first timer, less the confirm margin)")
-    tl.mark("proof started")
-    ok, failing = txn.prove(overlay, site, deadline, left_out, kept,
-                            lambda budget: verify_collect(overlay, site, workers, budget=budget), progress,
-                            watch=GroupWatch(tl))
-    tl.mark("proven" if ok else "proof failed")
+    kept = {h for h in ch.hubs if any("hub side left as it runs" in n for n in outcomes[h].notes)}
+    ch.journal.write(phase="prove")
+    ch.progress(f"proving: verify of {'site ' + ch.site if ch.site else 'the whole overlay'} until green "
+                f"({deadline - time.monotonic():.0f}s before the first timer, less the confirm margin)")
+    ch.tl.mark("proof started")
+    ok, failing = txn.prove(ch.overlay, ch.site, deadline, left_out, kept,
+                            lambda budget: verify_collect(ch.overlay, ch.site, ch.workers, budget=budget),
+                            ch.progress, watch=GroupWatch(ch.tl))
+    ch.tl.mark("proven" if ok else "proof failed")
     if not ok:
         for c in failing:
             o = outcomes.get(c.device)
@@ -217,15 +241,16 @@ def _change(overlay, nr, outcomes, hubs, sites, candidates, running, timers, sit
                 o.notes.append(f"proof: {c.check} {c.peer} {c.reason}: {c.observed} (expected {c.expected})")
         red = ", ".join(f"{c.device} {c.check} {c.peer} {c.reason}" for c in failing[:4])
         return txn.abort(outcomes, committed, timers, f"proof failed: {len(failing)} checks red ({red}"
-                         f"{', ...' if len(failing) > 4 else ''})", progress, journal, REVERT_GRACE)
+                         f"{', ...' if len(failing) > 4 else ''})", ch.progress, ch.journal, REVERT_GRACE)
 
-    # phase 3: confirm every committed device at once, each on a fresh session
-    progress(f"confirming {', '.join(sorted(committed))}")
-    not_confirmed = txn.confirm_all(nr, committed, outcomes, journal, progress, tl)
-    tl.mark("confirmed")
+    # phase 3: confirm every committed device at once, on sessions opened first
+    ch.progress(f"confirming {', '.join(sorted(committed))}")
+    not_confirmed = txn.confirm_all(ch.nr, committed, outcomes, ch.journal, ch.progress, ch.tl)
+    ch.tl.mark("confirmed")
     if not_confirmed:
-        _restore_other_ends(overlay, nr, not_confirmed, committed, running, outcomes, timers, progress, keys)
-    journal.close()
+        _restore_other_ends(ch.overlay, ch.nr, not_confirmed, committed, ch.running, outcomes, timers,
+                            ch.progress, ch.keys)
+    ch.journal.close()
     return list(outcomes.values())
 
 

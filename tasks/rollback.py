@@ -78,7 +78,8 @@ def rollback(overlay: Overlay, devices: list[str], backup_dir: Path, backup_id: 
             progress("proving: verify of the restored devices' tunnels until green")
             scope = _scope(overlay, devices)
             ok, failing = txn.prove(overlay, scope, deadline, set(), set(overlay.devices),
-                                    lambda budget: verify_collect(overlay, scope, workers, config=False, budget=budget), progress)
+                                    lambda budget: verify_collect(overlay, scope, workers, config=False,
+                                                                  budget=budget), progress)
         if failed or not ok:
             why = f"{', '.join(failed)} failed" if failed else f"proof failed: {len(failing)} checks red"
             for c in failing:

@@ -26,7 +26,8 @@ from typing import Callable
 
 from nornir.core.task import Result, Task
 
-from controller import platforms, verify as checks_mod
+from controller import platforms
+from controller import verify as checks_mod
 from controller.errors import GrectlError
 from controller.models import Overlay
 

@@ -8,7 +8,8 @@ from typing import Callable
 
 from nornir.core.task import Result, Task
 
-from controller import inventory, platforms, render, verify as checks_mod
+from controller import inventory, platforms, render
+from controller import verify as checks_mod
 from controller.models import Overlay
 from controller.state import DeviceState
 
