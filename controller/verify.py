@@ -71,119 +71,150 @@ def overlapping(prefixes: list[str], networks: list[IPv4Network]) -> list[str]:
     return sorted(out)
 
 
-def check_end(overlay: Overlay, t: Tunnel, device: str, st: DeviceState) -> list[Check]:
-    """Every per-tunnel check on one end."""
-    end = t.end(device)
-    peer, peer_wan = end.peer, str(end.peer_wan)
-    i = overlay.intent
-    out: list[Check] = []
+@dataclass
+class End:
+    """One tunnel end under judgement, and the list its checks add to."""
+    overlay: Overlay
+    t: Tunnel
+    device: str
+    st: DeviceState
+    out: list
 
-    def add(name, ok, observed="", expected="", reason="", detail=""):
-        out.append(Check(device, peer, name, "pass" if ok else "fail", str(observed), str(expected),
-                         "" if ok else reason, "" if ok else detail))
+    def __post_init__(self):
+        self.end = self.t.end(self.device)
+        self.peer, self.peer_wan, self.intent = self.end.peer, str(self.end.peer_wan), self.overlay.intent
+        self.want_mtu = self.overlay.tunnel_mtu(self.t)
 
-    # GRE
-    link = st.gre.get(end.interface)
-    want_mtu = overlay.tunnel_mtu(t)
+    def add(self, name, ok, observed="", expected="", reason="", detail=""):
+        self.out.append(Check(self.device, self.peer, name, "pass" if ok else "fail", str(observed), str(expected),
+                              "" if ok else reason, "" if ok else detail))
+
+
+def _gre(e: End) -> None:
+    link = e.st.gre.get(e.end.interface)
     if link is None:
-        add("gre.link", False, "absent", "present, up", "GRE_MISSING", f"no GRE tunnel {end.interface}")
-    else:
-        add("gre.link", link.admin_up, "up" if link.admin_up else "down", "up", "GRE_DOWN",
-            f"{end.interface} is administratively down")
-        add("gre.endpoints", (link.source, link.destination) == (str(end.wan), peer_wan),
-            f"{link.source} -> {link.destination}", f"{end.wan} -> {peer_wan}", "GRE_ENDPOINT_MISMATCH")
-        add("gre.mtu", link.mtu == want_mtu, link.mtu, want_mtu, "GRE_MTU_MISMATCH",
-            f"{end.interface} MTU {link.mtu}, intent {want_mtu}")
+        e.add("gre.link", False, "absent", "present, up", "GRE_MISSING", f"no GRE tunnel {e.end.interface}")
+        return
+    e.add("gre.link", link.admin_up, "up" if link.admin_up else "down", "up", "GRE_DOWN",
+          f"{e.end.interface} is administratively down")
+    e.add("gre.endpoints", (link.source, link.destination) == (str(e.end.wan), e.peer_wan),
+          f"{link.source} -> {link.destination}", f"{e.end.wan} -> {e.peer_wan}", "GRE_ENDPOINT_MISMATCH")
+    e.add("gre.mtu", link.mtu == e.want_mtu, link.mtu, e.want_mtu, "GRE_MTU_MISMATCH",
+          f"{e.end.interface} MTU {link.mtu}, intent {e.want_mtu}")
 
-    # IKE
-    ike = [sa for sa in st.ike_sas if sa.peer == peer_wan]
-    if not st.daemons.get("ike", True):
-        add("ike.sa", False, "IKE daemon not running", "established", "IKE_DAEMON_DOWN",
-            "the IKE daemon is not running")
+
+def _ike(e: End) -> None:
+    ike = [sa for sa in e.st.ike_sas if sa.peer == e.peer_wan]
+    if not e.st.daemons.get("ike", True):
+        e.add("ike.sa", False, "IKE daemon not running", "established", "IKE_DAEMON_DOWN",
+              "the IKE daemon is not running")
     elif not any(sa.state == "established" for sa in ike):
-        key = peer_wan in st.auth_failed
-        add("ike.sa", False, ike[0].state if ike else "none", "established",
-            "IKE_PHASE1_KEY_MISMATCH" if key else "IKE_PHASE1_FAILED",
-            "authentication failed: pre-shared keys differ" if key else f"no IKE SA with {peer_wan}")
+        key = e.peer_wan in e.st.auth_failed
+        e.add("ike.sa", False, ike[0].state if ike else "none", "established",
+              "IKE_PHASE1_KEY_MISMATCH" if key else "IKE_PHASE1_FAILED",
+              "authentication failed: pre-shared keys differ" if key else f"no IKE SA with {e.peer_wan}")
     else:
-        add("ike.sa", True, "established", "established")
+        e.add("ike.sa", True, "established", "established")
 
-    # ESP
-    cs = [c for c in st.child_sas if c.peer == peer_wan]
+
+def _ipsec(e: End) -> None:
+    cs = [c for c in e.st.child_sas if c.peer == e.peer_wan]
     inst = [c for c in cs if c.state == "installed"]
-    want_encr = expected_esp(i.ipsec.transform)
+    want_encr, i = expected_esp(e.intent.ipsec.transform), e.intent
     if not inst:
-        add("ipsec.child", False, cs[0].state if cs else "none", "installed", "IPSEC_PHASE2_FAILED",
-            f"no installed ESP SA with {peer_wan}")
-    else:
-        c = inst[0]
-        mode_ok = c.mode == i.ipsec.mode
-        encr = (c.encryption, c.key_size)
-        add("ipsec.child", mode_ok and encr == want_encr and c.protocol == "esp",
-            f"{c.mode} {c.protocol} {encr[0]}/{encr[1]}", f"{i.ipsec.mode} esp {want_encr[0]}/{want_encr[1]}",
-            "IPSEC_MODE_MISMATCH" if not mode_ok else "IPSEC_PROPOSAL_MISMATCH")
-        before = _packets(cs)
-        after = _packets([c for c in st.child_sas_after if c.peer == peer_wan])
-        add("ipsec.counters", after[0] > before[0] and after[1] > before[1],
-            f"in {before[0]}->{after[0]}, out {before[1]}->{after[1]}", "both rising", "ESP_COUNTERS_STALLED",
-            "ESP packet counters did not rise under traffic")
+        e.add("ipsec.child", False, cs[0].state if cs else "none", "installed", "IPSEC_PHASE2_FAILED",
+              f"no installed ESP SA with {e.peer_wan}")
+        return
+    c = inst[0]
+    mode_ok = c.mode == i.ipsec.mode
+    encr = (c.encryption, c.key_size)
+    e.add("ipsec.child", mode_ok and encr == want_encr and c.protocol == "esp",
+          f"{c.mode} {c.protocol} {encr[0]}/{encr[1]}", f"{i.ipsec.mode} esp {want_encr[0]}/{want_encr[1]}",
+          "IPSEC_MODE_MISMATCH" if not mode_ok else "IPSEC_PROPOSAL_MISMATCH")
+    before = _packets(cs)
+    after = _packets([c for c in e.st.child_sas_after if c.peer == e.peer_wan])
+    e.add("ipsec.counters", after[0] > before[0] and after[1] > before[1],
+          f"in {before[0]}->{after[0]}, out {before[1]}->{after[1]}", "both rising", "ESP_COUNTERS_STALLED",
+          "ESP packet counters did not rise under traffic")
 
-    # DF ping at the exact boundary (sizes are ICMP payload bytes)
-    far = probes.far_address(t, device)
-    probe = st.probes.get(far, {})
-    size = probes.df_payload(want_mtu)
+
+def _ping_text(p) -> str:
+    return f"{p.error}" + (f" mtu={p.mtu}" if p.mtu else "")
+
+
+def _df(e: End) -> None:
+    """The DF ping at the exact boundary (sizes are ICMP payload bytes)."""
+    probe = e.st.probes.get(probes.far_address(e.t, e.device), {})
+    size = probes.df_payload(e.want_mtu)
     p_max, p_over = probe.get("max"), probe.get("over")
     if p_max is not None:
-        add("df.max", p_max.received > 0, f"payload {size}: {p_max.received}/{p_max.sent} replies"
-            + (f", {p_max.error}" + (f" mtu={p_max.mtu}" if p_max.mtu else "") if p_max.error else ""),
-            f"payload {size} passes",
-            "DF_BOUNDARY_WRONG" if p_max.error else "DF_PING_FAILED",
-            "the largest allowed DF ping did not get through")
+        e.add("df.max", p_max.received > 0, f"payload {size}: {p_max.received}/{p_max.sent} replies"
+              + (f", {_ping_text(p_max)}" if p_max.error else ""), f"payload {size} passes",
+              "DF_BOUNDARY_WRONG" if p_max.error else "DF_PING_FAILED",
+              "the largest allowed DF ping did not get through")
     if p_over is not None:
-        add("df.over", p_over.received == 0 and p_over.error is not None,
-            f"payload {size + 1}: " + (f"{p_over.error}" + (f" mtu={p_over.mtu}" if p_over.mtu else "") if p_over.error
-                               else f"{p_over.received}/{p_over.sent} replies"),
-            f"payload {size + 1} fails locally: message too long, mtu={want_mtu}", "DF_BOUNDARY_WRONG",
-            "one byte over the boundary must fail locally ('message too long'), not pass or time out")
+        e.add("df.over", p_over.received == 0 and p_over.error is not None,
+              f"payload {size + 1}: " + (_ping_text(p_over) if p_over.error
+                                         else f"{p_over.received}/{p_over.sent} replies"),
+              f"payload {size + 1} fails locally: message too long, mtu={e.want_mtu}", "DF_BOUNDARY_WRONG",
+              "one byte over the boundary must fail locally ('message too long'), not pass or time out")
 
-    # OSPF
-    peer_rid = str(overlay.devices[peer].router_id)
-    nbrs = [n for n in st.ospf_neighbors if n.interface == end.interface]
+
+def _ospf_neighbor(e: End) -> None:
+    peer_rid = str(e.overlay.devices[e.peer].router_id)
+    nbrs = [n for n in e.st.ospf_neighbors if n.interface == e.end.interface]
     full = [n for n in nbrs if n.state == "full"]
     if full:
-        add("ospf.neighbor", full[0].router_id == peer_rid, f"full {full[0].router_id}",
-            f"full {peer_rid}", "OSPF_ROUTER_ID_MISMATCH")
-    else:
-        states = ",".join(n.state for n in nbrs) or "none"
-        mtu_stuck = any(n.state in ("exstart", "exchange") for n in nbrs)
-        add("ospf.neighbor", False, states, f"full {peer_rid}",
-            "OSPF_MTU_MISMATCH" if mtu_stuck else "OSPF_NO_SESSION",
-            "adjacency stuck in ExStart/Exchange: MTU differs between the ends" if mtu_stuck
-            else f"no OSPF neighbor on {end.interface}")
-    oi = st.ospf_interfaces.get(end.interface)
-    if oi is None:
-        add("ospf.interface", False, "not in OSPF", f"area {i.ospf.area}", "OSPF_NO_SESSION",
-            f"{end.interface} does not run OSPF")
-    else:
-        want = (i.ospf.hello, i.ospf.dead, str(i.ospf.area), "point-to-point")
-        got = (oi.hello, oi.dead, oi.area, oi.network_type)
-        reason = ("OSPF_HELLO_MISMATCH" if got[0] != want[0] else "OSPF_DEAD_MISMATCH" if got[1] != want[1]
-                  else "OSPF_AREA_MISMATCH" if got[2] != want[2] else "OSPF_NETWORK_TYPE_MISMATCH")
-        add("ospf.interface", got == want, f"hello {got[0]} dead {got[1]} area {got[2]} {got[3]}",
-            f"hello {want[0]} dead {want[1]} area {want[2]} {want[3]}", reason)
+        e.add("ospf.neighbor", full[0].router_id == peer_rid, f"full {full[0].router_id}",
+              f"full {peer_rid}", "OSPF_ROUTER_ID_MISMATCH")
+        return
+    states = ",".join(n.state for n in nbrs) or "none"
+    mtu_stuck = any(n.state in ("exstart", "exchange") for n in nbrs)
+    e.add("ospf.neighbor", False, states, f"full {peer_rid}",
+          "OSPF_MTU_MISMATCH" if mtu_stuck else "OSPF_NO_SESSION",
+          "adjacency stuck in ExStart/Exchange: MTU differs between the ends" if mtu_stuck
+          else f"no OSPF neighbor on {e.end.interface}")
 
-    # underlay: the tunnel destination must be reached through the WAN, never a tunnel
-    rg = st.route_lookups.get(peer_wan)
-    wan_if = overlay.devices[device].wan.interface
-    tunnel_ifs = {x.end(device).interface for x in overlay.tunnels_of(device)} | set(st.gre)
+
+def _ospf_interface(e: End) -> None:
+    ospf = e.intent.ospf
+    oi = e.st.ospf_interfaces.get(e.end.interface)
+    if oi is None:
+        e.add("ospf.interface", False, "not in OSPF", f"area {ospf.area}", "OSPF_NO_SESSION",
+              f"{e.end.interface} does not run OSPF")
+        return
+    want = (ospf.hello, ospf.dead, str(ospf.area), "point-to-point")
+    got = (oi.hello, oi.dead, oi.area, oi.network_type)
+    reason = ("OSPF_HELLO_MISMATCH" if got[0] != want[0] else "OSPF_DEAD_MISMATCH" if got[1] != want[1]
+              else "OSPF_AREA_MISMATCH" if got[2] != want[2] else "OSPF_NETWORK_TYPE_MISMATCH")
+    e.add("ospf.interface", got == want, f"hello {got[0]} dead {got[1]} area {got[2]} {got[3]}",
+          f"hello {want[0]} dead {want[1]} area {want[2]} {want[3]}", reason)
+
+
+def _underlay(e: End) -> None:
+    """The tunnel destination must be reached through the WAN, never a tunnel."""
+    rg = e.st.route_lookups.get(e.peer_wan)
+    wan_if = e.overlay.devices[e.device].wan.interface
+    tunnel_ifs = {x.end(e.device).interface for x in e.overlay.tunnels_of(e.device)} | set(e.st.gre)
     if rg is None or rg.error or not rg.interface:
-        add("underlay.route", False, rg.error if rg else "not checked", f"via {wan_if}", "UNDERLAY_UNREACHABLE",
-            f"no route to the tunnel destination {peer_wan}")
+        e.add("underlay.route", False, rg.error if rg else "not checked", f"via {wan_if}", "UNDERLAY_UNREACHABLE",
+              f"no route to the tunnel destination {e.peer_wan}")
     else:
-        add("underlay.route", rg.interface == wan_if, f"via {rg.interface}", f"via {wan_if}",
-            "RECURSIVE_ROUTING" if rg.interface in tunnel_ifs else "UNDERLAY_WRONG_INTERFACE",
-            f"the tunnel destination {peer_wan} is routed via {rg.interface}")
-    return out
+        e.add("underlay.route", rg.interface == wan_if, f"via {rg.interface}", f"via {wan_if}",
+              "RECURSIVE_ROUTING" if rg.interface in tunnel_ifs else "UNDERLAY_WRONG_INTERFACE",
+              f"the tunnel destination {e.peer_wan} is routed via {rg.interface}")
+
+
+# The per-tunnel-end checks, one function each, in the order they are reported.
+END_CHECKS = (_gre, _ike, _ipsec, _df, _ospf_neighbor, _ospf_interface, _underlay)
+
+
+def check_end(overlay: Overlay, t: Tunnel, device: str, st: DeviceState) -> list[Check]:
+    """Every per-tunnel check on one end."""
+    e = End(overlay, t, device, st, [])
+    for check in END_CHECKS:
+        check(e)
+    return e.out
 
 
 def check_device(overlay: Overlay, device: str, st: DeviceState) -> list[Check]:
