@@ -8,8 +8,9 @@ from pathlib import Path
 from nornir import InitNornir
 from nornir.core import Nornir
 from nornir.core.inventory import ConnectionOptions
+from nornir.core.plugins.inventory import InventoryPluginRegister
 
-from controller import paths, platforms, secrets
+from controller import nornir_view, paths, platforms, secrets
 from controller.errors import GrectlError, InventoryError, shown
 from controller.models import Overlay
 
@@ -197,6 +198,19 @@ def connect_timeout() -> float:
     return env_number("GRECTL_SSH_TIMEOUT", 20.0, float, 0.1, 3600)
 
 
+class OverlayInventory:
+    """A Nornir inventory plugin over the overlay's own reading of the inventory files
+    (``controller.nornir_view``): Nornir's inheritance and host objects, without reading and parsing
+    ``hosts.yaml``, ``groups.yaml`` and ``defaults.yaml`` a second time."""
+    NAME = "GrectlOverlayInventory"
+
+    def __init__(self, overlay: Overlay):
+        self.overlay = overlay
+
+    def load(self):
+        return nornir_view.for_overlay(self.overlay)
+
+
 def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None = None,
                 budget: float | None = None) -> Nornir:
     """One Nornir over the inventory; ``keys`` (site -> PSK, read once by the caller) lets drivers
@@ -209,11 +223,9 @@ def make_nornir(overlay: Overlay, workers: int = 20, keys: dict[str, str] | None
         policy.update(conn_retries=0, command_timeout=min(policy["command_timeout"], budget))
         timeout = min(timeout, budget)
     env_host_keys()
-    inv = Path(overlay.inventory_dir)
-    opts = {"host_file": str(inv / "hosts.yaml"), "group_file": str(inv / "groups.yaml"),
-            "defaults_file": str(inv / "defaults.yaml")}
+    InventoryPluginRegister.register(OverlayInventory.NAME, OverlayInventory)
     nr = InitNornir(runner={"plugin": "threaded", "options": {"num_workers": workers}},
-                    inventory={"plugin": "SimpleInventory", "options": opts},
+                    inventory={"plugin": OverlayInventory.NAME, "options": {"overlay": overlay}},
                     logging={"enabled": False})
     ssh = ssh_options(overlay)
     lab = lab_state_dir(overlay) / "lab.json"

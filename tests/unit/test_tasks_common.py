@@ -20,3 +20,23 @@ def test_keys_only_to_drivers_that_swap_placeholders(inv):
     from napalm.ios.ios import IOSDriver
     assert nr.inventory.hosts["osaka"].connection_options["napalm"].platform == "ios_grectl"
     assert issubclass(get_network_driver("ios_grectl"), IOSDriver)
+
+
+def test_nornir_built_from_the_inventory_already_read(inv, monkeypatch):
+    """make_nornir reads no inventory file again: Nornir's hosts come from what inventory.load read,
+    with Nornir's own inheritance (a group's username reaches its hosts)."""
+    edit_yaml(inv / "groups.yaml", {"lab_linux.username": "from-group"})
+    ov = inventory.load(inv)
+    from nornir.plugins.inventory.simple import SimpleInventory
+
+    def no_second_read(self):
+        raise AssertionError("SimpleInventory read the files again")
+    monkeypatch.setattr(SimpleInventory, "load", no_second_read)
+    nr = make_nornir(ov)
+    try:
+        hosts = nr.inventory.hosts
+        assert set(hosts) == set(ov.devices)
+        assert {h.username for h in hosts.values()} == {"from-group"}
+        assert hosts["osaka"].hostname == ov.devices["osaka"].hostname
+    finally:
+        nr.close_connections()
