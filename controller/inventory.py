@@ -7,21 +7,19 @@ as ``InventoryError``.
 """
 from __future__ import annotations
 
-import bisect
 import ipaddress
 import re
 import socket
-from ipaddress import IPv4Address, IPv4Network
+from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from . import allocate, bulk, platforms, secrets
+from . import allocate, bulk, inventory_rules, platforms, secrets
 from .errors import InventoryError, shown
 from .inventory_files import FILES, _read_files  # noqa: F401  (one reader for the loader and nornir_view)
-from .models import Device, Intent, Overlay, PskRef
-from .mtu import known_transform
+from .models import Device, Intent, Overlay
 
 # Every pattern matches the whole value: re.fullmatch (Python's ``$`` matches before a final
 # newline); Field(pattern=...) runs pydantic-core's Rust regex, whose ``$`` is the end of the text.
@@ -274,128 +272,11 @@ def _group_cycles(inv: Path, groups: dict[str, HostEntry]) -> list[str]:
     return [f"{inv / 'groups.yaml'}: {c[0]}.groups: group cycle {' -> '.join(c + (c[0],))}" for c in sorted(found)]
 
 
-class _Spans:
-    """Prefixes as sorted integer spans; answers "which one overlaps this prefix" with bisect."""
-
-    def __init__(self, nets: list[IPv4Network]):
-        self.nets = sorted(nets, key=lambda n: int(n.network_address))
-        self.starts = [int(n.network_address) for n in self.nets]
-        self.reach = []  # running max of span ends, so any earlier wide prefix is found
-        best = -1
-        for n in self.nets:
-            best = max(best, int(n.broadcast_address))
-            self.reach.append(best)
-
-    def overlapping(self, net: IPv4Network) -> IPv4Network | None:
-        lo, hi = int(net.network_address), int(net.broadcast_address)
-        i = bisect.bisect_right(self.starts, hi) - 1
-        while i >= 0 and self.reach[i] >= lo:
-            if int(self.nets[i].broadcast_address) >= lo:
-                return self.nets[i]
-            i -= 1
-        return None
-
-
 def _check(inv: Path, intent: Intent, hosts: dict[str, HostEntry],
            origins: dict[str, dict[str, str]] | None = None) -> list[str]:
-    ov, hf = inv / "overlay.yaml", inv / "hosts.yaml"
-    p: list[str] = []
-    routers = {**{n: ("hubs", h) for n, h in intent.hubs.items()},
-               **{n: ("sites", s) for n, s in intent.sites.items()}}
-    for n in set(intent.hubs) & set(intent.sites):
-        p.append(f"{ov}: sites.{n}: duplicate name: {n!r} is also a hub")
-    for name, (kind, r) in routers.items():
-        host = hosts.get(name)
-        if host is None:
-            p.append(f"{ov}: {kind}.{name}: no host {name!r} in {hf}")
-            continue
-        plat = platforms.find(host.platform)
-        where = (origins or {}).get(name, {}).get("platform", f"{hf}: {name}.platform")
-        if plat is None:
-            p.append(f"{where}: unknown platform {host.platform!r}{for_host(where, name)} "
-                     f"(known: {', '.join(platforms.names())})")
-        elif not plat.caps.supported or not plat.can_render:
-            why = "is not supported yet" if not plat.caps.supported else "has no renderer"
-            p.append(f"{where}: {plat.name} {why}: grectl cannot configure {name!r} on it "
-                     f"(platforms it renders: {', '.join(n for n in platforms.names() if _usable(n))})")
-    if not known_transform(intent.ipsec.transform):
-        p.append(f"{ov}: ipsec.transform: unknown ESP transform {intent.ipsec.transform!r}")
-
-    ids: dict[int, str] = {}
-    for name, s in intent.sites.items():
-        if s.hub not in intent.hubs:
-            p.append(f"{ov}: sites.{name}.hub: no hub named {s.hub!r}")
-        if s.id in ids:
-            p.append(f"{ov}: sites.{name}.id: duplicate site id {s.id} (also {ids[s.id]!r})")
-        ids.setdefault(s.id, name)
-
-    # address space: LANs, tunnel pool, WANs, management (sorted sweeps: linear-ish in sites)
-    lans = [(name, kind, i, lan) for name, (kind, r) in routers.items() for i, lan in enumerate(r.lans)]
-    lans.sort(key=lambda x: (int(x[3].network_address), -x[3].prefixlen))
-    reach = None  # the LAN reaching furthest so far
-    for name, kind, i, lan in lans:
-        if reach is not None and int(lan.network_address) <= int(reach[3].broadcast_address):
-            what = "duplicate" if lan == reach[3] else "overlapping"
-            p.append(f"{ov}: {kind}.{name}.lans[{i}]: {what} LAN prefix {lan} "
-                     f"(also {reach[0]}.lans[{reach[2]}] {reach[3]})")
-        if lan.overlaps(intent.tunnel_pool):
-            p.append(f"{ov}: {kind}.{name}.lans[{i}]: LAN prefix {lan} overlaps the tunnel pool "
-                     f"{intent.tunnel_pool}")
-        if reach is None or int(lan.broadcast_address) > int(reach[3].broadcast_address):
-            reach = (name, kind, i, lan)
-    capacity = allocate.pool_capacity(intent.tunnel_pool, intent.tunnel_prefixlen)
-    for name, s in intent.sites.items():
-        if s.id > capacity:
-            p.append(f"{ov}: sites.{name}.id: tunnel pool {intent.tunnel_pool} is too small: it holds "
-                     f"{capacity} /{intent.tunnel_prefixlen} tunnels, site id is {s.id}")
-    advertised = _Spans([intent.tunnel_pool] + [x[3] for x in lans])
-    wans: dict[IPv4Address, str] = {}
-    for name, (kind, r) in routers.items():
-        net = advertised.overlapping(r.wan.address.network)
-        if net is not None:
-            p.append(f"{ov}: {kind}.{name}.wan.address: {r.wan.address} is inside OSPF-advertised "
-                     f"{net}: the tunnel destination would be routed into the tunnel (recursive routing)")
-        if r.wan.address.ip in wans:
-            p.append(f"{ov}: {kind}.{name}.wan.address: duplicate WAN address {r.wan.address.ip} "
-                     f"(also {wans[r.wan.address.ip]!r})")
-        wans.setdefault(r.wan.address.ip, name)
-        if r.wan.gateway is not None and r.wan.address.network.prefixlen < 32 \
-                and r.wan.gateway not in r.wan.address.network:  # a /32 (PPPoE) peer lies outside it
-            p.append(f"{ov}: {kind}.{name}.wan.gateway: {r.wan.gateway} is not in {r.wan.address.network}")
-        host = hosts.get(name)
-        if host is not None:
-            try:
-                mgmt = ipaddress.ip_address(host.hostname)
-            except ValueError:
-                mgmt = None
-            if mgmt is not None and advertised.overlapping(IPv4Network(mgmt)) is not None:
-                w = _where(origins, hf, name, "hostname")
-                p.append(f"{w}: management address {mgmt} is inside OSPF-advertised "
-                         f"space (recursive routing of management){for_host(w, name)}")
-    rids: dict[IPv4Address, str] = {}
-    for name, (kind, r) in routers.items():
-        rid = allocate.router_id(r)
-        if rid in rids:
-            p.append(f"{ov}: {kind}.{name}.router_id: duplicate OSPF router-id {rid} (also {rids[rid]!r})")
-        rids.setdefault(rid, name)
-    if intent.ospf.dead <= intent.ospf.hello:
-        p.append(f"{ov}: ospf.dead: dead interval {intent.ospf.dead} must exceed hello {intent.ospf.hello}")
-
-    p += _management_checks(hf, routers, hosts, origins)
-
-    # pre-shared keys: the global one, and any per-site override
-    refs: list[tuple[str, PskRef]] = [("psk", intent.psk)]
-    refs += [(f"sites.{n}.psk", s.psk) for n, s in intent.sites.items() if s.psk is not None]
-    for field, ref in refs:
-        _, problem = secrets.read(ref, inv)
-        if problem:
-            p.append(f"{ov}: {field}: {problem}")
-    return p
-
-
-def _usable(name: str) -> bool:
-    plat = platforms.find(name)
-    return plat is not None and plat.caps.supported and plat.can_render
+    """Every rule of ``controller.inventory_rules`` over the intent and the resolved hosts."""
+    return inventory_rules.check(inventory_rules.Ctx(inv, intent, hosts, origins or {}, _management_checks,
+                                                     for_host, _where))
 
 
 _resolved: dict[str, tuple[tuple[str, ...], str | None]] = {}

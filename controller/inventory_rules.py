@@ -1,0 +1,207 @@
+"""The inventory's rules, one small function each, in the order their problems are reported.
+
+Each rule takes the ``Ctx`` of one load (the intent, the resolved hosts and where each value is
+written) and returns its problems, one line each: ``<file>: <field path>: <what is wrong>``.
+"""
+from __future__ import annotations
+
+import bisect
+import ipaddress
+from dataclasses import dataclass, field
+from ipaddress import IPv4Address, IPv4Network
+from pathlib import Path
+from typing import Any, Callable
+
+from . import allocate, platforms, secrets
+from .models import Intent, PskRef
+from .mtu import known_transform
+
+
+class Spans:
+    """Prefixes as sorted integer spans; answers "which one overlaps this prefix" with bisect.
+
+    >>> Spans([IPv4Network("10.0.0.0/8"), IPv4Network("192.0.2.0/24")]).overlapping(IPv4Network("10.1.2.0/24"))
+    IPv4Network('10.0.0.0/8')
+    """
+
+    def __init__(self, nets: list[IPv4Network]):
+        self.nets = sorted(nets, key=lambda n: int(n.network_address))
+        self.starts = [int(n.network_address) for n in self.nets]
+        self.reach = []  # running max of span ends, so any earlier wide prefix is found
+        best = -1
+        for n in self.nets:
+            best = max(best, int(n.broadcast_address))
+            self.reach.append(best)
+
+    def overlapping(self, net: IPv4Network) -> IPv4Network | None:
+        lo, hi = int(net.network_address), int(net.broadcast_address)
+        i = bisect.bisect_right(self.starts, hi) - 1
+        while i >= 0 and self.reach[i] >= lo:
+            if int(self.nets[i].broadcast_address) >= lo:
+                return self.nets[i]
+            i -= 1
+        return None
+
+
+def usable(name: str) -> bool:
+    plat = platforms.find(name)
+    return plat is not None and plat.caps.supported and plat.can_render
+
+
+@dataclass
+class Ctx:
+    inv: Path
+    intent: Intent
+    hosts: dict[str, Any]                     # name -> resolved HostEntry
+    origins: dict[str, dict[str, str]]
+    management_checks: Callable[..., list[str]]
+    for_host: Callable[[str, str], str]
+    where: Callable[..., str]
+    routers: dict = field(init=False)
+    lans: list = field(init=False)
+
+    def __post_init__(self):
+        self.ov, self.hf = self.inv / "overlay.yaml", self.inv / "hosts.yaml"
+        i = self.intent
+        self.routers = {**{n: ("hubs", h) for n, h in i.hubs.items()}, **{n: ("sites", s) for n, s in i.sites.items()}}
+        self.lans = sorted(((name, kind, n, lan) for name, (kind, r) in self.routers.items()
+                            for n, lan in enumerate(r.lans)),
+                           key=lambda x: (int(x[3].network_address), -x[3].prefixlen))
+
+
+def names_and_platforms(c: Ctx) -> list[str]:
+    p = [f"{c.ov}: sites.{n}: duplicate name: {n!r} is also a hub" for n in set(c.intent.hubs) & set(c.intent.sites)]
+    for name, (kind, _r) in c.routers.items():
+        host = c.hosts.get(name)
+        if host is None:
+            p.append(f"{c.ov}: {kind}.{name}: no host {name!r} in {c.hf}")
+            continue
+        plat = platforms.find(host.platform)
+        where = c.origins.get(name, {}).get("platform", f"{c.hf}: {name}.platform")
+        if plat is None:
+            p.append(f"{where}: unknown platform {host.platform!r}{c.for_host(where, name)} "
+                     f"(known: {', '.join(platforms.names())})")
+        elif not plat.caps.supported or not plat.can_render:
+            why = "is not supported yet" if not plat.caps.supported else "has no renderer"
+            p.append(f"{where}: {plat.name} {why}: grectl cannot configure {name!r} on it "
+                     f"(platforms it renders: {', '.join(n for n in platforms.names() if usable(n))})")
+    return p
+
+
+def transform(c: Ctx) -> list[str]:
+    t = c.intent.ipsec.transform
+    return [] if known_transform(t) else [f"{c.ov}: ipsec.transform: unknown ESP transform {t!r}"]
+
+
+def site_hubs_and_ids(c: Ctx) -> list[str]:
+    p: list[str] = []
+    ids: dict[int, str] = {}
+    for name, s in c.intent.sites.items():
+        if s.hub not in c.intent.hubs:
+            p.append(f"{c.ov}: sites.{name}.hub: no hub named {s.hub!r}")
+        if s.id in ids:
+            p.append(f"{c.ov}: sites.{name}.id: duplicate site id {s.id} (also {ids[s.id]!r})")
+        ids.setdefault(s.id, name)
+    return p
+
+
+def lan_prefixes(c: Ctx) -> list[str]:
+    """LANs overlap neither each other nor the tunnel pool (one sorted sweep)."""
+    p: list[str] = []
+    reach = None  # the LAN reaching furthest so far
+    for name, kind, i, lan in c.lans:
+        if reach is not None and int(lan.network_address) <= int(reach[3].broadcast_address):
+            what = "duplicate" if lan == reach[3] else "overlapping"
+            p.append(f"{c.ov}: {kind}.{name}.lans[{i}]: {what} LAN prefix {lan} "
+                     f"(also {reach[0]}.lans[{reach[2]}] {reach[3]})")
+        if lan.overlaps(c.intent.tunnel_pool):
+            p.append(f"{c.ov}: {kind}.{name}.lans[{i}]: LAN prefix {lan} overlaps the tunnel pool "
+                     f"{c.intent.tunnel_pool}")
+        if reach is None or int(lan.broadcast_address) > int(reach[3].broadcast_address):
+            reach = (name, kind, i, lan)
+    return p
+
+
+def pool_capacity(c: Ctx) -> list[str]:
+    i = c.intent
+    capacity = allocate.pool_capacity(i.tunnel_pool, i.tunnel_prefixlen)
+    return [f"{c.ov}: sites.{name}.id: tunnel pool {i.tunnel_pool} is too small: it holds "
+            f"{capacity} /{i.tunnel_prefixlen} tunnels, site id is {s.id}"
+            for name, s in i.sites.items() if s.id > capacity]
+
+
+def wans(c: Ctx) -> list[str]:
+    """WAN and management addresses outside OSPF-advertised space; WAN addresses unique; gateways
+    on the WAN's network."""
+    p: list[str] = []
+    advertised = Spans([c.intent.tunnel_pool] + [x[3] for x in c.lans])
+    seen: dict[IPv4Address, str] = {}
+    for name, (kind, r) in c.routers.items():
+        net = advertised.overlapping(r.wan.address.network)
+        if net is not None:
+            p.append(f"{c.ov}: {kind}.{name}.wan.address: {r.wan.address} is inside OSPF-advertised "
+                     f"{net}: the tunnel destination would be routed into the tunnel (recursive routing)")
+        if r.wan.address.ip in seen:
+            p.append(f"{c.ov}: {kind}.{name}.wan.address: duplicate WAN address {r.wan.address.ip} "
+                     f"(also {seen[r.wan.address.ip]!r})")
+        seen.setdefault(r.wan.address.ip, name)
+        if r.wan.gateway is not None and r.wan.address.network.prefixlen < 32 \
+                and r.wan.gateway not in r.wan.address.network:  # a /32 (PPPoE) peer lies outside it
+            p.append(f"{c.ov}: {kind}.{name}.wan.gateway: {r.wan.gateway} is not in {r.wan.address.network}")
+        p += _management_advertised(c, name, advertised)
+    return p
+
+
+def _management_advertised(c: Ctx, name: str, advertised: Spans) -> list[str]:
+    host = c.hosts.get(name)
+    if host is None:
+        return []
+    try:
+        mgmt = ipaddress.ip_address(host.hostname)
+    except ValueError:
+        return []
+    if advertised.overlapping(IPv4Network(mgmt)) is None:
+        return []
+    w = c.where(c.origins, c.hf, name, "hostname")
+    return [f"{w}: management address {mgmt} is inside OSPF-advertised "
+            f"space (recursive routing of management){c.for_host(w, name)}"]
+
+
+def router_ids(c: Ctx) -> list[str]:
+    p: list[str] = []
+    rids: dict[IPv4Address, str] = {}
+    for name, (kind, r) in c.routers.items():
+        rid = allocate.router_id(r)
+        if rid in rids:
+            p.append(f"{c.ov}: {kind}.{name}.router_id: duplicate OSPF router-id {rid} (also {rids[rid]!r})")
+        rids.setdefault(rid, name)
+    return p
+
+
+def ospf_timers(c: Ctx) -> list[str]:
+    o = c.intent.ospf
+    return [f"{c.ov}: ospf.dead: dead interval {o.dead} must exceed hello {o.hello}"] if o.dead <= o.hello else []
+
+
+def management(c: Ctx) -> list[str]:
+    return c.management_checks(c.hf, c.routers, c.hosts, c.origins)
+
+
+def psk_refs(c: Ctx) -> list[str]:
+    """The pre-shared keys can be read: the global one, and any per-site override."""
+    refs: list[tuple[str, PskRef]] = [("psk", c.intent.psk)]
+    refs += [(f"sites.{n}.psk", s.psk) for n, s in c.intent.sites.items() if s.psk is not None]
+    p: list[str] = []
+    for name, ref in refs:
+        _, problem = secrets.read(ref, c.inv)
+        if problem:
+            p.append(f"{c.ov}: {name}: {problem}")
+    return p
+
+
+RULES = (names_and_platforms, transform, site_hubs_and_ids, lan_prefixes, pool_capacity, wans, router_ids,
+         ospf_timers, management, psk_refs)
+
+
+def check(c: Ctx) -> list[str]:
+    return [problem for rule in RULES for problem in rule(c)]
