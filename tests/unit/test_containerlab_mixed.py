@@ -76,9 +76,12 @@ def test_lab_up_view_is_unchanged(tmp_path):
     ("osaka", {"kind": "linux"}, "linux", "vyos/vyos:1.4"),
     ("tokyo", {"image": "quay.io/frrouting/frr:10.1.0"}, "linux", "quay.io/frrouting/frr:10.1.0"),
 ])
-def test_host_data_overrides_kind_and_image(tmp_path, host, value, kind, image):
-    nodes = containerlab(from_inventory(five_platforms(tmp_path, **{host: value}), every=True))["topology"]["nodes"]
+def test_host_data_overrides_kind_and_image(tmp_path, validator, host, value, kind, image):  # noqa: F811
+    clab = containerlab(from_inventory(five_platforms(tmp_path, **{host: value}), every=True))
+    nodes = clab["topology"]["nodes"]
     assert (nodes[host]["kind"], nodes[host]["image"]) == (kind, image)
+    assert not list(validator.iter_errors(clab))
+    yaml.safe_dump(clab)   # plain YAML types only
 
 
 def test_vios_ports_are_gigabitethernet0_n(tmp_path):

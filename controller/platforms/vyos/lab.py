@@ -12,5 +12,5 @@ CLAB = (
     ClabKind("vyosnetworks_vyos", "vrnetlab/vyosnetworks_vyos:1.4.0", PORTS, "eth0",
              "vrnetlab boots it with SSH on eth0, user admin/admin"),
     ClabKind("linux", "vyos/vyos:1.4", PORTS, "eth0", "SSH from the startup configuration (set service ssh)",
-             node=(("cmd", "/sbin/init"), ("privileged", True), ("binds", ["/lib/modules:/lib/modules:ro"]))),
+             node=(("cmd", "/sbin/init"), ("privileged", True), ("binds", ("/lib/modules:/lib/modules:ro",)))),
 )
