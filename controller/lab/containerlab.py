@@ -83,7 +83,8 @@ def _device(r: LabRouter, kind: ClabKind, ends: dict[str, str]) -> dict:
         labels["grectl.services"] = kind.services
     for n, e in ends.items():
         labels[f"grectl.{e}"] = f"{port.get(e, e)} (inventory {n})"
-    return {"kind": kind.kind, "image": kind.image, "mgmt-ipv4": str(r.mgmt_ip), **{k: list(v) if isinstance(v, tuple) else v for k, v in kind.node}, "labels": labels}
+    extra = {k: list(v) if isinstance(v, tuple) else v for k, v in kind.node}   # YAML lists
+    return {"kind": kind.kind, "image": kind.image, "mgmt-ipv4": str(r.mgmt_ip), **extra, "labels": labels}
 
 
 def _node(topo: LabTopology, r: LabRouter, image: str) -> tuple[dict, dict[str, str]]:
