@@ -25,10 +25,10 @@ def _fail(lines: list[str] | str) -> None:
     raise typer.Exit(1)
 
 
-def _topology(inventory_dir: Path):
+def _topology(inventory_dir: Path, every: bool = False):
     from controller import lab
     try:
-        return lab.from_inventory(inventory_dir)
+        return lab.from_inventory(inventory_dir, every=every)
     except InventoryError as e:
         _fail(e.problems)
     except LabError as e:
@@ -129,7 +129,11 @@ def export(inventory_dir: Path = InventoryOpt,
     from controller.lab.containerlab import containerlab
     if fmt != "containerlab":
         _fail(f"error: unknown export format {fmt!r} (containerlab)")
-    text = yaml.safe_dump(containerlab(_topology(inventory_dir)), sort_keys=False)
+    try:
+        clab = containerlab(_topology(inventory_dir, every=True))
+    except LabError as e:
+        _fail(f"error: {e}")
+    text = yaml.safe_dump(clab, sort_keys=False)
     if output is None:
         print(text, end="")
     else:

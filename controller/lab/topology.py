@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import allocate, inventory, platforms
 from ..errors import InventoryError
+from ..platforms.clab import ClabKind
 from .netconf import NetconfTarget
 
 
@@ -29,6 +30,8 @@ class LabRouter:
     wan_gateway: IPv4Address  # the internet router's side of the WAN link
     underlay_mtu: int         # MTU of the WAN link (both ends)
     lans: tuple[LabLan, ...] = ()
+    platform: str = "linux"   # its grectl platform
+    clab: ClabKind | None = None  # its containerlab node (None: the Linux router's default)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class LabTopology:
     mgmt_host: IPv4Interface           # the host's TAP address, e.g. 172.31.255.1/24
     routers: tuple[LabRouter, ...] = field(default_factory=tuple)
     netconf: tuple[NetconfTarget, ...] = field(default_factory=tuple)  # iosxe hosts: NETCONF targets
+    others: tuple[LabRouter, ...] = field(default_factory=tuple)  # devices only containerlab runs (every=True)
 
     def router(self, name: str) -> LabRouter:
         for r in self.routers:
@@ -46,37 +50,55 @@ class LabTopology:
         raise KeyError(name)
 
 
-def from_inventory(inventory_dir: Path | str) -> LabTopology:
-    """The lab's view of the inventory (every hub and site becomes a lab router)."""
+def _mgmt_problem(hf: Path, d, lab) -> str | None:
+    try:
+        mgmt = IPv4Address(d.hostname)
+    except ValueError:
+        return f"{hf}: {d.name}.hostname: lab routers need an IPv4 management address"
+    if mgmt not in lab.mgmt_network or mgmt in (lab.mgmt_network.network_address, next(lab.mgmt_network.hosts())):
+        return (f"{hf}: {d.name}.hostname: {mgmt} is not a router address in lab.mgmt_network "
+                f"{lab.mgmt_network} (the first host address is the lab host's)")
+    return None
+
+
+def _router(d, plat) -> LabRouter:
+    lans = tuple(LabLan(interface=ifname, gateway=IPv4Interface(f"{allocate.lan_gateway(n)}/{n.prefixlen}"),
+                        host=IPv4Interface(f"{allocate.lan_host(n)}/{n.prefixlen}"))
+                 for ifname, n in zip(d.lan_interfaces, d.lans))
+    return LabRouter(name=d.name, mgmt_ip=IPv4Address(d.hostname), wan_interface=d.wan.interface, wan=d.wan.address,
+                     wan_gateway=d.wan.next_hop, underlay_mtu=d.wan.mtu, lans=lans, platform=plat.name,
+                     clab=plat.clab_node(d.data))
+
+
+def from_inventory(inventory_dir: Path | str, every: bool = False) -> LabTopology:
+    """The lab's view of the inventory (every hub and site becomes a lab router).
+
+    ``every``: also every device only containerlab can run (vendor images, ``others``), for
+    ``grectl lab export``; their management addresses must then be in the lab network too.
+    """
     ov = inventory.load(inventory_dir)
     lab = ov.intent.lab
-    problems, routers = [], []
+    problems, routers, netconf, others = [], [], [], []
     hf = Path(inventory_dir) / "hosts.yaml"
-    netconf = []
     for d in ov.devices.values():
-        kind = platforms.get(d.platform).caps.lab_kind   # a lab router, a NETCONF target, or not in the lab
-        if kind is None:
+        plat = platforms.get(d.platform)
+        kind = plat.caps.lab_kind   # a lab router, a NETCONF target, or not in the lab
+        other = every and kind != "router" and bool(plat.caps.clab)
+        if kind is None and not other:
             continue
-        try:
-            mgmt = IPv4Address(d.hostname)
-        except ValueError:
-            problems.append(f"{hf}: {d.name}.hostname: lab routers need an IPv4 management address")
+        problem = _mgmt_problem(hf, d, lab)
+        if problem:
+            problems.append(problem)
             continue
-        if mgmt not in lab.mgmt_network or mgmt in (lab.mgmt_network.network_address,
-                                                    next(lab.mgmt_network.hosts())):
-            problems.append(f"{hf}: {d.name}.hostname: {mgmt} is not a router address in lab.mgmt_network "
-                            f"{lab.mgmt_network} (the first host address is the lab host's)")
         if kind == "netconf":
-            netconf.append(NetconfTarget(name=d.name, mgmt_ip=mgmt))
-            continue
-        lans = tuple(LabLan(interface=ifname, gateway=IPv4Interface(f"{allocate.lan_gateway(n)}/{n.prefixlen}"),
-                            host=IPv4Interface(f"{allocate.lan_host(n)}/{n.prefixlen}"))
-                     for ifname, n in zip(d.lan_interfaces, d.lans))
-        routers.append(LabRouter(name=d.name, mgmt_ip=mgmt, wan_interface=d.wan.interface, wan=d.wan.address,
-                                 wan_gateway=d.wan.next_hop, underlay_mtu=d.wan.mtu, lans=lans))
+            netconf.append(NetconfTarget(name=d.name, mgmt_ip=IPv4Address(d.hostname)))
+        if other:
+            others.append(_router(d, plat))
+        elif kind == "router":
+            routers.append(_router(d, plat))
     if problems:
         raise InventoryError(problems)
     host = next(lab.mgmt_network.hosts())
     return LabTopology(name=lab.name, mgmt_network=lab.mgmt_network,
                        mgmt_host=IPv4Interface(f"{host}/{lab.mgmt_network.prefixlen}"), routers=tuple(routers),
-                       netconf=tuple(netconf))
+                       netconf=tuple(netconf), others=tuple(others))

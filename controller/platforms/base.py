@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from . import clab as _clab
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..models import Overlay, Tunnel
     from ..state import DeviceState
@@ -117,6 +119,7 @@ class Capabilities:
     revert_max: int | None = None                     # longest timer the device takes
     netmiko_device_type: str | None = None
     lab_kind: Literal["router", "netconf"] | None = None  # how `grectl lab` runs it: a lab router, a NETCONF target
+    clab: tuple[_clab.ClabKind, ...] = ()             # containerlab kinds it runs as (`lab export`); first: default
     renders: bool = False                             # has a renderer
     supported: bool = True                            # False: validate refuses devices on it
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -136,7 +139,7 @@ class Platform:
     release             ``release(overlay, device) -> str``: the syntax variant rendered
     collect / parse     ``collect(overlay, device, site)``, ``parse(...)``, ``parse_command(...)``
     offline check       ``offline_check(overlay, kind, path) -> list[str] | None``
-    lab kind            ``caps.lab_kind``
+    lab kind            ``caps.lab_kind``; ``caps.clab`` and ``clab_node(data)``: its containerlab node
     ==================  =====================================================================
     """
     options_model: ClassVar[type[HostOptions] | None] = None   # the host data keys it reads
@@ -226,10 +229,17 @@ class Platform:
         return out
 
     def option_problems(self, overlay: "Overlay", device: str) -> list[Problem]:
-        """The device's host data against ``options_model``."""
+        """The device's host data against ``options_model``, and ``data.clab`` against ``caps.clab``."""
+        data = overlay.devices[device].data
+        out = [Problem("host_data", "clab", m, self.name)
+               for m in (_clab.override_problems(self.caps.clab, data["clab"]) if "clab" in data else [])]
         if self.options_model is None:
-            return []
-        return option_problems(self.options_model, overlay.devices[device].data, self.name)
+            return out
+        return out + option_problems(self.options_model, data, self.name)
+
+    def clab_node(self, data: dict) -> "_clab.ClabKind | None":
+        """The containerlab kind a device with host ``data`` runs as (None: none)."""
+        return _clab.resolve(self.caps.clab, data)
 
     def options(self, overlay: "Overlay", device: str) -> HostOptions | None:
         """The device's host options, validated (the inventory has refused invalid ones)."""

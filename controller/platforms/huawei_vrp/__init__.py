@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..base import Capabilities, Platform, Problem
 from . import collect, values
+from . import lab as _lab
 from . import remediation as _rem
 from . import render as _render
 
@@ -77,7 +78,7 @@ class VrpPlatform(Platform):
 PLATFORM = VrpPlatform("huawei_vrp", Capabilities(
     transforms=_render.TRANSFORMS, ike_ciphers=frozenset({"aes-cbc"}), dh_groups=frozenset(_render.DH),
     ifname_max=64, ownership="objects", commit_confirm="emulated", transport="ssh-cli",
-    napalm_driver="vrp_grectl", driver_unmasks=True, netmiko_device_type="huawei", renders=True,
+    napalm_driver="vrp_grectl", driver_unmasks=True, netmiko_device_type="huawei", renders=True, clab=_lab.CLAB,
     notes=("ESP AES-CBC with SHA-1/SHA-2, IKEv2 AES-CBC, DH group 14: what the cited AR pages show",
            "VRPv8: commit trial; VRP5 commit-confirm emulated (checkpoint as next startup + scheduled reboot)",
            "driver session logic proven on recorded transcripts only (no Huawei router here)")))

@@ -6,6 +6,17 @@ grectl-*``, tunnel interfaces it renders or whose description starts ``grectl``,
 the ``network`` lines of those tunnels' subnets. Shared lines (``ipsec authentication sha2
 compatible enable``, OSPF router-id, LAN networks) are set, never undone.
 
+Why not hier_config's Huawei VRP driver (``Platform.HUAWEI_VRP``, hier_config 3.7.1; issue 21,
+point 4): tried on the VRP test cases, it keeps none of their exact commands without a rule set
+as long as this engine. Its remediation (1) undoes every changed line before setting the new one
+(``undo esp encryption-algorithm aes-256`` then the new value) where VRP overrides in place and the
+tests expect the single new line; (2) indents two spaces and names an OSPF block by its whole
+header (``ospf 1 router-id ...``) where the commands here are one-space, ``ospf 1``; (3) raises
+``DuplicateChildError`` on a running configuration with two blocks of one header, which
+``display current-configuration`` plus a stale object gives; (4) sees the key VRP prints in its
+own cipher form as a change (``undo pre-shared-key cipher ...``) on every deploy; (5) has no notion
+of grectl's ownership (only tunnel subnets' ``network`` lines under OSPF, undo in binding order).
+
 >>> run = "interface Tunnel0/0/2\\n description grectl: x\\n ip address 172.16.0.5 255.255.255.252\\n#"
 >>> remediation(run, "interface Tunnel0/0/1\\n mtu 1400\\n#")
 ['undo interface Tunnel0/0/2', 'interface Tunnel0/0/1', ' mtu 1400', 'quit']

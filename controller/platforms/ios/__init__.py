@@ -14,6 +14,7 @@ from __future__ import annotations
 from ..base import Capabilities, Platform, Problem
 from ..tables import CBC, GCM_IOS
 from . import collect, limits, names, options, parsers, proposals
+from . import lab as _lab
 from . import remediation as _remediation
 from . import render as _render
 from . import secrets as _secrets
@@ -83,5 +84,6 @@ PLATFORM = IosPlatform("ios", Capabilities(
     transforms=frozenset(GCM_IOS | CBC | {"3des-sha1"}), ifname_max=64, ownership="objects",
     commit_confirm="native", transport="ssh-cli", napalm_driver="ios", netmiko_device_type="cisco_ios",
     revert_step=60, revert_max=7200,
+    clab=_lab.CLAB,
     renders=True, notes=("revert_in needs the IOS archive (`archive`) and `file prompt quiet`; "
                          "the revert timer counts whole minutes (60-7200 s)",)))

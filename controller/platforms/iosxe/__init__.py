@@ -22,6 +22,7 @@ from ..ios import names as ios_names
 from ..ios import secrets as ios_secrets
 from ..tables import CBC, GCM_IOS
 from . import build, state, yang_map
+from . import lab as _lab
 
 
 class IosXeOptions(HostOptions):
@@ -116,5 +117,5 @@ class IosXePlatform(Platform):
 PLATFORM = IosXePlatform("iosxe", Capabilities(
     transforms=frozenset(GCM_IOS | CBC), dh_groups=frozenset(yang_map.GROUPS), ifname_max=64,
     ownership="objects", commit_confirm="native", transport="netconf", napalm_driver="iosxe_netconf", driver_unmasks=True,
-    netmiko_device_type="cisco_xe", renders=True, lab_kind="netconf",
+    netmiko_device_type="cisco_xe", renders=True, lab_kind="netconf", clab=_lab.CLAB,
     notes=("verify reads the configuration over NETCONF; operational groups need show commands",)))

@@ -18,6 +18,7 @@ from ...secrets import swanctl_problem
 from ..base import Capabilities, Platform, Problem
 from ..tables import CBC, GCM
 from . import collect, names, proposals, scope
+from . import lab as _lab
 from . import render as _render
 
 
@@ -67,4 +68,4 @@ class LinuxPlatform(Platform):
 PLATFORM = LinuxPlatform("linux", Capabilities(
     transforms=frozenset(GCM | CBC | {"chacha20poly1305"}), ifname_max=15, ownership="files",
     commit_confirm="emulated", transport="agent", napalm_driver="linux_frr", driver_unmasks=True, netmiko_device_type="linux",
-    renders=True, lab_kind="router"))
+    renders=True, lab_kind="router", clab=_lab.CLAB))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from ..base import Capabilities, Platform, Problem
 from ..tables import CBC, GCM
 from . import collect, proposals, values
+from . import lab as _lab
 from . import remediation as _rem
 from . import render as _render
 
@@ -103,6 +104,7 @@ PLATFORM = VyosPlatform("vyos", Capabilities(
     transforms=frozenset(GCM | CBC | {"chacha20poly1305"}), ifname_max=15, ownership="objects",
     commit_confirm="native", transport="ssh-cli", napalm_driver="vyos_grectl", driver_unmasks=True, netmiko_device_type="vyos",
     renders=True,
+    clab=_lab.CLAB,
     notes=("1.4/1.5 syntax by default; hosts.yaml data: {vyos_release: '1.3'} for equuleus syntax",
            "deploy through napalm_vyos_grectl: remediation, commit-confirm in whole minutes, confirm + save",
            "driver session logic proven on recorded transcripts only (no VyOS router here)")))
