@@ -1,8 +1,9 @@
 """H3C Comware 7 (MSR routers): system-view commands grounded in H3C/HPE Comware pages
 (templates/comware.j2 cites each block and marks what no retrieved page showed), GRE over IPsec
 with an IPsec policy whose ACL permits GRE between the WAN addresses, IKEv2, remediation with
-``undo`` on grectl's own objects only. No driver or state collection yet: validate accepts the
-devices and ``render``/``plan`` work; deploy and verify refuse them until a driver exists.
+``undo`` on grectl's own objects only, ``display`` parsers for verify (``collect.py``). No driver
+yet: validate accepts the devices, ``render``/``plan``/``grectl parse`` work; deploy and verify
+cannot reach them until a driver exists.
 
 >>> PLATFORM.interface_name("osaka", 3)
 'Tunnel3'
@@ -10,9 +11,9 @@ devices and ``render``/``plan`` work; deploy and verify refuse them until a driv
 from __future__ import annotations
 
 from ..base import Capabilities, Platform, Problem
+from . import collect, values
 from . import remediation as _rem
 from . import render as _render
-from . import values
 
 PSK_LINE = values.PSK_LINE
 
@@ -48,6 +49,18 @@ class ComwarePlatform(Platform):
     def remediation(self, running, intended, full):
         return _rem.remediation(running, intended, full)
 
+    def collect(self, overlay, device, site):
+        return collect.commands(overlay, device, site)
+
+    def parse(self, overlay, device, site, outputs):
+        return collect.parse(overlay, device, site, outputs)
+
+    def parse_command(self, command, output):
+        return collect.parse_command(command, output)
+
+    def commands(self):
+        return list(collect.COMMANDS)
+
 
 PLATFORM = ComwarePlatform("h3c_comware", Capabilities(
     transforms=_render.TRANSFORMS, ike_ciphers=frozenset({"aes-cbc"}), dh_groups=frozenset(_render.DH),
@@ -55,4 +68,4 @@ PLATFORM = ComwarePlatform("h3c_comware", Capabilities(
     transport="ssh-cli", netmiko_device_type="hp_comware", renders=True,
     notes=("ESP/IKEv2 AES-CBC with SHA-1/SHA-2, DH group 14: what the cited Comware pages show",
            "IKEv2 keychain/profile/proposal keywords unverified (no Comware 7 IKEv2 page retrieved)",
-           "render, validate and remediation only: no driver or parsers yet")))
+           "render, validate, remediation, parsers: no driver yet (parsers on written outputs and captures)")))

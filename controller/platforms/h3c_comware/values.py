@@ -111,7 +111,8 @@ def check_name(name: str) -> str | None:
 
 # Comware 7 interface types as ``display interface brief`` prints them (the recorded hp_comware
 # captures: GigabitEthernet1/0/1, Ten-GigabitEthernet1/0/49, Vlan-interface1, LoopBack0, NULL0,
-# Route-Aggregation1, M-GigabitEthernet0/0/0) and the abbreviations it accepts.
+# Route-Aggregation1, M-GigabitEthernet0/0/0, IRF member GigabitEthernet1/1/0/31) and the
+# abbreviations it accepts.
 SLOTTED = ("GigabitEthernet", "Ten-GigabitEthernet", "FortyGigE", "HundredGigE", "M-GigabitEthernet",
            "Ethernet", "Serial", "Cellular", "Pos")
 NUMBERED = ("Vlan-interface", "LoopBack", "Dialer", "Route-Aggregation", "Tunnel", "NULL", "Virtual-Template")
@@ -125,7 +126,7 @@ ALIASES = {"ge": "GigabitEthernet", "gigabitethernet": "GigabitEthernet", "xge":
            "dia": "Dialer", "dialer": "Dialer", "ragg": "Route-Aggregation", "route-aggregation": "Route-Aggregation",
            "tun": "Tunnel", "tunnel": "Tunnel", "null": "NULL", "vt": "Virtual-Template",
            "virtual-template": "Virtual-Template"}
-NAME_RE = re.compile(r"(?P<type>[A-Za-z][A-Za-z-]*?)\s?(?P<num>[0-9]+(?:/[0-9]+){0,2})(?::(?P<chan>[0-9]+))?"
+NAME_RE = re.compile(r"(?P<type>[A-Za-z][A-Za-z-]*?)\s?(?P<num>[0-9]+(?:/[0-9]+){0,3})(?::(?P<chan>[0-9]+))?"
                      r"(?:\.(?P<sub>[0-9]+))?")
 IFNAME_MAX = 63
 SUBIF_MAX = 4094           # sub-interface number [unverified]
@@ -159,7 +160,7 @@ def check_interface(name: str) -> str | None:
                 "Route-Aggregation1, Cellular0/0, GigabitEthernet1/0/1.100, ...)")
     kind, m = parsed
     parts = m.group("num").split("/")
-    if kind in SLOTTED and len(parts) not in (2, 3):
+    if kind in SLOTTED and len(parts) not in (2, 3, 4):   # 4: an IRF member first (GigabitEthernet1/1/0/31)
         return f"{kind} is numbered slot/port or slot/card/port (e.g. {kind}1/0/1)"
     if kind in NUMBERED and len(parts) != 1:
         return f"{kind} is numbered by one number (e.g. {kind}1)"

@@ -88,7 +88,7 @@ def test_site_id_beyond_the_tunnel_numbers_is_refused(tmp_path):
     assert any("sites.fukuoka.id" in p and "interface Tunnel N mode gre" in p for p in e.value.problems)
 
 
-@pytest.mark.parametrize("wan", ["wan0", "GigabitEthernet1/0/1/9", "Vlan-interface0", "Dialer1.5"])
+@pytest.mark.parametrize("wan", ["wan0", "GigabitEthernet1/0/1/9/2", "Vlan-interface0", "Dialer1.5"])
 def test_wan_interface_comware_does_not_have_is_refused(tmp_path, wan):
     with pytest.raises(InventoryError) as e:
         inventory.load(site_inventory(tmp_path, **{"sites.fukuoka.wan.interface": wan}))

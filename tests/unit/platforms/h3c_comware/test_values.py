@@ -74,6 +74,7 @@ def test_description_refuses(value):
     ("Cellular0/0", True, "Cellular0/0"),
     ("eth0", False, None), ("wan0", False, None), ("Vlan-interface4095", False, None),
     ("Dialer1/0", False, None), ("Dialer1.5", False, None), ("GigabitEthernet1", False, None),
+    ("GigabitEthernet1/1/0/31", True, "GigabitEthernet1/1/0/31"), ("GE1/1/0/0/1", False, None),
     ("GigabitEthernet1/0/1:2", False, None), ("NULL1", False, None), ("GE1/0/1.0", False, None),
     ("GE1/0/1 ; reboot", False, None), ("Gigabit\u00e9thernet1/0/1", False, None), ("x" * 64, False, None),
 ])
