@@ -1,7 +1,7 @@
 """Errors point where the value is written (issue 19 part 5): with Nornir's inheritance a host's
 platform, hostname and data keys may come from hosts.yaml, a group (or a group's group) in
 groups.yaml, or defaults.yaml. A problem names that file and entry, and still the host it affects.
-A platform that cannot render (junos, h3c_comware) is refused by validate, where it is set.
+A platform that cannot render (junos) is refused by validate, where it is set.
 """
 from __future__ import annotations
 
@@ -138,8 +138,6 @@ PLATFORM_CASES = [  # (where the platform is set, value, origin, what)
     ("group", "junos", "groups.yaml: g1.platform", "junos has no renderer: grectl cannot configure 'osaka'"),
     ("host", "junos", "hosts.yaml: osaka.platform", "junos has no renderer: grectl cannot configure 'osaka'"),
     ("defaults", "junos", "defaults.yaml: platform", "junos has no renderer"),
-    ("group", "h3c_comware", "groups.yaml: g1.platform", "h3c_comware is not supported yet"),
-    ("host", "h3c_comware", "hosts.yaml: osaka.platform", "h3c_comware is not supported yet"),
 ]
 
 

@@ -39,17 +39,6 @@ def test_refuses_what_the_cited_pages_do_not_show(tmp_path, key, value, field):
     assert any("fukuoka" in p and field in p for p in e.value.problems), e.value.problems
 
 
-def test_h3c_is_refused_clearly(tmp_path):
-    import yaml
-    inv = mixed_inventory(tmp_path)
-    hosts = yaml.safe_load((inv / "hosts.yaml").read_text())
-    hosts["fukuoka"]["platform"] = "h3c_comware"
-    (inv / "hosts.yaml").write_text(yaml.safe_dump(hosts))
-    with pytest.raises(InventoryError) as e:
-        inventory.load(inv)
-    assert any("h3c_comware is not supported yet" in p for p in e.value.problems)
-
-
 # ------------------------------------------------------------------ parsers
 
 @need_recorded
