@@ -12,7 +12,7 @@ from .console import out
 from .errors import GrectlError
 
 
-def parse(platform: str = typer.Argument(..., help="Platform name: linux, ios, iosxe, vyos or huawei_vrp."),
+def parse(platform: str = typer.Argument(..., help="linux, ios, iosxe, vyos, huawei_vrp or h3c_comware."),
           command: str = typer.Argument(..., help='The command that produced the output, e.g. "show crypto ikev2 sa".'),
           file: Path = typer.Argument(..., help="A file holding the captured output (UTF-8 text, at most 16 MiB)."),
           as_json: bool = typer.Option(False, "--json", help="Print the facts as JSON.")):

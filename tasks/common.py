@@ -198,6 +198,28 @@ def connect_timeout() -> float:
     return env_number("GRECTL_SSH_TIMEOUT", 20.0, float, 0.1, 3600)
 
 
+class NoDriver(GrectlError):
+    """A device in scope whose platform grectl renders and parses but cannot reach yet."""
+
+
+def require_drivers(overlay: Overlay, names) -> None:
+    """Refuse, before any device is contacted, a scope holding a device without a driver.
+
+    >>> from types import SimpleNamespace as N
+    >>> ov = N(devices={"kobe": N(platform="h3c_comware", origins={})}, inventory_dir="inv")
+    >>> try:
+    ...     require_drivers(ov, ["kobe"])
+    ... except NoDriver as e:
+    ...     print(e)
+    kobe: platform h3c_comware has no driver yet: grectl renders, plans and parses it (render, parse), but deploy, drift, verify and rollback cannot reach it
+    """
+    for name in sorted(names):
+        plat = platforms.get(overlay.devices[name].platform)
+        if not plat.caps.napalm_driver:
+            raise NoDriver(f"{name}: platform {plat.name} has no driver yet: grectl renders, plans and parses it "
+                           "(render, parse), but deploy, drift, verify and rollback cannot reach it")
+
+
 class OverlayInventory:
     """A Nornir inventory plugin over the overlay's own reading of the inventory files
     (``controller.nornir_view``): Nornir's inheritance and host objects, without reading and parsing

@@ -14,7 +14,7 @@ from controller import inventory, paths, platforms, render
 from controller.models import Overlay
 
 from . import transaction as txn
-from .common import commit_confirmed, error_text, load_planned, make_nornir, run_on
+from .common import commit_confirmed, error_text, load_planned, make_nornir, require_drivers, run_on
 from .timeline import GroupWatch, Timeline
 from .verify import collect as verify_collect
 
@@ -91,6 +91,7 @@ def deploy(overlay: Overlay, site: str | None = None, dry_run: bool = False, con
            progress: Callable[[str], None] = lambda msg: None, timeline: Timeline | None = None) -> list[Outcome]:
     """``timeline`` (optional) records where the time goes: see ``tasks.timeline``."""
     names = render.devices_in_scope(overlay, site)
+    require_drivers(overlay, names)
     backup_dir = paths.backups(overlay.inventory_dir, backup_dir)
     keys = inventory.psks(overlay)  # read once, passed down
     texts = render.secret_texts(overlay, keys)

@@ -13,7 +13,7 @@ from controller.errors import GrectlError
 from controller.models import Overlay
 
 from . import transaction as txn
-from .common import error_text, make_nornir, run_on
+from .common import error_text, make_nornir, require_drivers, run_on
 from .deploy import REVERT_GRACE, Outcome
 from .verify import collect as verify_collect
 
@@ -43,6 +43,7 @@ def rollback(overlay: Overlay, devices: list[str], backup_dir: Path, backup_id: 
     timers = {d: platforms.get(overlay.devices[d].platform).revert_in(confirm_timeout) for d in devices}
     txn.check_timer(timers, len(devices), workers)
     keys = inventory.psks(overlay)
+    require_drivers(overlay, devices)
     nr = make_nornir(overlay, workers=workers, keys=keys)
     outcomes = {d: Outcome(d, overlay.devices[d].role, backup=str(backups[d])) for d in devices}
     journal = txn.Journal(paths.journal(overlay.inventory_dir), "rollback")

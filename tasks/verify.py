@@ -13,7 +13,7 @@ from controller import verify as checks_mod
 from controller.models import Overlay
 from controller.state import DeviceState
 
-from .common import error_text, for_driver, make_nornir
+from .common import error_text, for_driver, make_nornir, require_drivers
 
 
 def config_diff(conn, plat, overlay: Overlay, name: str, site: str | None, texts: dict[str, str],
@@ -55,6 +55,7 @@ def collect(overlay: Overlay, site: str | None = None, workers: int = 20,
     the wall clock (and each connect and command within it, ``make_nornir``): a device whose
     management goes away mid-session is reported without an answer, not waited for."""
     names = sorted({d for t in overlay.scoped(site) for d in (t.hub, t.site)})
+    require_drivers(overlay, names)
     keys = inventory.psks(overlay) if config else None
     texts = render.secret_texts(overlay, keys) if config else None
     nr = make_nornir(overlay, workers=workers, keys=keys, budget=budget).filter(filter_func=lambda h: h.name in names)
