@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from .. import ranges
+
 # ------------------------------------------------------------------ the pre-shared key
 
 # IKEv2 keychain peer view, ``pre-shared-key plaintext <key>``: a case-sensitive plaintext string of
@@ -188,11 +190,7 @@ def canonical_interface(name: str) -> str:
     parsed = _parse(name)
     if parsed is None:
         return name
-    kind, m = parsed
-    num = "/".join(str(int(p)) for p in m.group("num").split("/"))
-    chan = f":{int(m.group('chan'))}" if m.group("chan") is not None else ""
-    sub = f".{int(m.group('sub'))}" if m.group("sub") is not None else ""
-    return f"{kind}{num}{chan}{sub}"
+    return ranges.respelt(*parsed)
 
 
 # ------------------------------------------------------------------ numbers
@@ -219,5 +217,4 @@ def out_of_range(what: str, value: int) -> str | None:
     >>> out_of_range("adjust_mss", 8886)
     'takes 128-2048 (H3C Comware: tcp mss (interface view), HP MSR2000/3000/4000 Layer 3 CR), not 8886'
     """
-    lo, hi, src = RANGES[what]
-    return None if lo <= value <= hi else f"takes {lo}-{hi} (H3C Comware: {src}), not {value}"
+    return ranges.out_of_range(RANGES, "H3C Comware", what, value)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from .. import ranges
+
 # ------------------------------------------------------------------ the pre-shared key
 
 # Huawei AR500/AR510/AR530 V200R007 Command Reference, "pre-shared-key (IKE peer view)"
@@ -172,11 +174,7 @@ def canonical_interface(name: str) -> str:
     parsed = _parse(name)
     if parsed is None:
         return name
-    kind, m = parsed
-    num = "/".join(str(int(p)) for p in m.group("num").split("/"))
-    chan = f":{int(m.group('chan'))}" if m.group("chan") is not None else ""
-    sub = f".{int(m.group('sub'))}" if m.group("sub") is not None else ""
-    return f"{kind}{num}{chan}{sub}"
+    return ranges.respelt(*parsed)
 
 
 # ------------------------------------------------------------------ numbers
@@ -204,5 +202,4 @@ def out_of_range(what: str, value: int) -> str | None:
     >>> out_of_range("adjust_mss", 8886)
     'takes 128-1460 (Huawei AR: tcp adjust-mss (AR interface view)), not 8886'
     """
-    lo, hi, src = RANGES[what]
-    return None if lo <= value <= hi else f"takes {lo}-{hi} (Huawei AR: {src}), not {value}"
+    return ranges.out_of_range(RANGES, "Huawei AR", what, value)

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import re
 
+from .. import ranges
+
 # ------------------------------------------------------------------ the pre-shared key
 
 # Characters that vbash's readline does not insert as typed (vyos-1x src/etc/bash_completion.d/
@@ -226,5 +228,4 @@ def out_of_range(what: str, value: int) -> str | None:
     >>> out_of_range("adjust_mss", 466)
     'takes 536-65535 (vyos-1x include/interface/adjust-mss.xml.i), not 466'
     """
-    lo, hi, src = RANGES[what]
-    return None if lo <= value <= hi else f"takes {lo}-{hi} (vyos-1x {src}), not {value}"
+    return ranges.out_of_range(RANGES, "vyos-1x", what, value)
