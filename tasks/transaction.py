@@ -163,7 +163,7 @@ def reset_notes(last_commit) -> list[str]:
 
     >>> reset_notes({"sa_reset": {"peers": ["192.0.2.1", "192.0.2.5"], "failed": ["192.0.2.5"]}})
     ['SAs re-established after the commit: 192.0.2.1', 'SA reset failed (the proof may meet the old SA): 192.0.2.5']
-    >>> reset_notes({"changed": ["frr"]}), reset_notes(None)
+    >>> reset_notes({"changed": ["tunnels"]}), reset_notes(None)
     ([], [])
     """
     reset = last_commit.get("sa_reset") if isinstance(last_commit, dict) else None
