@@ -15,6 +15,7 @@ COPY napalm_grectl_cli/ napalm_grectl_cli/
 COPY napalm_ios_grectl/ napalm_ios_grectl/
 COPY napalm_iosxe_netconf/ napalm_iosxe_netconf/
 COPY napalm_vrp_grectl/ napalm_vrp_grectl/
+COPY napalm_comware_grectl/ napalm_comware_grectl/
 COPY napalm_vyos_grectl/ napalm_vyos_grectl/
 # a wheel, so the image holds no build tree and nothing of the checkout but the package
 RUN python -m pip wheel --no-cache-dir --no-deps -w /wheels . \

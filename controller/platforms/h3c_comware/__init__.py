@@ -1,9 +1,9 @@
 """H3C Comware 7 (MSR routers): system-view commands grounded in H3C/HPE Comware pages
 (templates/comware.j2 cites each block and marks what no retrieved page showed), GRE over IPsec
 with an IPsec policy whose ACL permits GRE between the WAN addresses, IKEv2, remediation with
-``undo`` on grectl's own objects only, ``display`` parsers for verify (``collect.py``). No driver
-yet: validate accepts the devices, ``render``/``plan``/``grectl parse`` work; deploy and verify
-cannot reach them until a driver exists.
+``undo`` on grectl's own objects only, ``display`` parsers for verify (``collect.py``), deploy
+through the ``comware_grectl`` NAPALM driver (``driver.py``: netmiko ``hp_comware``, Comware's
+native ``configuration commit delay`` / ``configuration commit``, ``session.py``).
 
 >>> PLATFORM.interface_name("osaka", 3)
 'Tunnel3'
@@ -49,6 +49,10 @@ class ComwarePlatform(Platform):
     def remediation(self, running, intended, full):
         return _rem.remediation(running, intended, full)
 
+    def deploy_plan(self, commands, confirm_timeout, **facts):
+        from . import session
+        return session.deploy_plan(commands, confirm_timeout)
+
     def collect(self, overlay, device, site):
         return collect.commands(overlay, device, site)
 
@@ -64,8 +68,12 @@ class ComwarePlatform(Platform):
 
 PLATFORM = ComwarePlatform("h3c_comware", Capabilities(
     transforms=_render.TRANSFORMS, ike_ciphers=frozenset({"aes-cbc"}), dh_groups=frozenset(_render.DH),
-    modes=frozenset({"transport"}), ifname_max=63, ownership="objects", commit_confirm="none",
-    transport="ssh-cli", netmiko_device_type="hp_comware", renders=True,
+    modes=frozenset({"transport"}), ifname_max=63, ownership="objects", commit_confirm="native",
+    transport="ssh-cli", napalm_driver="comware_grectl", driver_unmasks=True, netmiko_device_type="hp_comware",
+    revert_step=60, revert_max=65535 * 60, renders=True,
     notes=("ESP/IKEv2 AES-CBC with SHA-1/SHA-2, DH group 14: what the cited Comware pages show",
            "IKEv2 keychain/profile/proposal keywords unverified (no Comware 7 IKEv2 page retrieved)",
-           "render, validate, remediation, parsers: no driver yet (parsers on written outputs and captures)")))
+           "commit-confirm: configuration commit delay (minutes) + configuration commit, cited for Comware 7 "
+           "(HPE 5510 HI, Release 1121+), not an MSR page",
+           "driver session logic proven on transcripts written from H3C's documented session only (no H3C "
+           "device here); parsers on written outputs and recorded captures")))

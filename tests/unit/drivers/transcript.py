@@ -24,7 +24,8 @@ from pathlib import Path
 from netmiko.exceptions import ConfigInvalidException
 
 HERE = Path(__file__).parent / "transcripts"
-MODES = {"vyos": ("configure", "exit"), "vrp": ("system-view", "return"), "ios": ("configure terminal", "end")}
+MODES = {"vyos": ("configure", "exit"), "vrp": ("system-view", "return"), "ios": ("configure terminal", "end"),
+         "comware": ("system-view", "return")}
 
 
 def load(path: Path) -> dict[str, deque]:
