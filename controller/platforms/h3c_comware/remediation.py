@@ -28,10 +28,11 @@ OVERRIDE = ("description", "ip address", "mtu", "tcp mss", "ospf timer hello", "
             "esp encryption-algorithm", "esp authentication-algorithm", "encryption", "integrity", "prf", "dh",
             "proposal", "rule 0", "address", "identity address", "pre-shared-key", "keychain", "identity local",
             "match remote identity", "sa duration time-based", "sa duration", "transform-set", "security acl",
-            "local-address", "remote-address", "ikev2-profile", "ipsec apply policy")
+            "local-address", "remote-address", "ikev2-profile", "ipsec apply policy", "dpd interval")
 # leaves undone by their keyword alone
 UNDO_BARE = ("description", "mtu", "tcp mss", "ospf timer hello", "ospf timer dead", "ospf network-type",
-             "gre key", "ipsec apply policy", "source", "destination", "sa duration time-based", "rule 0")
+             "gre key", "ipsec apply policy", "source", "destination", "sa duration time-based", "rule 0",
+             "dpd interval")
 # removal order of whole objects: bindings first, then what they reference
 KINDS = (("interface Tunnel", 0), ("ipsec policy grectl ", 1), ("ikev2 profile grectl-", 2),
          ("ikev2 keychain grectl-", 3), ("acl advanced name grectl-", 4), ("ikev2 policy grectl", 5),

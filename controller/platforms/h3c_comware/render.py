@@ -6,7 +6,7 @@ GRE over IPsec the way H3C documents it for Comware: a GRE tunnel interface
 addresses, applied on the WAN interface (``ipsec apply policy``), a transform set in transport mode,
 and IKEv2 (the intent's only IKE version) through a keychain, a profile and a proposal. What Comware
 is asked to do is limited to AES-CBC 128/256 with SHA-1/SHA-2 and DH group 14 (templates/comware.j2
-cites each line). The IKE DPD delay is not rendered.
+cites each line). The IKE DPD delay is the IKEv2 profile's periodic ``dpd interval`` (cited there).
 
 >>> esp("aes256-sha256")
 {'encryption': 'aes-cbc-256', 'authentication': 'sha256'}
@@ -79,6 +79,7 @@ def range_problems(overlay: Overlay, device: str) -> list[str]:
             out.append(f"{field}: {who}: {command} {why}{note}")
 
     check("ike.lifetime", "ike_lifetime", i.ike.lifetime, "ikev2 profile sa duration")
+    check("ike.dpd_delay", "dpd_interval", i.ike.dpd_delay, "ikev2 profile dpd interval")
     check("ipsec.lifetime", "ipsec_lifetime", i.ipsec.lifetime, "ipsec policy sa duration time-based")
     check("ospf.process", "ospf_process", i.ospf.process, "ospf")
     check("ospf.hello", "ospf_hello", i.ospf.hello, "ospf timer hello")

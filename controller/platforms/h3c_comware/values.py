@@ -199,6 +199,8 @@ def canonical_interface(name: str) -> str:
 # command references as recalled, not a page retrieved here; the conservative bound is used.
 RANGES: dict[str, tuple[int, int, str]] = {
     "ike_lifetime":    (120, 86400, "ikev2 profile sa duration [unverified]"),
+    "dpd_interval":    (10, 3600, "dpd interval (IKEv2 profile view), HPE 12900E Comware 7 Security Command "
+                                  "Reference; the MSR range [unverified]"),
     "ipsec_lifetime":  (180, 604800, "ipsec policy sa duration time-based [unverified]"),
     "tunnel_mtu":      (100, 64000, "mtu (tunnel interface view) [unverified]"),
     "adjust_mss":      (128, 2048, "tcp mss (interface view), HP MSR2000/3000/4000 Layer 3 CR"),

@@ -94,3 +94,21 @@ def test_ranges_are_inclusive(what, lo, hi):
                                      ("grectl-" + "x" * 57, False), ("grectl osaka", False), ("", False)])
 def test_object_names(name, ok):
     assert (values.check_name(name) is None) == ok
+
+
+@pytest.mark.parametrize("delay, refused", [(1, True), (9, True), (10, False), (3600, False)])
+def test_dpd_interval_range(tmp_path, delay, refused):
+    """``ike.dpd_delay`` becomes ``dpd interval D periodic`` in each IKEv2 profile (10..3600 s);
+    below 10 validation refuses it, naming the field and the command."""
+    from controller import inventory, render
+    from tests.conftest import copy_inventory, edit_yaml
+    inv = copy_inventory(tmp_path)
+    edit_yaml(inv / "hosts.yaml", {"fukuoka.platform": "h3c_comware", "fukuoka.groups": []})
+    edit_yaml(inv / "overlay.yaml", {"sites.fukuoka.wan.interface": "GigabitEthernet1/0/1", "ike.dpd_delay": delay,
+                                     "ipsec.transform": "aes256-sha256", "ike.proposal": "aes256-sha256-modp2048"})
+    if refused:
+        with pytest.raises(inventory.InventoryError, match=rf"ike.dpd_delay: .*dpd interval takes 10-3600 .*not {delay}$"):
+            inventory.load(inv)
+        return
+    ov = inventory.load(inv)
+    assert f" dpd interval {delay} periodic\n" in render.render_all(ov, device="fukuoka")["fukuoka"]
