@@ -15,8 +15,16 @@ example outputs, as recalled: [unverified] where no page was retrieved here) and
   ESP sequence numbers (``Max received/sent sequence-number``: one per packet) stand in for them;
 - ``display ospf peer`` (``Router ID  Address  Pri Dead-Time  State  Interface``),
   ``display ospf interface Tunnel<n> verbose``, ``display ip routing-table [protocol ospf | A]``;
-- ``ping -f -s N -c C A``: ``-s`` is the ICMP payload without IP and ICMP headers [unverified],
+- ``ping -f -s N -c C A``: ``-f`` "discards packets larger than the MTU ... the ICMP echo request is
+  not allowed to be fragmented", ``-s`` the "length (in bytes) of an ICMP echo request (excluding
+  the IP and ICMP header)", so N is ``probes.df_payload(mtu)`` as on every platform (H3C S9500
+  command manual: https://manuzoid.com/manuals/En69W-H3C%20S9500%20Series%20Command%20Manual; 3Com
+  MSR 30/50, the same Comware ping: http://office.manualsonline.com/manuals/mfg/3com/msr_30_1.html?p=2397;
+  Comware 5-era pages: that Comware 7 keeps both meanings is [unverified]);
   ``N packet(s) transmitted, M packet(s) received``.
+
+verify reaches the device through the ``comware_grectl`` driver's ``cli()`` (tasks/verify.py
+``collect_task``: the rounds of ``commands``, then ``parse``).
 """
 from __future__ import annotations
 
