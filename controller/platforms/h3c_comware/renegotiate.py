@@ -3,7 +3,8 @@ SAs (the same contract as ``huawei_vrp.renegotiate``). Pure: grectl's part of
 ``display current-configuration`` (keys as placeholders) and the remediation lines in, remote
 addresses and steps out.
 
-A peer (``ikev2 profile grectl-X``) negotiates: its profile block (identities, lifetime, DPD),
+A peer (``ikev2 profile grectl-X``) negotiates: its profile block (identities, lifetime; not DPD,
+which nothing negotiates: a DPD change resets nothing, as on every platform),
 the ``ikev2 keychain`` it names, every ``ikev2 policy``/``ikev2 proposal`` grectl owns (one
 proposal for all), the ``ipsec policy`` entries bound to the profile (lifetime), the
 ``ipsec transform-set`` and the ``acl advanced name`` (the traffic selectors) they name, and the
@@ -26,6 +27,7 @@ from ..steps import Step
 from .remediation import Node, _head, _key, tree
 
 TUNNEL_ENDS = ("source", "destination")
+
 
 
 def _find(nodes: list[Node], s: str, top: bool) -> Node | None:
@@ -84,7 +86,8 @@ def peers(text: str) -> dict[str, tuple[str, frozenset]]:
     """{ikev2 profile name: (remote address, what it negotiates)} of grectl's peers in ``text``."""
     nodes = tree(text)
     by = {n.line: n for n in nodes}
-    common = set().union(*(_paths(n) for n in nodes if n.line.startswith(("ikev2 policy grectl", "ikev2 proposal grectl"))))
+    shared = ("ikev2 policy grectl", "ikev2 proposal grectl")
+    common = set().union(*(_paths(n) for n in nodes if n.line.startswith(shared)))
     out = {}
     for n in nodes:
         if not n.line.startswith("ikev2 profile grectl-"):
@@ -92,7 +95,8 @@ def peers(text: str) -> dict[str, tuple[str, frozenset]]:
         name = n.line.split()[2]
         ident = (_child(n, "match remote identity address") or "").split()
         addr = ident[0] if ident else ""
-        sig = _paths(n) | common | _paths(by.get(f"ikev2 keychain {_child(n, 'keychain')}", Node("")))
+        sig = {p for p in _paths(n) if not p.split("/")[-1].startswith("dpd ")}     # DPD: nothing negotiates it
+        sig |= common | _paths(by.get(f"ikev2 keychain {_child(n, 'keychain')}", Node("")))
         for p in nodes:
             if p.line.startswith("ipsec policy grectl ") and _child(p, "ikev2-profile") == name:
                 sig |= _paths(p) | _paths(by.get(f"ipsec transform-set {_child(p, 'transform-set')}", Node("")))

@@ -34,7 +34,8 @@ import math
 import re
 
 from ..steps import Step
-from .remediation import Node, owned as _owned, tree
+from .remediation import Node, tree
+from .remediation import owned as _owned
 
 SHOW = "display current-configuration"
 ENTER, EXIT = "system-view", "return"

@@ -17,6 +17,7 @@ CHANGES = {   # what changes in the intended config -> does tokyo renegotiate
     "esp integrity": ((" esp authentication-algorithm sha256", " esp authentication-algorithm sha1"), True),
     "ike dh/prf": ((" prf sha256", " prf sha1"), True),
     "mtu only": ((" mtu 1434", " mtu 1434"), False),
+    "dpd only": ((" dpd interval 10 periodic", " dpd interval 30 periodic"), False),
 }
 
 
