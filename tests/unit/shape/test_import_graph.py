@@ -179,4 +179,4 @@ def test_napalm_packages_are_shims():
 
 def test_every_driver_lives_in_its_platform_folder():
     drivers = sorted(p.parent.name for p in (ROOT / "controller" / "platforms").glob("*/driver.py"))
-    assert drivers == ["huawei_vrp", "ios", "iosxe", "linux", "vyos"]
+    assert drivers == ["h3c_comware", "huawei_vrp", "ios", "iosxe", "linux", "vyos"]
