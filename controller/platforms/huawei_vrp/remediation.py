@@ -98,63 +98,89 @@ def _subnet(children: list[str]):
 def remediation(running: str, intended: str, full: bool = True) -> list[str]:
     run, want = blocks(running), blocks(intended)
     want_by = {h: c for h, c in want}
-    run_by = {h: c for h, c in run}
-    out: list[str] = []
     owned = [(h, c) for h, c in run if _owned(h, c, set(want_by))]
     tunnel_nets = {_subnet(c) for h, c in owned + [(h, c) for h, c in want if h.startswith("interface Tunnel")]
                    if h.startswith("interface Tunnel")} - {None}
-    # 1. whole objects no longer intended (a --site piece never removes objects it does not render)
-    gone = [(h, c) for h, c in owned if h not in want_by and full]
-    for h, _c in sorted(gone, key=lambda hc: _kind(hc[0])):
-        out.append(f"undo {h}")
-    # 2. OSPF network lines of owned tunnel subnets no longer intended
+    out: list[str] = []
+    if full:  # a --site piece never removes objects (or lines) it does not render
+        out += _gone(owned, want_by)
+        out += _stale_ospf(run, want_by, tunnel_nets)
+    for h, c in want:
+        out += _intended_block(h, c, run)
+    return out
+
+
+def _gone(owned: list[tuple[str, list[str]]], want_by: dict[str, list[str]]) -> list[str]:
+    """1. whole objects no longer intended, bindings first."""
+    gone = [(h, c) for h, c in owned if h not in want_by]
+    return [f"undo {h}" for h, _c in sorted(gone, key=lambda hc: _kind(hc[0]))]
+
+
+def _same_process(a: str, b: str) -> bool:
+    return a.split()[:2] == b.split()[:2]
+
+
+def _stale_ospf(run: list[tuple[str, list[str]]], want_by: dict[str, list[str]], tunnel_nets: set) -> list[str]:
+    """2. OSPF network lines of owned tunnel subnets no longer intended."""
+    out: list[str] = []
     for h, c in run:
         if not h.startswith("ospf "):
             continue
-        wh = next((x for x in want_by if x.split()[:2] == h.split()[:2]), None)
-        wanted = set(l.strip() for l in want_by.get(wh, []))
-        area, stale = None, []
-        for line in c:
-            if re.match(r"^\s*area ", line):
-                area = line.strip()
-            m = re.match(r"^\s+network (\S+) (\S+)", line)
-            if m and area and line.strip() not in wanted and full:
-                net = ipaddress.ip_network(f"{m.group(1)}/{m.group(2)}", strict=False)
-                if net in tunnel_nets:
-                    stale.append((area, line.strip()))
+        wh = next((x for x in want_by if _same_process(x, h)), None)
+        wanted = set(line.strip() for line in want_by.get(wh, []))
+        stale = [(area, line) for area, line in _stale_networks(c, wanted) if _network(line) in tunnel_nets]
         if stale:
             out.append(" ".join(h.split()[:2]))
             for a in sorted({a for a, _ in stale}):
-                out += [f" {a}"] + [f"  undo {l}" for x, l in stale if x == a] + [" quit"]
+                out += [f" {a}"] + [f"  undo {line}" for x, line in stale if x == a] + [" quit"]
             out.append("quit")
-    # 3. intended blocks: new ones whole, changed ones by their differing lines
-    for h, c in want:
-        have = run_by.get(h) if not h.startswith("ospf ") else next(
-            (rc for rh, rc in run if rh.split()[:2] == h.split()[:2]), None)
-        if have is None:
-            if c:
-                out += [h, *c, "quit"]
-            else:
-                out.append(h)
-            continue
-        if h.startswith("ospf "):
-            lines, area = [], None
-            have_set = {l.strip() for l in have}
-            for line in c:
-                if re.match(r"^\s*area ", line):
-                    area = line
-                    continue
-                if line.strip() not in have_set:
-                    lines.append((area, line))
-            if lines:
-                out.append(h)
-                for a in dict.fromkeys(a for a, _ in lines):
-                    out += [a] + [l for x, l in lines if x == a] + [" quit"]
-                out.append("quit")
-            continue
-        wkeys = {_key(l) for l in c} - {None}
-        undo = [_undo(l) for l in have if not any(_same(l, w) for w in c) and _key(l) not in wkeys]
-        add = [l for l in c if not any(_same(l, r) for r in have)]
-        if undo or add:
-            out += [h, *undo, *add, "quit"]
     return out
+
+
+def _stale_networks(children: list[str], wanted: set[str]) -> list[tuple[str, str]]:
+    """(area, network line) of the ``network`` lines under an area that are not wanted."""
+    area, found = None, []
+    for line in children:
+        if re.match(r"^\s*area ", line):
+            area = line.strip()
+        if re.match(r"^\s+network (\S+) (\S+)", line) and area and line.strip() not in wanted:
+            found.append((area, line.strip()))
+    return found
+
+
+def _network(line: str):
+    m = re.match(r"network (\S+) (\S+)", line)
+    return ipaddress.ip_network(f"{m.group(1)}/{m.group(2)}", strict=False)
+
+
+def _intended_block(h: str, c: list[str], run: list[tuple[str, list[str]]]) -> list[str]:
+    """3. an intended block: new ones whole, changed ones by their differing lines."""
+    if h.startswith("ospf "):
+        have = next((rc for rh, rc in run if _same_process(rh, h)), None)
+    else:
+        have = {rh: rc for rh, rc in run}.get(h)
+    if have is None:
+        return [h, *c, "quit"] if c else [h]
+    if h.startswith("ospf "):
+        return _ospf_additions(h, c, have)
+    wkeys = {_key(line) for line in c} - {None}
+    undo = [_undo(line) for line in have if not any(_same(line, w) for w in c) and _key(line) not in wkeys]
+    add = [line for line in c if not any(_same(line, r) for r in have)]
+    return [h, *undo, *add, "quit"] if undo or add else []
+
+
+def _ospf_additions(h: str, c: list[str], have: list[str]) -> list[str]:
+    lines, area = [], None
+    have_set = {line.strip() for line in have}
+    for line in c:
+        if re.match(r"^\s*area ", line):
+            area = line
+            continue
+        if line.strip() not in have_set:
+            lines.append((area, line))
+    if not lines:
+        return []
+    out = [h]
+    for a in dict.fromkeys(a for a, _ in lines):
+        out += [a] + [line for x, line in lines if x == a] + [" quit"]
+    return out + ["quit"]
