@@ -41,26 +41,8 @@ def validate(inventory_dir: Path = InventoryOpt,
                                                "tunnels, problems and notes (devices and tunnels are null when "
                                                "the inventory does not load).")):
     """Check the inventory and intent; one line per problem naming file and field."""
-    try:
-        ov = inventory.load(inventory_dir)  # the full validation every command runs, Nornir's view included
-    except InventoryError as e:
-        if as_json:  # the same keys as a valid result; devices/tunnels unknown
-            print(json.dumps({"valid": False, "devices": None, "tunnels": None, "problems": e.problems,
-                              "notes": []}, indent=2))
-            raise typer.Exit(1)
-        for p in e.problems:
-            err.print(p, highlight=False, markup=False)
-        raise typer.Exit(1)
-    problems, notes = [], []
-    try:
-        for kind, path in (("yang", yang_dir), ("vyos-defs", vyos_defs)):   # each platform's offline check
-            if path is None:
-                continue
-            for name in platforms.names():
-                for p in platforms.get(name).offline_check(ov, kind, path) or []:
-                    (notes if p.startswith("(definitions)") else problems).append(p)
-    except GrectlError as e:
-        _fail_line(str(e))
+    ov = _load_for_validate(inventory_dir, as_json)
+    problems, notes = _offline_checks(ov, yang_dir, vyos_defs)
     if as_json:
         print(json.dumps({"valid": not problems, "devices": len(ov.devices), "tunnels": len(ov.tunnels),
                           "problems": problems, "notes": notes}, indent=2))
@@ -73,6 +55,34 @@ def validate(inventory_dir: Path = InventoryOpt,
                       + (f", rendered configs accepted by {checked}" if checked else ""), highlight=False, markup=False)
     if problems:
         raise typer.Exit(1)
+
+
+def _load_for_validate(inventory_dir: Path, as_json: bool):
+    try:
+        return inventory.load(inventory_dir)  # the full validation every command runs, Nornir's view included
+    except InventoryError as e:
+        if as_json:  # the same keys as a valid result; devices/tunnels unknown
+            print(json.dumps({"valid": False, "devices": None, "tunnels": None, "problems": e.problems,
+                              "notes": []}, indent=2))
+            raise typer.Exit(1)
+        for p in e.problems:
+            err.print(p, highlight=False, markup=False)
+        raise typer.Exit(1)
+
+
+def _offline_checks(ov, yang_dir: Optional[Path], vyos_defs: Optional[Path]) -> tuple[list[str], list[str]]:
+    """Each platform's offline check (problems, and the definitions' notes)."""
+    problems, notes = [], []
+    try:
+        for kind, path in (("yang", yang_dir), ("vyos-defs", vyos_defs)):
+            if path is None:
+                continue
+            for name in platforms.names():
+                for p in platforms.get(name).offline_check(ov, kind, path) or []:
+                    (notes if p.startswith("(definitions)") else problems).append(p)
+    except GrectlError as e:
+        _fail_line(str(e))
+    return problems, notes
 
 
 @app.command()

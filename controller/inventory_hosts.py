@@ -157,6 +157,25 @@ def _hosts(inv: Path, raw: dict) -> tuple[dict[str, HostEntry], list[str], dict[
 
     Also returns the origins: host -> {"platform"|"hostname"|"port"|"data.<key>": "<file>: <entry
     path>"}, where each inherited value is written, so a problem names that file and entry."""
+    entries, problems = _entries(inv, raw)
+    try:
+        defaults = HostEntry.model_validate(raw.get("defaults") or {})
+    except ValidationError as e:
+        problems += _pydantic_problems(inv / "defaults.yaml", e)
+        defaults = HostEntry()
+    problems += _unknown_groups(inv, entries)
+    problems += _group_cycles(inv, entries["groups"])
+    if problems:
+        return {}, problems, {}
+    tree = _Inheritance(inv, entries["groups"], defaults)
+    resolved, all_origins = {}, {}
+    for name, entry in entries["hosts"].items():
+        resolved[name], all_origins[name] = tree.resolve(name, entry)
+    return resolved, problems, all_origins
+
+
+def _entries(inv: Path, raw: dict) -> tuple[dict[str, dict[str, HostEntry]], list[str]]:
+    """hosts.yaml and groups.yaml entries, each validated; the problems of those that are not."""
     problems: list[str] = []
     entries: dict[str, dict[str, HostEntry]] = {"hosts": {}, "groups": {}}
     for kind in ("hosts", "groups"):
@@ -170,60 +189,60 @@ def _hosts(inv: Path, raw: dict) -> tuple[dict[str, HostEntry], list[str], dict[
                 entries[kind][name] = HostEntry.model_validate(body or {})
             except ValidationError as e:
                 problems += _pydantic_problems(inv / f"{kind}.yaml", e, (name,))
-    try:
-        defaults = HostEntry.model_validate(raw.get("defaults") or {})
-    except ValidationError as e:
-        problems += _pydantic_problems(inv / "defaults.yaml", e)
-        defaults = HostEntry()
-    for kind in ("hosts", "groups"):
-        for name, entry in entries[kind].items():
-            for g in entry.groups:
-                if g not in entries["groups"]:
-                    problems.append(f"{inv / f'{kind}.yaml'}: {name}.groups: unknown group {shown(g)}")
-    problems += _group_cycles(inv, entries["groups"])
-    if problems:
-        return {}, problems, {}
-    hf, gf, df = inv / "hosts.yaml", inv / "groups.yaml", inv / "defaults.yaml"
+    return entries, problems
 
-    def inherit(entry: HostEntry, where: str, attr: str, seen: frozenset = frozenset()):
+
+def _unknown_groups(inv: Path, entries: dict[str, dict[str, HostEntry]]) -> list[str]:
+    return [f"{inv / f'{kind}.yaml'}: {name}.groups: unknown group {shown(g)}"
+            for kind in ("hosts", "groups") for name, entry in entries[kind].items()
+            for g in entry.groups if g not in entries["groups"]]
+
+
+class _Inheritance:
+    """Nornir's inheritance over validated entries, with where each value is written."""
+
+    def __init__(self, inv: Path, groups: dict[str, HostEntry], defaults: HostEntry):
+        self.groups, self.defaults = groups, defaults
+        self.hf, self.gf, self.df = inv / "hosts.yaml", inv / "groups.yaml", inv / "defaults.yaml"
+
+    def inherit(self, entry: HostEntry, where: str, attr: str, seen: frozenset = frozenset()):
         """(value, origin): the entry's own, else its groups' depth first in order."""
         if getattr(entry, attr) is not None:
             return getattr(entry, attr), f"{where}.{attr}"
         for g in entry.groups:
             if g not in seen:
-                v, origin = inherit(entries["groups"][g], f"{gf}: {g}", attr, seen | {g})
+                v, origin = self.inherit(self.groups[g], f"{self.gf}: {g}", attr, seen | {g})
                 if v is not None:
                     return v, origin
         return None, None
 
-    def data_of(entry: HostEntry, where: str, seen: frozenset = frozenset()) -> dict:
+    def data_of(self, entry: HostEntry, where: str, seen: frozenset = frozenset()) -> dict:
         """Nornir's data inheritance: the host's own keys, then its groups in order, then defaults.
         key -> (value, origin)."""
         merged: dict = {}
         for g in reversed(entry.groups):  # earlier groups win
             if g not in seen:
-                merged.update(data_of(entries["groups"][g], f"{gf}: {g}", seen | {g}))
+                merged.update(self.data_of(self.groups[g], f"{self.gf}: {g}", seen | {g}))
         merged.update({k: (v, f"{where}.data.{k}") for k, v in entry.data.items()})
         return merged
 
-    resolved, all_origins = {}, {}
-    for name, entry in entries["hosts"].items():
+    def resolve(self, name: str, entry: HostEntry) -> tuple[HostEntry, dict[str, str]]:
+        hf, df, defaults = self.hf, self.df, self.defaults
         origins: dict[str, str] = {}
         values: dict = {}
         for attr, fallback in (("hostname", name), ("platform", None), ("port", 22)):
-            v, origin = inherit(entry, f"{hf}: {name}", attr)
+            v, origin = self.inherit(entry, f"{hf}: {name}", attr)
             if v is None and getattr(defaults, attr) is not None:
                 v, origin = getattr(defaults, attr), f"{df}: {attr}"
             if v is None:
                 v, origin = fallback, f"{hf}: {name}.{attr}"
             values[attr], origins[attr] = v, origin
         data = {k: (v, f"{df}: data.{k}") for k, v in defaults.data.items()}
-        data.update(data_of(entry, f"{hf}: {name}"))
+        data.update(self.data_of(entry, f"{hf}: {name}"))
         origins.update({f"data.{k}": origin for k, (_, origin) in data.items()})
-        resolved[name] = HostEntry.model_construct(  # already validated piece by piece
+        resolved = HostEntry.model_construct(  # already validated piece by piece
             groups=entry.groups, data={k: v for k, (v, _) in data.items()}, **values)
-        all_origins[name] = origins
-    return resolved, problems, all_origins
+        return resolved, origins
 
 
 def _group_cycles(inv: Path, groups: dict[str, HostEntry]) -> list[str]:

@@ -70,14 +70,7 @@ def watch(inventory_dir: Path = InventoryOpt,
     if site is not None:
         render_mod.devices_in_scope(ov, site)
     keys = list(inventory.psks(ov).values())
-    try:
-        keep_seconds = hist.parse_age(keep) if keep is not None else None
-    except ValueError as e:
-        raise GrectlError(str(e))
-    try:
-        hist.connect(history_path).close()
-    except (OSError, sqlite3.Error) as e:
-        raise GrectlError(f"--history {history_path}: {e}")
+    keep_seconds = _keep_seconds(keep, history_path)
 
     def drift(overlay, scope):
         return run_deploy(overlay, scope, dry_run=True, workers=workers)
@@ -97,18 +90,55 @@ def watch(inventory_dir: Path = InventoryOpt,
     from . import metrics
     registry, collector = metrics.registry()
     if metrics_port is not None:
-        try:
-            from .status_page import StatusPage, serve  # /metrics, and the status page on / and /status.json
-            page = StatusPage(lambda: inventory.load(inventory_dir), history_path, keys, overlay=ov)
-            server = serve(metrics_port, metrics_addr, registry, page)
-        except OSError as e:
-            raise GrectlError(f"--metrics-port {metrics_port}: {e.strerror or e}")
-        err.print(f"metrics on http://{metrics_addr}:{server.server_port}/metrics", highlight=False)
-        err.print(f"status page on http://{metrics_addr}:{server.server_port}/", highlight=False)
+        _serve_metrics(metrics_port, metrics_addr, registry,
+                       lambda: inventory.load(inventory_dir), history_path, keys, ov)
 
     stop = threading.Event()
     clock = watch_mod.SystemClock(stop)
+    got = _stop_on_signals(stop)
 
+    def one_run():
+        return watch_mod.run_once(lambda: inventory.load(inventory_dir), drift, site,
+                                  verify if with_verify else None, repair if remediate else None, guard, clock)
+
+    def on_run(run):
+        collector.update(run, _record(run, history_path, keys, keep_seconds))
+        _write_metrics(run, metrics_file, registry)
+        for line in watch_mod.summary(run):
+            err.print(line, highlight=False, markup=False)
+
+    code = watch_mod.loop(one_run, interval, jitter, stop, clock, once=once, on_run=on_run)
+    if got:
+        err.print(f"{signal.Signals(got[0]).name}: stopped between runs", highlight=False)
+    raise typer.Exit(code if once else 0)
+
+
+def _keep_seconds(keep: str | None, history_path: Path) -> float | None:
+    """``--keep`` in seconds, after checking the history database opens."""
+    try:
+        keep_seconds = hist.parse_age(keep) if keep is not None else None
+    except ValueError as e:
+        raise GrectlError(str(e))
+    try:
+        hist.connect(history_path).close()
+    except (OSError, sqlite3.Error) as e:
+        raise GrectlError(f"--history {history_path}: {e}")
+    return keep_seconds
+
+
+def _serve_metrics(port: int, addr: str, registry, load, history_path: Path, keys: list, ov) -> None:
+    try:
+        from .status_page import StatusPage, serve  # /metrics, and the status page on / and /status.json
+        page = StatusPage(load, history_path, keys, overlay=ov)
+        server = serve(port, addr, registry, page)
+    except OSError as e:
+        raise GrectlError(f"--metrics-port {port}: {e.strerror or e}")
+    err.print(f"metrics on http://{addr}:{server.server_port}/metrics", highlight=False)
+    err.print(f"status page on http://{addr}:{server.server_port}/", highlight=False)
+
+
+def _stop_on_signals(stop: threading.Event) -> list[int]:
+    """SIGTERM/SIGINT set ``stop``; the signals received, in order, go to the list returned."""
     got: list[int] = []
 
     def on_signal(signum, frame):  # only a flag: the run in progress finishes, the loop then ends
@@ -119,35 +149,32 @@ def watch(inventory_dir: Path = InventoryOpt,
 
     for s in (signal.SIGTERM, signal.SIGINT):
         signal.signal(s, on_signal)
+    return got
 
-    def one_run():
-        return watch_mod.run_once(lambda: inventory.load(inventory_dir), drift, site,
-                                  verify if with_verify else None, repair if remediate else None, guard, clock)
 
-    def on_run(run):
-        totals = None
-        try:
-            hist.record(history_path, run, keys)
-            if keep is not None:
-                hist.prune(history_path, time.time() - keep_seconds)
-            totals = hist.totals(history_path)   # counters that outlive this process
-        except Exception as e:  # the watch keeps going; the run still shows on stderr and in metrics
-            run.notes.append(f"history not written: {e}")
-            run.exit_code = 1
-        collector.update(run, totals)
-        if metrics_file is not None:
-            try:
-                metrics.write_file(metrics_file, registry)
-            except OSError as e:
-                run.notes.append(f"metrics file not written: {e}")
-                run.exit_code = 1
-        for line in watch_mod.summary(run):
-            err.print(line, highlight=False, markup=False)
+def _record(run, history_path: Path, keys: list, keep_seconds: float | None):
+    """The run into the history (and the retention applied); the totals that outlive this process."""
+    totals = None
+    try:
+        hist.record(history_path, run, keys)
+        if keep_seconds is not None:
+            hist.prune(history_path, time.time() - keep_seconds)
+        totals = hist.totals(history_path)
+    except Exception as e:  # the watch keeps going; the run still shows on stderr and in metrics
+        run.notes.append(f"history not written: {e}")
+        run.exit_code = 1
+    return totals
 
-    code = watch_mod.loop(one_run, interval, jitter, stop, clock, once=once, on_run=on_run)
-    if got:
-        err.print(f"{signal.Signals(got[0]).name}: stopped between runs", highlight=False)
-    raise typer.Exit(code if once else 0)
+
+def _write_metrics(run, metrics_file: Path | None, registry) -> None:
+    if metrics_file is None:
+        return
+    from . import metrics
+    try:
+        metrics.write_file(metrics_file, registry)
+    except OSError as e:
+        run.notes.append(f"metrics file not written: {e}")
+        run.exit_code = 1
 
 
 def history(ctx: typer.Context,

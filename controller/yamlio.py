@@ -41,30 +41,9 @@ def read_text(path: Path | str, max_bytes: int = MAX_YAML_BYTES) -> str:
     >>> why("/")
     'is a directory, not a file'
     """
-    try:
-        real = os.path.realpath(path)
-        st = os.stat(path)
-    except ValueError:
-        raise YamlProblem("is not a usable path (NUL character)") from None
-    except (FileNotFoundError, NotADirectoryError):
-        raise FileMissing("file not found") from None
-    except PermissionError:
-        raise YamlProblem("cannot read: permission denied") from None
-    except OSError as e:
-        raise YamlProblem(f"cannot read: {e.strerror}") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise YamlProblem("is a directory, not a file")
-    for top in PSEUDO_FS:
-        if real == top or real.startswith(top + "/"):
-            raise YamlProblem(f"is a kernel pseudo-file under {top}, not a file")
-    if not stat.S_ISREG(st.st_mode):
-        raise YamlProblem("is not a regular file (a device, FIFO or socket)")
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except PermissionError:
-        raise YamlProblem("cannot read: permission denied") from None
-    except OSError as e:
-        raise YamlProblem(f"cannot read: {e.strerror}") from None
+    real, st = _stat(path)
+    _refuse_kind(real, st)
+    fd = _open(path)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped between stat and open
             raise YamlProblem("is not a regular file (a device, FIFO or socket)")
@@ -79,6 +58,39 @@ def read_text(path: Path | str, max_bytes: int = MAX_YAML_BYTES) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise YamlProblem(f"is not UTF-8 text (undecodable byte at offset {e.start})") from None
+
+
+def _stat(path: Path | str) -> tuple[str, os.stat_result]:
+    try:
+        return os.path.realpath(path), os.stat(path)
+    except ValueError:
+        raise YamlProblem("is not a usable path (NUL character)") from None
+    except (FileNotFoundError, NotADirectoryError):
+        raise FileMissing("file not found") from None
+    except PermissionError:
+        raise YamlProblem("cannot read: permission denied") from None
+    except OSError as e:
+        raise YamlProblem(f"cannot read: {e.strerror}") from None
+
+
+def _refuse_kind(real: str, st: os.stat_result) -> None:
+    """Refuses a directory, a kernel pseudo-file, a device, FIFO or socket."""
+    if stat.S_ISDIR(st.st_mode):
+        raise YamlProblem("is a directory, not a file")
+    for top in PSEUDO_FS:
+        if real == top or real.startswith(top + "/"):
+            raise YamlProblem(f"is a kernel pseudo-file under {top}, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise YamlProblem("is not a regular file (a device, FIFO or socket)")
+
+
+def _open(path: Path | str) -> int:
+    try:
+        return os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except PermissionError:
+        raise YamlProblem("cannot read: permission denied") from None
+    except OSError as e:
+        raise YamlProblem(f"cannot read: {e.strerror}") from None
 
 
 class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):

@@ -188,7 +188,8 @@ class CliDriver(NetworkDriver):
     def play(self, steps: Iterable[Step], respond: Callable[[Step, str], Step | None],
              error: Callable[[Step, str], str | None]) -> list[str]:
         """Play ``steps`` in order. After each, ``respond`` may name a follow-up (an answer to the
-        question the device's latest output ends with); ``error`` judges the step's whole answer. Raises :class:`StepFailed`."""
+        question the device's latest output ends with); ``error`` judges the step's whole answer.
+        Raises :class:`StepFailed`."""
         outs: list[str] = []
         for step in steps:
             try:

@@ -151,7 +151,8 @@ def verdict(found: list[Entry], name: str, blob: bytes) -> str:
     """``known``, ``unknown``, ``changed`` or ``revoked`` for the key ``blob`` presented by ``name``.
 
     >>> e = entries("r1 ssh-ed25519 AAAA\\n@revoked * ssh-ed25519 AAAB")
-    >>> [verdict(e, n, b) for n, b in (("r1", b"\\x00\\x00\\x00"), ("r1", b"x"), ("r2", b"x"), ("r2", b"\\x00\\x00\\x01"))]
+    >>> [verdict(e, n, b) for n, b in (("r1", b"\\x00\\x00\\x00"), ("r1", b"x"),
+    ...                                ("r2", b"x"), ("r2", b"\\x00\\x00\\x01"))]
     ['known', 'changed', 'unknown', 'revoked']
     """
     mine = [e for e in found if e.marker in ("", "@revoked") and matches(e.names, name)]

@@ -85,23 +85,29 @@ def _validate(topo: LabTopology, state_dir: Path) -> None:
     if len(set(names)) != len(names):
         problems.append("duplicate router names")
     for r in topo.routers:
-        if not NODE_RE.fullmatch(r.name) or r.name in ("internet", "root") or r.name.startswith("lan-"):
-            problems.append(f"router name {r.name!r} is not usable as a namespace name")
-        if r.mgmt_ip not in topo.mgmt_network:
-            problems.append(f"{r.name}: mgmt ip {r.mgmt_ip} not in {topo.mgmt_network}")
-        for ifname in [r.wan_interface] + [lan.interface for lan in r.lans]:
-            if not IFNAME_RE.fullmatch(ifname) or ifname in ("mgmt0", "lo"):
-                problems.append(f"{r.name}: bad interface name {ifname!r}")
-        if r.wan_gateway not in r.wan.network:
-            problems.append(f"{r.name}: WAN gateway {r.wan_gateway} not in {r.wan.network}")
-        if not 576 <= r.underlay_mtu <= 9000:
-            problems.append(f"{r.name}: underlay MTU {r.underlay_mtu} out of range")
+        problems += _router_problems(topo, r)
     if topo.mgmt_host.ip not in topo.mgmt_network:
         problems.append(f"mgmt host {topo.mgmt_host} not in {topo.mgmt_network}")
     if " " in str(state_dir) or "," in str(state_dir):
         problems.append(f"state dir {state_dir} must not contain spaces or commas")
     if problems:
         raise LabError("invalid lab topology: " + "; ".join(problems))
+
+
+def _router_problems(topo: LabTopology, r) -> list[str]:
+    problems = []
+    if not NODE_RE.fullmatch(r.name) or r.name in ("internet", "root") or r.name.startswith("lan-"):
+        problems.append(f"router name {r.name!r} is not usable as a namespace name")
+    if r.mgmt_ip not in topo.mgmt_network:
+        problems.append(f"{r.name}: mgmt ip {r.mgmt_ip} not in {topo.mgmt_network}")
+    for ifname in [r.wan_interface] + [lan.interface for lan in r.lans]:
+        if not IFNAME_RE.fullmatch(ifname) or ifname in ("mgmt0", "lo"):
+            problems.append(f"{r.name}: bad interface name {ifname!r}")
+    if r.wan_gateway not in r.wan.network:
+        problems.append(f"{r.name}: WAN gateway {r.wan_gateway} not in {r.wan.network}")
+    if not 576 <= r.underlay_mtu <= 9000:
+        problems.append(f"{r.name}: underlay MTU {r.underlay_mtu} out of range")
+    return problems
 
 
 # ---------------------------------------------------------------- backend detection
@@ -140,21 +146,50 @@ def up(topo: LabTopology, state_dir: Path, backend: str | None = None, timeout: 
     _validate(topo, state_dir)
     if backend is not None:
         backends.get(backend)  # unknown names fail before anything is touched
+    running = _already_running(topo, state_dir, backend)
+    if running is not None:
+        return running
+    down(state_dir)
+    _cleanup_leftovers(topo)
+    be = backends.get(backend or detect_backend())
+    _refuse_routed_mgmt(topo)
+    t0 = time.monotonic()
+    _fresh_state_dir(state_dir)
+    _generate(topo, state_dir, be)
+    meta = {"name": topo.name, "backend": be.name, "umid": umid(topo), "tap": tap_name(topo),
+            "topology": _topo_dict(topo), "started": time.time()}
+    (state_dir / "lab.json").write_text(json.dumps(meta, indent=1))
+    try:
+        be.start(topo, state_dir)
+        t_ready = _wait_ready(topo, state_dir, be, t0, timeout)
+    except BaseException:
+        down(state_dir)
+        raise
+    t_ssh = time.monotonic() - t0
+    return {"backend": be.name, "seconds": round(t_ssh, 2), "ready_seconds": round(t_ready, 2),
+            "routers": [r.name for r in topo.routers], "state_dir": str(state_dir), "already_running": False}
+
+
+def _already_running(topo: LabTopology, state_dir: Path, backend: str | None) -> dict | None:
+    """up's answer when this very topology already runs healthy on the backend asked for."""
     meta = _load(state_dir)
     if meta and meta.get("topology") == _topo_dict(topo) and backend in (None, meta.get("backend")):
         st = status(state_dir)
         if st and all(r["up"] and r["ssh"] and all(r["daemons"].values()) for r in st):
             return {"backend": meta["backend"], "seconds": 0.0, "routers": [r.name for r in topo.routers],
                     "state_dir": str(state_dir), "already_running": True}
-    down(state_dir)
-    _cleanup_leftovers(topo)
-    be = backends.get(backend or detect_backend())
+    return None
+
+
+def _refuse_routed_mgmt(topo: LabTopology) -> None:
     taken = _run(["ip", "-o", "route", "show", "to", "match", str(topo.mgmt_host.ip)], check=False).stdout
     for line in taken.splitlines():
         if not line.startswith("default"):
             raise LabError(f"the lab's management network {topo.mgmt_network} is already routed on this host "
                            f"({line.strip()}): another lab or interface uses it")
-    t0 = time.monotonic()
+
+
+def _fresh_state_dir(state_dir: Path) -> None:
     state_dir.mkdir(parents=True, exist_ok=True)
     state_dir.chmod(0o700)
     for stale in ("ready", "lab.json"):
@@ -162,34 +197,27 @@ def up(topo: LabTopology, state_dir: Path, backend: str | None = None, timeout: 
     for d in ("ctl", "log", "uml", "run"):
         if (state_dir / d).is_dir() and not os.path.ismount(state_dir / d):
             shutil.rmtree(state_dir / d)
-    _generate(topo, state_dir, be)
-    meta = {"name": topo.name, "backend": be.name, "umid": umid(topo), "tap": tap_name(topo),
-            "topology": _topo_dict(topo), "started": time.time()}
-    (state_dir / "lab.json").write_text(json.dumps(meta, indent=1))
-    try:
-        be.start(topo, state_dir)
-        deadline = t0 + timeout
-        while not (state_dir / "ready").exists():
-            be.check_boot(topo, state_dir, time.monotonic() - t0)
-            if time.monotonic() > deadline:
-                raise LabError(f"lab not ready after {timeout:.0f}s:\n"
-                               + backends.base.tail(state_dir / "log" / "init.log"))
+
+
+def _wait_ready(topo: LabTopology, state_dir: Path, be, t0: float, timeout: float) -> float:
+    """Until the lab's init says ready, every sshd answers and NETCONF runs; seconds to ready."""
+    deadline = t0 + timeout
+    while not (state_dir / "ready").exists():
+        be.check_boot(topo, state_dir, time.monotonic() - t0)
+        if time.monotonic() > deadline:
+            raise LabError(f"lab not ready after {timeout:.0f}s:\n"
+                           + backends.base.tail(state_dir / "log" / "init.log"))
+        time.sleep(0.2)
+    t_ready = time.monotonic() - t0
+    pending = {str(r.mgmt_ip) for r in topo.routers}
+    while pending:
+        pending = {ip for ip in pending if not _tcp_open(ip, 22, 0.5)}
+        if pending and time.monotonic() > deadline:
+            raise LabError(f"sshd not reachable on {sorted(pending)} after {timeout:.0f}s")
+        if pending:
             time.sleep(0.2)
-        t_ready = time.monotonic() - t0
-        pending = {str(r.mgmt_ip) for r in topo.routers}
-        while pending:
-            pending = {ip for ip in pending if not _tcp_open(ip, 22, 0.5)}
-            if pending and time.monotonic() > deadline:
-                raise LabError(f"sshd not reachable on {sorted(pending)} after {timeout:.0f}s")
-            if pending:
-                time.sleep(0.2)
-        netconf.start_all(topo, state_dir, timeout=max(30.0, deadline - time.monotonic()))
-    except BaseException:
-        down(state_dir)
-        raise
-    t_ssh = time.monotonic() - t0
-    return {"backend": be.name, "seconds": round(t_ssh, 2), "ready_seconds": round(t_ready, 2),
-            "routers": [r.name for r in topo.routers], "state_dir": str(state_dir), "already_running": False}
+    netconf.start_all(topo, state_dir, timeout=max(30.0, deadline - time.monotonic()))
+    return t_ready
 
 
 def _cleanup_leftovers(topo: LabTopology) -> None:

@@ -254,7 +254,8 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
     gre, ospf_if = {}, {}
     for t in ts:
         name = t.end(device).interface
-        gre.update({k: v for k, v in parse_interface(outputs.get(f"display interface {name}", "")).items() if k == name})
+        shown = parse_interface(outputs.get(f"display interface {name}", ""))
+        gre.update({k: v for k, v in shown.items() if k == name})
         ospf_if.update(parse_ospf_interface(outputs.get(f"display ospf interface {name}", "")))
     probes = {}
     for far, size in targets(overlay, device, site):
@@ -265,6 +266,7 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
                for p in sorted({str(t.end(device).peer_wan) for t in ts})}
     return DeviceState(
         gre=gre, ike_sas=parse_ike_sa(outputs.get(IKE_SA, "")), child_sas=parse_ipsec_sa(outputs.get(IPSEC_SA, "")),
-        child_sas_after=[c for t in ts for c in parse_ipsec_sa(outputs.get(after_command(t.end(device).interface), ""))],
+        child_sas_after=[c for t in ts
+                         for c in parse_ipsec_sa(outputs.get(after_command(t.end(device).interface), ""))],
         ospf_neighbors=parse_ospf_peer(outputs.get(OSPF_PEER, "")), ospf_interfaces=ospf_if,
         routes=parse_routes(outputs.get(OSPF_ROUTES, "")), route_lookups=lookups, probes=probes)

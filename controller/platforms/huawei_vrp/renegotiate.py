@@ -12,7 +12,8 @@ endpoints of the tunnels carrying those profiles. Keys: VRP prints a key only in
 form, so the remediation never sees a key change (see the README): a key change alone resets
 nothing here. New peers (no SA yet) and removed peers are not reset.
 
->>> run = "ike proposal 99\\n sa duration 86400\\n#\\nike peer grectl-a\\n ike-proposal 99\\n remote-address 192.0.2.1\\n#"
+>>> run = ("ike proposal 99\\n sa duration 86400\\n#\\n"
+...        "ike peer grectl-a\\n ike-proposal 99\\n remote-address 192.0.2.1\\n#")
 >>> renegotiated(run, apply(run, ["ike proposal 99", " sa duration 3600", "quit"]))
 ['192.0.2.1']
 >>> [s.send for s in reset_steps(['192.0.2.1'])]

@@ -95,7 +95,8 @@ def is_vrp8(display_version: str) -> bool | None:
 def startup_files(display_startup: str) -> dict[str, str]:
     """``display startup``: {'startup': file booted from, 'next': next startup file}."""
     out = {}
-    for key, label in (("startup", r"Startup saved-configuration file"), ("next", r"Next startup saved-configuration file")):
+    for key, label in (("startup", r"Startup saved-configuration file"),
+                       ("next", r"Next startup saved-configuration file")):
         m = re.search(rf"^\s*{label}:\s+(\S+)", display_startup, re.M)
         if m:
             out[key] = m.group(1)

@@ -107,7 +107,8 @@ ALIASES = {"ge": "GigabitEthernet", "gi": "GigabitEthernet", "gigabitethernet": 
            "xge": "XGigabitEthernet", "xgigabitethernet": "XGigabitEthernet", "eth": "Ethernet",
            "ethernet": "Ethernet", "eth-trunk": "Eth-Trunk", "vlanif": "Vlanif", "dialer": "Dialer",
            "cellular": "Cellular", "loopback": "LoopBack", "tunnel": "Tunnel", "tun": "Tunnel",
-           "serial": "Serial", "atm": "Atm", "pos": "Pos", "virtual-ethernet": "Virtual-Ethernet", "ve": "Virtual-Ethernet",
+           "serial": "Serial", "atm": "Atm", "pos": "Pos",
+           "virtual-ethernet": "Virtual-Ethernet", "ve": "Virtual-Ethernet",
            "meth": "MEth", "virtual-template": "Virtual-Template", "mp-group": "Mp-group",
            "bridge-if": "Bridge-if", "null": "NULL", "25ge": "25GE", "40ge": "40GE", "100ge": "100GE"}
 NAME_RE = re.compile(r"(?P<type>[A-Za-z0-9-]*?[A-Za-z-])\s?(?P<num>[0-9]+(?:/[0-9]+){0,2})"

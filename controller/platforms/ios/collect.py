@@ -80,10 +80,12 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
         ip = parsers.ip_interface(outputs.get(f"show ip interface {ifname}", "")).gre.get(ifname)
         if g is not None:
             st.gre[ifname] = GreTunnel(**{**g.model_dump(), "mtu": ip.mtu if ip else None})
-        st.ospf_interfaces.update(parsers.ospf_interface(outputs.get(f"show ip ospf interface {ifname}", "")).ospf_interfaces)
+        ospf = parsers.ospf_interface(outputs.get(f"show ip ospf interface {ifname}", ""))
+        st.ospf_interfaces.update(ospf.ospf_interfaces)
         cmd = ipsec_command(overlay, device, t)
         st.child_sas += [c for c in parsers.ipsec_sa(outputs.get(cmd, "")).child_sas if c.peer == peer]
-        st.child_sas_after += [c for c in parsers.ipsec_sa(outputs.get(cmd + " detail", "")).child_sas if c.peer == peer]
+        after = parsers.ipsec_sa(outputs.get(cmd + " detail", ""))
+        st.child_sas_after += [c for c in after.child_sas if c.peer == peer]
         rl = parsers.cef(peer, outputs.get(f"show ip cef {peer}", "")).route_lookups[peer]
         if rl.interface and names.same_interface(rl.interface, dev.wan.interface):
             rl = RouteLookup(interface=dev.wan.interface, gateway=rl.gateway)  # the intent's spelling

@@ -32,16 +32,20 @@ from . import names
 from .secrets import mask
 
 P = names.PREFIX
-_OWNED_TOP = re.compile(rf"^(crypto ikev2 (proposal|policy|keyring|profile) {P}\b|crypto ipsec (transform-set|profile) {P}\b"
-                        rf"|crypto map {P} \d+|ip access-list extended {P}-|crypto isakmp policy {names.ISAKMP_POLICY}$)")
+_OWNED_TOP = re.compile(rf"^(crypto ikev2 (proposal|policy|keyring|profile) {P}\b"
+                        rf"|crypto ipsec (transform-set|profile) {P}\b"
+                        rf"|crypto map {P} \d+|ip access-list extended {P}-"
+                        rf"|crypto isakmp policy {names.ISAKMP_POLICY}$)")
 _OWNED_IF_LINE = re.compile(rf"^(crypto map {P}$|ip access-group {P}-WAN-IN in$)")
 _TUNNEL = re.compile(r"^interface Tunnel\d+$")
 _ISAKMP_KEY = re.compile(r"^crypto isakmp key \S+(?: \S+)? address (\S+)")
-_PER_SITE = re.compile(rf"^(interface Tunnel\d+|crypto map {P} \d+|ip access-list extended {P}-GRE-\d+|crypto isakmp key .*)$")
+_PER_SITE = re.compile(rf"^(interface Tunnel\d+|crypto map {P} \d+"
+                       rf"|ip access-list extended {P}-GRE-\d+|crypto isakmp key .*)$")
 
 # teardown rank of a removed object: what references others goes first
 _TEARDOWN = [r"^(no )?interface (?!Tunnel)", rf"^no crypto map {P} ", rf"^no ip access-list extended {P}",
-             rf"^(no )?crypto ipsec profile {P}", rf"^no crypto ipsec transform-set {P}", rf"^(no )?crypto ikev2 profile {P}",
+             rf"^(no )?crypto ipsec profile {P}", rf"^no crypto ipsec transform-set {P}",
+             rf"^(no )?crypto ikev2 profile {P}",
              rf"^(no )?crypto ikev2 keyring {P}", rf"^(no )?crypto ikev2 policy {P}", rf"^no crypto ikev2 proposal {P}",
              r"^no crypto isakmp key ", r"^no crypto isakmp "]
 
@@ -109,7 +113,8 @@ def owned(running: HConfig, intended: HConfig) -> HConfig:
             keep.append(c)
         elif _TUNNEL.fullmatch(c.text) and c.get_child(startswith=f"description {names.DESCRIPTION}") is not None:
             keep.append(c)
-        elif c.text.startswith("interface ") and (c.text in wan or any(_OWNED_IF_LINE.match(x.text) for x in c.children)):
+        elif c.text.startswith("interface ") and (c.text in wan
+                                                  or any(_OWNED_IF_LINE.match(x.text) for x in c.children)):
             part = out.add_child(c.text)
             for x in c.children:
                 if _OWNED_IF_LINE.match(x.text):
@@ -193,7 +198,8 @@ def _site_line(parent: str, line: str, t) -> bool:
     peer = str(end.peer_wan)
     sub = str(t.subnet.network_address) + " " + str(t.subnet.hostmask) + " "
     return ((parent.startswith(f"crypto ikev2 keyring {P}") and line == f"peer {t.site}")
-            or (parent.startswith(f"crypto ikev2 profile {P}") and line.startswith(f"match identity remote address {peer} "))
+            or (parent.startswith(f"crypto ikev2 profile {P}")
+                and line.startswith(f"match identity remote address {peer} "))
             or (parent.startswith(f"ip access-list extended {names.WAN_ACL}") and f"host {peer} " in line)
             or (parent.startswith("router ospf ") and (line == f"no passive-interface {end.interface}"
                                                        or line.startswith(f"network {sub}"))))

@@ -49,19 +49,28 @@ def _section(conf, prefix: str):
     return [c for c in conf.children if c.text.startswith(prefix)]
 
 
-def signature(conf, addr: str) -> frozenset:
-    """What the peer at ``addr`` negotiates in the tree ``conf``."""
+def _keyring(conf, addr: str) -> set[tuple]:
     sig: set[tuple] = set()
     for kr in _section(conf, "crypto ikev2 keyring "):
         for p in kr.children:
             if p.get_child(re_search=rf"^address {re.escape(addr)}(\s|$)") is not None:
                 sig |= {("keyring", x) for x in _lines(p)}
+    return sig
+
+
+def _ikev2_profiles(conf, addr: str) -> set[tuple]:
+    sig: set[tuple] = set()
     for prof in _section(conf, "crypto ikev2 profile "):
         matches = {m.group(1) for x in prof.children if (m := _MATCH_REMOTE.fullmatch(x.text))}
         if addr in matches:
             sig |= {("ikev2-profile", prof.text, x.text) for x in prof.children
                     if not x.text.startswith(_LOCAL_ONLY) and not _MATCH_REMOTE.fullmatch(x.text)}
             sig.add(("ikev2-profile", prof.text, f"match {addr}"))
+    return sig
+
+
+def _ikev2_policies(conf, addr: str) -> set[tuple]:
+    sig: set[tuple] = set()
     proposals = set()
     for pol in _section(conf, "crypto ikev2 policy "):
         sig |= {("ikev2-policy", pol.text, x) for x in _lines(pol)}
@@ -69,11 +78,21 @@ def signature(conf, addr: str) -> frozenset:
     for p in _section(conf, "crypto ikev2 proposal "):
         if p.text.split()[3] in proposals:
             sig |= {("ikev2-proposal", p.text, x) for x in _lines(p)}
+    return sig
+
+
+def _isakmp(conf, addr: str) -> set[tuple]:
+    sig: set[tuple] = set()
     for pol in _section(conf, "crypto isakmp policy "):
         sig |= {("isakmp", pol.text, x) for x in _lines(pol)}
     sig |= {("isakmp-key", c.text) for c in conf.children
             if (m := _ISAKMP_KEY.fullmatch(c.text)) and m.group(1) == addr}
-    sets: set[str] = set()
+    return sig
+
+
+def _tunnels(conf, addr: str, sets: set[str]) -> set[tuple]:
+    """The tunnel to ``addr`` and its IPsec profile; adds the transform-sets it names to ``sets``."""
+    sig: set[tuple] = set()
     for t in _section(conf, "interface Tunnel"):
         if t.get_child(equals=f"tunnel destination {addr}") is None:
             continue
@@ -85,6 +104,12 @@ def signature(conf, addr: str) -> frozenset:
                 if prof is not None:
                     sig |= {("ipsec-profile", prof.text, y) for y in _lines(prof)}
                     sets |= {y.text.split()[2] for y in prof.children if y.text.startswith("set transform-set ")}
+    return sig
+
+
+def _crypto_maps(conf, addr: str, sets: set[str]) -> set[tuple]:
+    """The crypto map entries ``set peer addr`` and their ACLs; adds their transform-sets to ``sets``."""
+    sig: set[tuple] = set()
     for cm in _section(conf, "crypto map "):
         if cm.get_child(equals=f"set peer {addr}") is None:
             continue
@@ -95,10 +120,29 @@ def signature(conf, addr: str) -> frozenset:
                 acl = conf.get_child(equals=f"ip access-list extended {x.text.split()[2]}")
                 if acl is not None:
                     sig |= {("acl", y) for y in _lines(acl)}
+    return sig
+
+
+def _transform_sets(conf, sets: set[str]) -> set[tuple]:
+    sig: set[tuple] = set()
     for ts in _section(conf, "crypto ipsec transform-set "):
         if ts.text.split()[3] in sets:
             sig |= {("transform-set", ts.text, x) for x in _lines(ts)} | {("transform-set", ts.text)}
-    return frozenset(sig)
+    return sig
+
+
+# what a peer negotiates, one function per part of the configuration
+_PARTS = (_keyring, _ikev2_profiles, _ikev2_policies, _isakmp)
+
+
+def signature(conf, addr: str) -> frozenset:
+    """What the peer at ``addr`` negotiates in the tree ``conf``."""
+    sig: set[tuple] = set()
+    for part in _PARTS:
+        sig |= part(conf, addr)
+    sets: set[str] = set()
+    sig |= _tunnels(conf, addr, sets) | _crypto_maps(conf, addr, sets)
+    return frozenset(sig | _transform_sets(conf, sets))
 
 
 def peers(conf) -> set[str]:

@@ -116,6 +116,7 @@ class IosXePlatform(Platform):
 # IKEv2 DH groups the 17.12.1 YANG can express (no x25519: group 31 is absent from the model)
 PLATFORM = IosXePlatform("iosxe", Capabilities(
     transforms=frozenset(GCM_IOS | CBC), dh_groups=frozenset(yang_map.GROUPS), ifname_max=64,
-    ownership="objects", commit_confirm="native", transport="netconf", napalm_driver="iosxe_netconf", driver_unmasks=True,
+    ownership="objects", commit_confirm="native", transport="netconf", napalm_driver="iosxe_netconf",
+    driver_unmasks=True,
     netmiko_device_type="cisco_xe", renders=True, lab_kind="netconf", clab=_lab.CLAB,
     notes=("verify reads the configuration over NETCONF; operational groups need show commands",)))

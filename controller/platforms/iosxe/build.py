@@ -76,88 +76,9 @@ def build(overlay: Overlay, device: str, secrets: dict[str, str], site: str | No
     native = _sub(cfg, "native", ns=NATIVE)
     crypto = _sub(native, "crypto")
     if mine:
-        ikev2 = _sub(crypto, "ikev2", ns=CRYPTO)
-        for t, end in mine:          # keyrings before the profiles that name them (leafref)
-            kr = _sub(ikev2, "keyring")
-            _sub(kr, "name", object_name(end.peer))
-            peer = _sub(kr, "peer")
-            _sub(peer, "name", end.peer)
-            v4 = _path(peer, "address", "ipv4")
-            _sub(v4, "ipv4-address", end.peer_wan)
-            _sub(v4, "ipv4-mask", HOST_MASK)
-            _sub(_sub(peer, "pre-shared-key"), "key", secrets[t.site])
-        pol = _sub(ikev2, "policy")
-        _sub(pol, "name", PREFIX)
-        _sub(_path(pol, "match", "address"), "local-ip", dev.wan.address.ip)
-        _sub(_sub(pol, "proposal"), "proposals", PREFIX)
-        for t, end in mine:
-            pr = _sub(ikev2, "profile")
-            _sub(pr, "name", object_name(end.peer))
-            auth = _sub(pr, "authentication")
-            _path(auth, "local", "pre-share")
-            _path(auth, "remote", "pre-share")
-            dpd = _sub(pr, "dpd")
-            _sub(dpd, "interval", i.ike.dpd_delay)
-            _sub(dpd, "retry", 2)
-            _sub(dpd, "query", "periodic")
-            _sub(_path(pr, "identity", "local"), "address", end.wan)
-            _sub(_path(pr, "keyring", "local"), "name", object_name(end.peer))
-            _sub(_sub(pr, "lifetime"), "seconds", i.ike.lifetime)
-            v4 = _path(pr, "match", "identity", "remote", "address", "ipv4")
-            _sub(v4, "ipv4-address", end.peer_wan)
-            _sub(v4, "ipv4-mask", HOST_MASK)
-        prop = _sub(ikev2, "proposal")
-        _sub(prop, "name", PREFIX)
-        _sub(_sub(prop, "encryption"), ike.encryption)
-        _sub(_sub(prop, "group"), ike.group)
-        if ike.integrity:
-            _sub(_sub(prop, "integrity"), ike.integrity)
-        _sub(_sub(prop, "prf"), ike.prf)
-
-        ipsec = _sub(crypto, "ipsec", ns=CRYPTO)
-        tset = _sub(ipsec, "transform-set")
-        _sub(tset, "tag", PREFIX)
-        _sub(tset, "esp", ts.esp)
-        _sub(tset, "key-bit", ts.key_bit)
-        if ts.esp_hmac:
-            _sub(tset, "esp-hmac", ts.esp_hmac)
-        mode = _sub(tset, "mode")
-        _sub(mode, "transport-choice" if i.ipsec.mode == "transport" else "tunnel-choice")
-        for t, end in mine:
-            prof = _sub(ipsec, "profile")
-            _sub(prof, "name", object_name(end.peer))
-            st = _sub(prof, "set")
-            _sub(st, "ikev2-profile", object_name(end.peer))
-            _sub(_path(st, "security-association", "lifetime"), "seconds", i.ipsec.lifetime)
-            _sub(st, "transform-set", PREFIX)
-
-    if mine:
-        interface = _sub(native, "interface")
-        for t, end in mine:
-            mtu = overlay.tunnel_mtu(t)
-            tun = _sub(interface, "Tunnel")
-            _sub(tun, "name", end.number)
-            _sub(tun, "description", f"{PREFIX}: {end.peer}")
-            ip = _sub(tun, "ip")
-            prim = _path(ip, "address", "primary")
-            _sub(prim, "address", end.address.ip)
-            _sub(prim, "mask", end.address.netmask)
-            _sub(ip, "mtu", mtu)
-            _sub(_sub(ip, "tcp"), "adjust-mss", mtu - 40)
-            ospf = _path(ip, "router-ospf", "ospf", ns=OSPF)
-            pid = _sub(ospf, "process-id")
-            _sub(pid, "id", i.ospf.process)
-            _sub(_sub(pid, "area"), "area-id", area_id(i.ospf.area))
-            _sub(ospf, "dead-interval", i.ospf.dead)
-            _sub(ospf, "hello-interval", i.ospf.hello)
-            _path(ospf, "network", "point-to-point")
-            tt = _sub(tun, "tunnel", ns=TUNNEL)
-            _sub(tt, "source", end.wan)
-            _sub(_sub(tt, "destination-config"), "ipv4", end.peer_wan)
-            if i.gre.key:
-                _sub(tt, "key", t.hub_end.number)
-            prot = _sub(tt, "protection")
-            _sub(_path(prot, "ipsec", "profile-option", ns=CRYPTO), "name", object_name(end.peer))
+        _ikev2(_sub(crypto, "ikev2", ns=CRYPTO), i, dev, mine, secrets, ike)
+        _ipsec(_sub(crypto, "ipsec", ns=CRYPTO), i, mine, ts)
+        _tunnels(_sub(native, "interface"), overlay, mine)
     if full or mine:  # the process the tunnels run in exists first (Cisco's YANG insists)
         ospf = _path(_path(native, "router"), "router-ospf", "ospf", ns=OSPF)
         pid = _sub(ospf, "process-id")
@@ -172,6 +93,97 @@ def build(overlay: Overlay, device: str, secrets: dict[str, str], site: str | No
     if not len(crypto):
         native.remove(crypto)
     return cfg
+
+
+def _ikev2(ikev2, i, dev, mine: list, secrets: dict[str, str], ike: yang_map.IkeV2) -> None:
+    """Keyrings (before the profiles that name them: leafref), policy, profiles, proposal."""
+    for t, end in mine:
+        kr = _sub(ikev2, "keyring")
+        _sub(kr, "name", object_name(end.peer))
+        peer = _sub(kr, "peer")
+        _sub(peer, "name", end.peer)
+        v4 = _path(peer, "address", "ipv4")
+        _sub(v4, "ipv4-address", end.peer_wan)
+        _sub(v4, "ipv4-mask", HOST_MASK)
+        _sub(_sub(peer, "pre-shared-key"), "key", secrets[t.site])
+    pol = _sub(ikev2, "policy")
+    _sub(pol, "name", PREFIX)
+    _sub(_path(pol, "match", "address"), "local-ip", dev.wan.address.ip)
+    _sub(_sub(pol, "proposal"), "proposals", PREFIX)
+    for _t, end in mine:
+        _ikev2_profile(_sub(ikev2, "profile"), i, end)
+    prop = _sub(ikev2, "proposal")
+    _sub(prop, "name", PREFIX)
+    _sub(_sub(prop, "encryption"), ike.encryption)
+    _sub(_sub(prop, "group"), ike.group)
+    if ike.integrity:
+        _sub(_sub(prop, "integrity"), ike.integrity)
+    _sub(_sub(prop, "prf"), ike.prf)
+
+
+def _ikev2_profile(pr, i, end) -> None:
+    _sub(pr, "name", object_name(end.peer))
+    auth = _sub(pr, "authentication")
+    _path(auth, "local", "pre-share")
+    _path(auth, "remote", "pre-share")
+    dpd = _sub(pr, "dpd")
+    _sub(dpd, "interval", i.ike.dpd_delay)
+    _sub(dpd, "retry", 2)
+    _sub(dpd, "query", "periodic")
+    _sub(_path(pr, "identity", "local"), "address", end.wan)
+    _sub(_path(pr, "keyring", "local"), "name", object_name(end.peer))
+    _sub(_sub(pr, "lifetime"), "seconds", i.ike.lifetime)
+    v4 = _path(pr, "match", "identity", "remote", "address", "ipv4")
+    _sub(v4, "ipv4-address", end.peer_wan)
+    _sub(v4, "ipv4-mask", HOST_MASK)
+
+
+def _ipsec(ipsec, i, mine: list, ts: yang_map.TransformSet) -> None:
+    """The transform-set, then one IPsec profile per tunnel."""
+    tset = _sub(ipsec, "transform-set")
+    _sub(tset, "tag", PREFIX)
+    _sub(tset, "esp", ts.esp)
+    _sub(tset, "key-bit", ts.key_bit)
+    if ts.esp_hmac:
+        _sub(tset, "esp-hmac", ts.esp_hmac)
+    mode = _sub(tset, "mode")
+    _sub(mode, "transport-choice" if i.ipsec.mode == "transport" else "tunnel-choice")
+    for _t, end in mine:
+        prof = _sub(ipsec, "profile")
+        _sub(prof, "name", object_name(end.peer))
+        st = _sub(prof, "set")
+        _sub(st, "ikev2-profile", object_name(end.peer))
+        _sub(_path(st, "security-association", "lifetime"), "seconds", i.ipsec.lifetime)
+        _sub(st, "transform-set", PREFIX)
+
+
+def _tunnels(interface, overlay: Overlay, mine: list) -> None:
+    i = overlay.intent
+    for t, end in mine:
+        mtu = overlay.tunnel_mtu(t)
+        tun = _sub(interface, "Tunnel")
+        _sub(tun, "name", end.number)
+        _sub(tun, "description", f"{PREFIX}: {end.peer}")
+        ip = _sub(tun, "ip")
+        prim = _path(ip, "address", "primary")
+        _sub(prim, "address", end.address.ip)
+        _sub(prim, "mask", end.address.netmask)
+        _sub(ip, "mtu", mtu)
+        _sub(_sub(ip, "tcp"), "adjust-mss", mtu - 40)
+        ospf = _path(ip, "router-ospf", "ospf", ns=OSPF)
+        pid = _sub(ospf, "process-id")
+        _sub(pid, "id", i.ospf.process)
+        _sub(_sub(pid, "area"), "area-id", area_id(i.ospf.area))
+        _sub(ospf, "dead-interval", i.ospf.dead)
+        _sub(ospf, "hello-interval", i.ospf.hello)
+        _path(ospf, "network", "point-to-point")
+        tt = _sub(tun, "tunnel", ns=TUNNEL)
+        _sub(tt, "source", end.wan)
+        _sub(_sub(tt, "destination-config"), "ipv4", end.peer_wan)
+        if i.gre.key:
+            _sub(tt, "key", t.hub_end.number)
+        prot = _sub(tt, "protection")
+        _sub(_path(prot, "ipsec", "profile-option", ns=CRYPTO), "name", object_name(end.peer))
 
 
 def render(overlay: Overlay, device: str, secrets: dict[str, str], site: str | None = None) -> str:

@@ -37,7 +37,8 @@ from ..ios.renegotiate import (  # the same exec command and refusal form
 )
 
 TUNNEL_DEST = re.compile(r"native/interface/Tunnel\[name=([^\]]+)\]/tunnel/destination-config/ipv4 = (\S+)")
-KEYRING_PEER = re.compile(r"(native/crypto/ikev2/keyring\[name=[^\]]+\]/peer\[name=[^\]]+\])/address/ipv4\[ipv4-address=([^\],]+).*")
+KEYRING_PEER = re.compile(r"(native/crypto/ikev2/keyring\[name=[^\]]+\]/peer\[name=[^\]]+\])"
+                          r"/address/ipv4\[ipv4-address=([^\],]+).*")
 PROFILE = re.compile(r"(native/crypto/ikev2/profile\[name=[^\]]+\])/.*")   # whole lines: fullmatch
 MATCH = re.compile(r"/match/identity/remote/address/ipv4\[ipv4-address=([^\],]+)\]")
 

@@ -43,14 +43,16 @@ def read_xml(text: str | bytes):
 
     >>> read_xml('<data/>').tag
     'data'
-    >>> read_xml('<!DOCTYPE d [<!ENTITY a "b">]><data>&a;</data>')
+    >>> read_xml('<!DOCTYPE d [<!ENTITY a "b">]><data>&a;</data>')  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    controller.platforms.iosxe.state.ConfigXmlError: not a NETCONF reply: a document type declaration (DOCTYPE/ENTITY) is refused (RFC 6241 section 3)
-    >>> read_xml('<data><native>')
+    controller.platforms.iosxe.state.ConfigXmlError: not a NETCONF reply: a document type declaration
+    (DOCTYPE/ENTITY) is refused (RFC 6241 section 3)
+    >>> read_xml('<data><native>')  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    controller.platforms.iosxe.state.ConfigXmlError: not well-formed XML: Premature end of data in tag native line 1, line 1, column 15
+    controller.platforms.iosxe.state.ConfigXmlError: not well-formed XML: Premature end of data in tag native
+    line 1, line 1, column 15
     """
     data = text.encode() if isinstance(text, str) else text
     if _DOCTYPE.search(data):
@@ -59,7 +61,8 @@ def read_xml(text: str | bytes):
     try:
         root = etree.fromstring(data.strip() or b"<config/>", etree.XMLParser(**_PARSER_OPTIONS))
     except etree.XMLSyntaxError as e:
-        raise ConfigXmlError(f"not well-formed XML: {' '.join(str(e).split())}".replace(" (<string>, line 1)", "")) from None
+        why = " ".join(str(e).split()).replace(" (<string>, line 1)", "")
+        raise ConfigXmlError(f"not well-formed XML: {why}") from None
     if root.getroottree().docinfo.internalDTD is not None:  # belt and braces: never reached past _DOCTYPE
         raise ConfigXmlError("not a NETCONF reply: a document type declaration is refused")
     return root
@@ -70,10 +73,11 @@ def number(text: str, where: str, low: int, high: int) -> int:
 
     >>> number("1400", "x", 68, 9216)
     1400
-    >>> number("fourteen-hundred", "interface Tunnel1: ip mtu", 68, 9216)
+    >>> number("fourteen-hundred", "interface Tunnel1: ip mtu", 68, 9216)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    controller.platforms.iosxe.state.ConfigXmlError: interface Tunnel1: ip mtu: 'fourteen-hundred' is not a number from 68 to 9216
+    controller.platforms.iosxe.state.ConfigXmlError: interface Tunnel1: ip mtu: 'fourteen-hundred'
+    is not a number from 68 to 9216
     """
     if re.fullmatch(r"[0-9]{1,10}", text) and low <= int(text) <= high:
         return int(text)

@@ -2,10 +2,11 @@
 ``yanglint`` (Debian libyang2-tools): types, ranges, enums, ``must``/``when`` and leafrefs, before
 anything touches a router.
 
->>> modules_in(Path("/nonexistent"))
+>>> modules_in(Path("/nonexistent"))  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-controller.errors.GrectlError: /nonexistent: no Cisco-IOS-XE-native.yang there (give the directory holding Cisco's IOS-XE YANG modules)
+controller.errors.GrectlError: /nonexistent: no Cisco-IOS-XE-native.yang there
+(give the directory holding Cisco's IOS-XE YANG modules)
 """
 from __future__ import annotations
 

@@ -14,8 +14,9 @@ IkeV2(encryption='aes-gcm-128', integrity=None, prf='sha384', group='fourteen')
 TransformSet(esp='esp-gcm', key_bit='128', esp_hmac=None)
 >>> transform_set("aes256-sha1")
 TransformSet(esp='esp-aes', key_bit='256', esp_hmac='esp-sha-hmac')
->>> problems("aes256-sha256-x25519", "aes128gcm16")
-['ike.proposal: IOS-XE 17.12.1 YANG has no IKEv2 DH group x25519 (takes modp1024, modp1536, modp2048, modp3072, modp4096, ecp256, ecp384, ecp521)']
+>>> problems("aes256-sha256-x25519", "aes128gcm16")  # doctest: +NORMALIZE_WHITESPACE
+['ike.proposal: IOS-XE 17.12.1 YANG has no IKEv2 DH group x25519
+  (takes modp1024, modp1536, modp2048, modp3072, modp4096, ecp256, ecp384, ecp521)']
 """
 from __future__ import annotations
 

@@ -67,5 +67,6 @@ class LinuxPlatform(Platform):
 # strongSwan with the lean charon plugin set (aes sha1 sha2 hmac gcm openssl)
 PLATFORM = LinuxPlatform("linux", Capabilities(
     transforms=frozenset(GCM | CBC | {"chacha20poly1305"}), ifname_max=15, ownership="files",
-    commit_confirm="emulated", transport="agent", napalm_driver="linux_frr", driver_unmasks=True, netmiko_device_type="linux",
+    commit_confirm="emulated", transport="agent", napalm_driver="linux_frr", driver_unmasks=True,
+    netmiko_device_type="linux",
     renders=True, lab_kind="router", clab=_lab.CLAB))

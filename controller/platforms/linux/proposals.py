@@ -56,51 +56,62 @@ def _charset(text: str) -> str | None:
     return None
 
 
+_KINDS = (("aead", AEAD), ("enc", ENCRYPTION), ("integ", INTEGRITY), ("prf", PRF), ("dh", DH), ("esn", ESN))
+
+
+def _no_prf(k: dict[str, list[str]]) -> bool:
+    return not k["prf"] and not any(i in _PRF_FROM_INTEG for i in k["integ"])
+
+
+# (applies, broken, why) in order: the first broken rule names the problem
+_RULES = (
+    (None, lambda k: not (k["enc"] or k["aead"]), "an encryption algorithm is mandatory"),
+    (None, lambda k: k["enc"] and k["aead"], "classic and AEAD encryption cannot be mixed in one proposal"),
+    (True, lambda k: k["esn"], "esn/noesn belong in ESP proposals, not IKE"),
+    (True, lambda k: _no_prf(k) and k["aead"],
+     "a PRF is mandatory in IKE proposals with AEAD encryption (add e.g. prfsha256)"),
+    (True, _no_prf, "a PRF is mandatory in IKE proposals (add an integrity algorithm or a prf)"),
+    (True, lambda k: not k["dh"], "a DH group is mandatory in IKE proposals (add e.g. x25519)"),
+    (True, lambda k: k["enc"] and not k["integ"], "an integrity algorithm is mandatory with classic encryption"),
+    (False, lambda k: k["prf"], "a PRF belongs in IKE proposals, not ESP"),
+    (False, lambda k: k["aead"] and k["integ"], "an AEAD proposal carries no integrity algorithm"),
+    (False, lambda k: k["enc"] and not k["integ"],
+     "classic encryption without an integrity algorithm leaves ESP unauthenticated"),
+)
+
+
+def _kinds(words: list[str], where: str) -> tuple[dict[str, list[str]], str | None]:
+    """The algorithms of one proposal by kind, or why a word is not one."""
+    kinds: dict[str, list[str]] = {"enc": [], "aead": [], "integ": [], "prf": [], "dh": [], "esn": []}
+    for w in words:
+        if not w:
+            return kinds, f"{where}: empty algorithm (two dashes, or a dash at an end)"
+        kind = next((kind for kind, names in _KINDS if w in names), None)
+        if kind is None:
+            return kinds, f"{where}: unknown algorithm {w[:30]!r}"
+        kinds[kind].append(w)
+    return kinds, None
+
+
+def _check_one(n: int, proposal: str, ike: bool) -> str | None:
+    where = f"proposal {n} {proposal[:60]!r}"
+    if not proposal:
+        return f"proposal {n} is empty (two commas, or a comma at an end)"
+    words = proposal.lower().split("-")
+    if words == ["default"]:
+        return None
+    kinds, problem = _kinds(words, where)
+    if problem:
+        return problem
+    why = next((why for applies, broken, why in _RULES if applies in (None, ike) and broken(kinds)), None)
+    return f"{where}: {why}" if why else None
+
+
 def _check(text: str, ike: bool) -> str | None:
     problem = _charset(text)
     if problem:
         return problem
-    for n, proposal in enumerate(text.split(","), 1):
-        where = f"proposal {n} {proposal[:60]!r}"
-        if not proposal:
-            return f"proposal {n} is empty (two commas, or a comma at an end)"
-        words = proposal.lower().split("-")
-        if words == ["default"]:
-            continue
-        kinds: dict[str, list[str]] = {"enc": [], "aead": [], "integ": [], "prf": [], "dh": [], "esn": []}
-        for w in words:
-            if not w:
-                return f"{where}: empty algorithm (two dashes, or a dash at an end)"
-            for kind, names in (("aead", AEAD), ("enc", ENCRYPTION), ("integ", INTEGRITY), ("prf", PRF),
-                                ("dh", DH), ("esn", ESN)):
-                if w in names:
-                    kinds[kind].append(w)
-                    break
-            else:
-                return f"{where}: unknown algorithm {w[:30]!r}"
-        if not (kinds["enc"] or kinds["aead"]):
-            return f"{where}: an encryption algorithm is mandatory"
-        if kinds["enc"] and kinds["aead"]:
-            return f"{where}: classic and AEAD encryption cannot be mixed in one proposal"
-        if ike:
-            if kinds["esn"]:
-                return f"{where}: esn/noesn belong in ESP proposals, not IKE"
-            if not kinds["prf"] and not any(i in _PRF_FROM_INTEG for i in kinds["integ"]):
-                if kinds["aead"]:
-                    return f"{where}: a PRF is mandatory in IKE proposals with AEAD encryption (add e.g. prfsha256)"
-                return f"{where}: a PRF is mandatory in IKE proposals (add an integrity algorithm or a prf)"
-            if not kinds["dh"]:
-                return f"{where}: a DH group is mandatory in IKE proposals (add e.g. x25519)"
-            if kinds["enc"] and not kinds["integ"]:
-                return f"{where}: an integrity algorithm is mandatory with classic encryption"
-        else:
-            if kinds["prf"]:
-                return f"{where}: a PRF belongs in IKE proposals, not ESP"
-            if kinds["aead"] and kinds["integ"]:
-                return f"{where}: an AEAD proposal carries no integrity algorithm"
-            if kinds["enc"] and not kinds["integ"]:
-                return f"{where}: classic encryption without an integrity algorithm leaves ESP unauthenticated"
-    return None
+    return next((p for n, proposal in enumerate(text.split(","), 1) if (p := _check_one(n, proposal, ike))), None)
 
 
 def check_ike_proposal(text: str) -> str | None:

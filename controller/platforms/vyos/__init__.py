@@ -102,7 +102,8 @@ class VyosPlatform(Platform):
 
 PLATFORM = VyosPlatform("vyos", Capabilities(
     transforms=frozenset(GCM | CBC | {"chacha20poly1305"}), ifname_max=15, ownership="objects",
-    commit_confirm="native", transport="ssh-cli", napalm_driver="vyos_grectl", driver_unmasks=True, netmiko_device_type="vyos",
+    commit_confirm="native", transport="ssh-cli", napalm_driver="vyos_grectl", driver_unmasks=True,
+    netmiko_device_type="vyos",
     renders=True,
     clab=_lab.CLAB,
     notes=("1.4/1.5 syntax by default; hosts.yaml data: {vyos_release: '1.3'} for equuleus syntax",

@@ -80,7 +80,8 @@ def range_problems(overlay, device: str) -> list[str]:
     check("gre.ttl", "gre_ttl", i.gre.ttl, "parameters ip ttl")
     for t in overlay.tunnels_of(device):
         if i.gre.key:
-            check(f"sites.{t.site}.id", "gre_key", t.hub_end.number, "parameters ip key", " (the GRE key is the site id)")
+            check(f"sites.{t.site}.id", "gre_key", t.hub_end.number, "parameters ip key",
+                  " (the GRE key is the site id)")
         iface = t.end(device).interface
         out += mtu_problems(overlay, device, t, who, check, f"tunnel {iface} mtu", f"tunnel {iface} ip adjust-mss")
     return sorted(set(out), key=out.index)

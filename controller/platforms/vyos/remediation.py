@@ -96,36 +96,50 @@ def remediation(running: str, intended: str, full: bool = True) -> list[str]:
     """Ordered commands: deletes (whole objects first, then stale values), then sets."""
     run = [w for w in (words(x) for x in running.splitlines()) if w]
     want = [w for w in (words(x) for x in intended.splitlines()) if w]
-    want_set = set(want)
     roots = _owned_roots(run, want)
     if not full:
         present = {r for r in (_root(w) for w in want) if r}
         roots &= present | {("protocols", "ospf", "interface", r[2]) for r in present if r[0] == "interfaces"}
     tunnels = {r[2] for r in roots if r[:2] == ("interfaces", "tunnel")}
-    subnets = set()   # the tunnel subnets of owned tunnel interfaces, as they run or are intended
-    for w in run + want:
+    subnets = _tunnel_subnets(run + want, tunnels)
+    deletes = _deletes(run, want, roots, tunnels, subnets)
+    sets = [quote(w) for w in want if w not in set(run)]
+    return deletes + sets
+
+
+def _tunnel_subnets(lines: list[tuple], tunnels: set[str]) -> set:
+    """The tunnel subnets of owned tunnel interfaces, as they run or are intended."""
+    subnets = set()
+    for w in lines:
         if w[:2] == ("interfaces", "tunnel") and len(w) == 5 and w[2] in tunnels and w[3] == "address":
             try:
                 subnets.add(ipaddress.ip_interface(w[4]).network)
             except ValueError:
                 pass
+    return subnets
+
+
+def _line_owned(w: tuple, roots: set[tuple], tunnels: set[str], subnets: set) -> bool:
+    owned = _root(w) in roots
+    if w[:3] == ("protocols", "ospf", "passive-interface-exclude") and len(w) == 4 and w[3] in tunnels:
+        owned = True
+    if w[:3] == ("protocols", "ospf", "area") and len(w) == 6 and w[4] == "network":
+        try:
+            owned = ipaddress.ip_network(w[5]) in subnets
+        except ValueError:
+            owned = False
+    return owned
+
+
+def _deletes(run: list[tuple], want: list[tuple], roots: set[tuple], tunnels: set[str], subnets: set) -> list[str]:
+    want_set = set(want)
     want_paths = {w[:-1] for w in want}
     deletes: list[str] = []
     seen_roots: set[tuple] = set()
     for w in run:
-        if w in want_set:
+        if w in want_set or not _line_owned(w, roots, tunnels, subnets):
             continue
         r = _root(w)
-        owned = r in roots
-        if w[:3] == ("protocols", "ospf", "passive-interface-exclude") and len(w) == 4 and w[3] in tunnels:
-            owned = True
-        if w[:3] == ("protocols", "ospf", "area") and len(w) == 6 and w[4] == "network":
-            try:
-                owned = ipaddress.ip_network(w[5]) in subnets
-            except ValueError:
-                owned = False
-        if not owned:
-            continue
         if r is not None and not any(x[:len(r)] == r for x in want):
             if r not in seen_roots:
                 seen_roots.add(r)
@@ -134,8 +148,7 @@ def remediation(running: str, intended: str, full: bool = True) -> list[str]:
         if w[:-1] in want_paths and w[-2] not in MULTI and _has_value(w):
             continue  # a single-valued leaf the set below overwrites
         deletes.append(quote(w, "delete"))
-    sets = [quote(w) for w in want if w not in set(run)]
-    return deletes + sets
+    return deletes
 
 
 def minutes(seconds: int) -> int:

@@ -126,7 +126,8 @@ def abort_steps() -> list[Step]:
 def respond(step: Step, answer: str) -> Step | None:
     """The answer to commit-confirm's question: yes, unless VyOS warned of unsaved commits
     (the revert reboots into the *saved* config and would lose them): then no."""
-    if isinstance(step.send, str) and step.send.startswith("commit-confirm") and re.search(QUESTION, answer.rstrip(), re.M) \
+    if isinstance(step.send, str) and step.send.startswith("commit-confirm") \
+            and re.search(QUESTION, answer.rstrip(), re.M) \
             and "Initialized commit-confirm" not in answer and "canceled" not in answer:
         return Step("n" if UNSAVED in answer else "y", slow=True)
     return None

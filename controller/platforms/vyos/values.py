@@ -38,8 +38,9 @@ def _strongswan_problem(key: str) -> str | None:
     swanctl/strongswan.conf settings file (strongSwan docs, "strongswan.conf" / swanctl.conf:
     quoted values take ``\\`` escapes; a secret starting ``0x`` is hex, ``0s`` base64).
 
-    >>> _strongswan_problem('abc"def'), _strongswan_problem("0sQUJD")
-    ('holds a double quote (the swanctl config quotes the key)', "starts with '0s' (strongSwan would decode it as base64)")
+    >>> _strongswan_problem('abc"def'), _strongswan_problem("0sQUJD")  # doctest: +NORMALIZE_WHITESPACE
+    ('holds a double quote (the swanctl config quotes the key)',
+     "starts with '0s' (strongSwan would decode it as base64)")
     """
     if '"' in key:
         return "holds a double quote (the swanctl config quotes the key)"
