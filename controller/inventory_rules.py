@@ -66,7 +66,7 @@ class Ctx:
         self.routers = {**{n: ("hubs", h) for n, h in i.hubs.items()}, **{n: ("sites", s) for n, s in i.sites.items()}}
         self.lans = sorted(((name, kind, n, lan) for name, (kind, r) in self.routers.items()
                             for n, lan in enumerate(r.lans)),
-                           key=lambda x: (int(x[3].network_address), -x[3].prefixlen))
+                           key=lambda x: (x[3].version, int(x[3].network_address), -x[3].prefixlen))
 
 
 def names_and_platforms(c: Ctx) -> list[str]:
@@ -109,14 +109,17 @@ def lan_prefixes(c: Ctx) -> list[str]:
     """LANs overlap neither each other nor the tunnel pool (one sorted sweep)."""
     p: list[str] = []
     reach = None  # the LAN reaching furthest so far
-    for name, kind, i, lan in c.lans:
+    for name, kind, i, lan in c.lans:  # IPv4 first, then IPv6: each family its own sweep
+        if reach is not None and reach[3].version != lan.version:
+            reach = None
         if reach is not None and int(lan.network_address) <= int(reach[3].broadcast_address):
             what = "duplicate" if lan == reach[3] else "overlapping"
             p.append(f"{c.ov}: {kind}.{name}.lans[{i}]: {what} LAN prefix {lan} "
                      f"(also {reach[0]}.lans[{reach[2]}] {reach[3]})")
-        if lan.overlaps(c.intent.tunnel_pool):
+        pool = c.intent.tunnel_pool if lan.version == 4 else c.intent.tunnel_pool6
+        if pool is not None and lan.overlaps(pool):
             p.append(f"{c.ov}: {kind}.{name}.lans[{i}]: LAN prefix {lan} overlaps the tunnel pool "
-                     f"{c.intent.tunnel_pool}")
+                     f"{pool}")
         if reach is None or int(lan.broadcast_address) > int(reach[3].broadcast_address):
             reach = (name, kind, i, lan)
     return p
@@ -127,6 +130,20 @@ def pool_capacity(c: Ctx) -> list[str]:
     capacity = allocate.pool_capacity(i.tunnel_pool, i.tunnel_prefixlen)
     return [f"{c.ov}: sites.{name}.id: tunnel pool {i.tunnel_pool} is too small: it holds "
             f"{capacity} /{i.tunnel_prefixlen} tunnels, site id is {s.id}"
+            for name, s in i.sites.items() if s.id > capacity] + pool6_capacity(c)
+
+
+def pool6_capacity(c: Ctx) -> list[str]:
+    """``tunnel_pool6`` holds a /tunnel_prefixlen6 for every site id (tunnels that stay IPv4-only
+    leave their slot unused, so adding an IPv6 LAN later moves nobody)."""
+    i = c.intent
+    if i.tunnel_pool6 is None:
+        return []
+    capacity = allocate.pool_capacity(i.tunnel_pool6, i.tunnel_prefixlen6)
+    if capacity == 0:
+        return [f"{c.ov}: tunnel_pool6: {i.tunnel_pool6} is longer than tunnel_prefixlen6 /{i.tunnel_prefixlen6}"]
+    return [f"{c.ov}: sites.{name}.id: tunnel pool {i.tunnel_pool6} is too small: it holds "
+            f"{capacity} /{i.tunnel_prefixlen6} tunnels, site id is {s.id}"
             for name, s in i.sites.items() if s.id > capacity]
 
 
@@ -134,7 +151,7 @@ def wans(c: Ctx) -> list[str]:
     """WAN and management addresses outside OSPF-advertised space; WAN addresses unique; gateways
     on the WAN's network."""
     p: list[str] = []
-    advertised = Spans([c.intent.tunnel_pool] + [x[3] for x in c.lans])
+    advertised = Spans([c.intent.tunnel_pool] + [x[3] for x in c.lans if x[3].version == 4])
     seen: dict[IPv4Address, str] = {}
     for name, (kind, r) in c.routers.items():
         net = advertised.overlapping(r.wan.address.network)
