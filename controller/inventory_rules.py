@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from . import allocate, platforms, secrets
 from .models import Intent, PskRef
+from . import mtu
 from .mtu import known_transform
 
 
@@ -195,6 +196,24 @@ def router_ids(c: Ctx) -> list[str]:
     return p
 
 
+def ipv6_tunnel_mtu(c: Ctx) -> list[str]:
+    """A dual-stack tunnel's MTU (the same for both families) holds IPv6's minimum of 1280: named at
+    the WAN MTU of the end that makes it smallest."""
+    i, p = c.intent, []
+    if not known_transform(i.ipsec.transform):
+        return []  # reported by ``transform``
+    for name, s in sorted(i.sites.items()):
+        hub = i.hubs.get(s.hub)
+        if hub is None or not allocate.dual_stack(hub, s):
+            continue
+        (kind, who, r) = min((("sites", name, s), ("hubs", s.hub, hub)), key=lambda e: e[2].wan.mtu)
+        m = mtu.compute(r.wan.mtu, i.ipsec.transform, i.ipsec.mode, i.gre.key, i.nat_t)
+        why = mtu.ipv6_problem(m, i.ipsec.transform, i.ipsec.mode)
+        if why:
+            p.append(f"{c.ov}: {kind}.{who}.wan.mtu: the tunnel {s.hub} <-> {name} carries IPv6 and its {why}")
+    return p
+
+
 def ospf_timers(c: Ctx) -> list[str]:
     o = c.intent.ospf
     return [f"{c.ov}: ospf.dead: dead interval {o.dead} must exceed hello {o.hello}"] if o.dead <= o.hello else []
@@ -217,7 +236,7 @@ def psk_refs(c: Ctx) -> list[str]:
 
 
 RULES = (names_and_platforms, transform, site_hubs_and_ids, lan_prefixes, pool_capacity, wans, router_ids,
-         ospf_timers, management, psk_refs)
+         ipv6_tunnel_mtu, ospf_timers, management, psk_refs)
 
 
 def check(c: Ctx) -> list[str]:
