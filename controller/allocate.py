@@ -22,7 +22,6 @@ from typing import Callable
 
 from .models import Intent, Router, Tunnel, TunnelEnd
 
-
 # Both ends of every dual-stack tunnel: OSPFv3 speaks from these (link-local: the same on every link).
 LINK_LOCAL = (IPv6Interface("fe80::1/64"), IPv6Interface("fe80::2/64"))
 

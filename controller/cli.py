@@ -122,11 +122,13 @@ def mtu(underlay_mtu: int = typer.Option(1500, "--underlay-mtu", help="MTU of th
                           "underlay_mtu": m.underlay_mtu}, indent=2))
         return
     t = Table(title=f"{transform} {mode}, underlay {underlay_mtu}"
-                    f"{', GRE key' if gre_key else ''}{', NAT-T' if nat_t else ''}{', IPv6 inside' if inner == 'ipv6' else ''}")
+                    f"{', GRE key' if gre_key else ''}{', NAT-T' if nat_t else ''}"
+                    f"{', IPv6 inside' if inner == 'ipv6' else ''}")
     t.add_column("what")
     t.add_column("bytes", justify="right")
     for label, v in (("GRE device MTU", m.gre_mtu), ("path MTU (set on the tunnel)", m.path_mtu),
-                     ("TCP MSS clamp", m.tcp_mss), (f"largest DF ping{' -6' if inner == 'ipv6' else ''} -s", m.max_df_payload)):
+                     ("TCP MSS clamp", m.tcp_mss),
+                     (f"largest DF ping{' -6' if inner == 'ipv6' else ''} -s", m.max_df_payload)):
         t.add_row(label, str(v))
     out.print(t)
 

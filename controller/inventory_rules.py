@@ -12,9 +12,8 @@ from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 from typing import Any, Callable
 
-from . import allocate, platforms, secrets
+from . import allocate, mtu, platforms, secrets
 from .models import Intent, PskRef
-from . import mtu
 from .mtu import known_transform
 
 

@@ -212,7 +212,9 @@ def parse_ospf6_interfaces(text: str) -> dict[str, dict]:
 
     >>> parse_ospf6_interfaces('{"gre-osaka":{"status":"up","type":"POINTOPOINT","interfaceMtu":1442,'
     ...     '"areaId":"0.0.0.0","timerIntervalsConfigHello":2,"timerIntervalsConfigDead":8}}')["gre-osaka"]
-    {'area': '0.0.0.0', 'hello': 2, 'dead': 8, 'network_type': 'point-to-point', 'mtu': 1442, 'passive': False, 'up': True}
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'area': '0.0.0.0', 'hello': 2, 'dead': 8, 'network_type': 'point-to-point', 'mtu': 1442,
+     'passive': False, 'up': True}
     """
     data = _json(text, {})
     out = {}
