@@ -53,7 +53,12 @@ def json_documents(text: str) -> list:
 # ------------------------------------------------------------------ iproute2
 
 def parse_gre_links(text: str) -> dict[str, dict]:
-    """``ip -d -j link show type gre`` -> {ifname: {local, remote, mtu, admin_up, lower_up, key}}."""
+    """``ip -d -j link show type gre`` -> {ifname: {local, remote, mtu, admin_up, lower_up, key}}.
+    iproute2 prints a GRE key as a dotted quad (``"okey": "0.0.0.1"``): the key is its number.
+
+    >>> parse_gre_links('[{"ifname": "gre-a", "linkinfo": {"info_data": {"okey": "0.0.0.1"}}}]')["gre-a"]["key"]
+    '1'
+    """
     out = {}
     for ln in _json(text, []):
         name = ln.get("ifname")
@@ -63,8 +68,16 @@ def parse_gre_links(text: str) -> dict[str, dict]:
         flags = ln.get("flags", [])
         out[name] = {"local": info.get("local"), "remote": info.get("remote"), "mtu": ln.get("mtu"),
                      "admin_up": "UP" in flags, "lower_up": "LOWER_UP" in flags,
-                     "key": info.get("okey") or info.get("ikey")}
+                     "key": _gre_key(info.get("okey") or info.get("ikey"))}
     return out
+
+
+def _gre_key(v):
+    if isinstance(v, str) and "." in v:
+        parts = v.split(".")
+        if len(parts) == 4 and all(x.isdigit() for x in parts):
+            return str(int.from_bytes(bytes(int(x) for x in parts), "big"))
+    return v
 
 
 def parse_route_get(text: str) -> dict:
