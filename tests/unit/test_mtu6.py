@@ -18,6 +18,9 @@ from tests.conftest import ROOT
 KERNEL6 = [
     ((1500, "aes128gcm16", "transport", False, False), 1394),
     ((1500, "aes256-sha256", "transport", False, False), 1386),
+    ((1500, "aes256gcm16", "tunnel", False, False), 1374),
+    ((1400, "aes256-sha512", "transport", False, False), 1258),
+    ((1500, "aes256gcm16", "transport", True, False), 1390),
 ]
 
 
