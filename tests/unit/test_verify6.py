@@ -99,8 +99,10 @@ def test_ipv6_fault_gives_the_same_reason_codes(dual, mutate, expected):
 
 NBR6 = ('{"neighbors":[{"neighborId":"10.1.1.1","priority":1,"deadTime":"00:00:07","state":"Full",'
         '"ifState":"PointToPoint","interfaceName":"gre-tokyo","interfaceState":"PointToPoint"}]}')
-IF6 = ('{"gre-tokyo":{"status":"up","type":"POINTOPOINT","interfaceId":8,"interfaceMtu":1442,"areaId":"0.0.0.0",'
-       '"timerIntervalsConfigHello":2,"timerIntervalsConfigDead":8,"ospf6InterfaceState":"PointToPoint"}}')
+# as ospf6d 8.4 printed them (a GRE link set point-to-point still says "type": "BROADCAST")
+IF6 = ('{"gre-tokyo":{"status":"up","type":"BROADCAST","interfaceId":8,"interfaceMtu":1442,"areaId":"0.0.0.0",'
+       '"timerIntervalsConfigHello":2,"timerIntervalsConfigDead":8,"ospf6InterfaceState":"PointToPoint"},'
+       '"lo":{"status":"up","type":"LOOPBACK","interfaceId":1},"wan0":{"status":"up","type":"BROADCAST","interfaceId":2}}')
 RT6 = json.dumps({"2001:db8:1:1::/64": [{"prefix": "2001:db8:1:1::/64", "protocol": "ospf6", "selected": True,
                                          "nexthops": [{"ip": "fe80::1", "afi": "ipv6", "interfaceName": "gre-tokyo",
                                                        "active": True}]}]})
@@ -119,6 +121,7 @@ def test_linux_collects_and_parses_the_ipv6_side(dual):
     assert [(n.router_id, n.state, n.interface) for n in st.ospf6_neighbors] == [("10.1.1.1", "full", "gre-tokyo")]
     oi = st.ospf6_interfaces["gre-tokyo"]
     assert (oi.area, oi.hello, oi.dead, oi.network_type, oi.mtu) == ("0.0.0.0", 2, 8, "point-to-point", 1442)
+    assert set(st.ospf6_interfaces) == {"gre-tokyo"}
     assert st.routes6["2001:db8:1:1::/64"][0].nexthops[0].interface == "gre-tokyo"
     assert st.probes6[far]["max"].received == 3
     assert (st.probes6[far]["over"].error, st.probes6[far]["over"].mtu) == ("message too long", size + 48)

@@ -222,9 +222,14 @@ def parse_ospf6_neighbors(text: str) -> list[dict]:
 
 def parse_ospf6_interfaces(text: str) -> dict[str, dict]:
     """``show ipv6 ospf6 interface json`` -> {ifname: {area, hello, dead, network_type, mtu, passive, up}}.
+    ospf6d 8.4 lists every interface (those without OSPFv3 hold only status, type and id: left out)
+    and its "type" stays the link's (BROADCAST for a GRE link set point-to-point); the interface
+    state tells: "PointToPoint" only on a point-to-point interface.
 
-    >>> parse_ospf6_interfaces('{"gre-osaka":{"status":"up","type":"POINTOPOINT","interfaceMtu":1442,'
-    ...     '"areaId":"0.0.0.0","timerIntervalsConfigHello":2,"timerIntervalsConfigDead":8}}')["gre-osaka"]
+    >>> parse_ospf6_interfaces('{"gre-osaka":{"status":"up","type":"BROADCAST","interfaceId":8,"interfaceMtu":1442,'
+    ...     '"areaId":"0.0.0.0","timerIntervalsConfigHello":2,"timerIntervalsConfigDead":8,'
+    ...     '"ospf6InterfaceState":"PointToPoint"},"wan0":{"status":"up","type":"BROADCAST","interfaceId":2}}'
+    ...     )["gre-osaka"]
     ... # doctest: +NORMALIZE_WHITESPACE
     {'area': '0.0.0.0', 'hello': 2, 'dead': 8, 'network_type': 'point-to-point', 'mtu': 1442,
      'passive': False, 'up': True}
@@ -232,9 +237,9 @@ def parse_ospf6_interfaces(text: str) -> dict[str, dict]:
     data = _json(text, {})
     out = {}
     for name, i in (data.items() if isinstance(data, dict) else ()):
-        if not isinstance(i, dict):
+        if not isinstance(i, dict) or "areaId" not in i:
             continue
-        kind = str(i.get("type", "")).lower()
+        kind = "pointopoint" if i.get("ospf6InterfaceState") == "PointToPoint" else str(i.get("type", "")).lower()
         out[name] = {"area": i.get("areaId"), "hello": i.get("timerIntervalsConfigHello"),
                      "dead": i.get("timerIntervalsConfigDead"), "network_type": OSPF6_NETWORK_TYPES.get(kind, kind),
                      "mtu": i.get("interfaceMtu"), "passive": bool(i.get("passive", False)),
@@ -251,7 +256,7 @@ def frr6_documents(text: str) -> tuple[dict, dict, dict]:
             continue
         if isinstance(doc.get("neighbors"), list):
             nbr = doc
-        elif doc and all(isinstance(v, dict) and "interfaceMtu" in v for v in doc.values()):
+        elif doc and all(isinstance(v, dict) and "interfaceId" in v for v in doc.values()):
             ifaces = doc
         elif not doc or all("/" in k for k in doc):
             routes = doc
