@@ -13,14 +13,16 @@ def link(addrs):
 
 
 V4 = {"family": "inet", "local": "10.0.0.1", "prefixlen": 30, "scope": "global"}
-LL = {"family": "inet6", "local": "fe80::1", "prefixlen": 64, "scope": "link"}
-G6 = {"family": "inet6", "local": "2001:db8:ff::1", "prefixlen": 64, "scope": "global"}
+LL = {"family": "inet6", "local": "fe80::1", "prefixlen": 64, "scope": "link", "nodad": True}
+G6 = {"family": "inet6", "local": "2001:db8:ff::1", "prefixlen": 64, "scope": "global", "nodad": True}
+KERNEL_LL = {"family": "inet6", "local": "fe80::200:5efe:c633:6402", "prefixlen": 64, "scope": "link"}
 
 
 @pytest.mark.parametrize("addrs,want", [
     ([V4], {"address": "10.0.0.1/30"}),
     ([V4, G6, LL], {"address": "10.0.0.1/30", "link_local": "fe80::1/64", "address6": "2001:db8:ff::1/64"}),
     ([V4, LL], {"address": "10.0.0.1/30", "link_local": "fe80::1/64"}),
+    ([V4, KERNEL_LL], {"address": "10.0.0.1/30"}),  # not the agent's (no nodad): an IPv4-only tunnel as before
 ])
 def test_gre_links_reads_both_families(addrs, want):
     got = linuxconf.gre_links(link(addrs))["gre-a"]

@@ -123,8 +123,8 @@ def apply_tunnels(want: dict[str, dict[str, str]]) -> list[str]:
         if any(h.get(k) != a.get(k) for k in ("address", "link_local", "address6")):
             sets.append(f"addr flush dev {name}")
             for k in ("address", "link_local", "address6"):
-                if a.get(k):
-                    sets.append(f"addr add {a[k]} dev {name}")
+                if a.get(k):  # IPv6 "nodad": no DAD on a point-to-point link, and linuxconf.gre_links knows ours
+                    sets.append(f"addr add {a[k]} dev {name}{'' if k == 'address' else ' nodad'}")
             done.append(f"{name} address {' '.join(a[k] for k in ('address', 'link_local', 'address6') if a.get(k))}")
         sets.append(f"link set {name} up")
     ensure_igmp_memberships(len(want))

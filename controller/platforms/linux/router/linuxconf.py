@@ -285,8 +285,10 @@ def gre_links(ip_addr_json: str) -> dict[str, dict[str, str]]:
                  "ttl": str(info.get("ttl", 0) or "inherit"), "key": str(key), "mtu": str(ln.get("mtu"))}
         if v4:
             attrs["address"] = v4[0]
-        for i in ln.get("addr_info", []):  # a dual-stack tunnel's (addrgenmode none: only ours)
-            if i.get("family") == "inet6":
+        # a dual-stack tunnel's IPv6 addresses: the agent adds them "nodad" (a point-to-point link),
+        # which no kernel-made address is; any other IPv6 address is not grectl's, as before
+        for i in ln.get("addr_info", []):
+            if i.get("family") == "inet6" and i.get("nodad"):
                 attrs.setdefault("link_local" if i.get("scope") == "link" else "address6",
                                  f"{i['local']}/{i['prefixlen']}")
         out[name] = attrs
