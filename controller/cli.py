@@ -116,23 +116,29 @@ def mtu(underlay_mtu: int = typer.Option(1500, "--underlay-mtu", help="MTU of th
         gre_key: bool = typer.Option(False, "--gre-key", help="GRE header carries a key (4 bytes more)."),
         nat_t: bool = typer.Option(False, "--nat-t", help="ESP in UDP (NAT traversal, 8 bytes more)."),
         as_json: bool = typer.Option(False, "--json", help="Print the numbers as JSON (keys: gre_mtu, path_mtu, "
-                                                           "tcp_mss, max_df_payload, esp_mtu, underlay_mtu).")):
+                                                           "tcp_mss, max_df_payload, esp_mtu, underlay_mtu)."),
+        inner: str = typer.Option("ipv4", "--inner", help="Passenger family: ipv4, or ipv6 (MSS = MTU - 60, "
+                                                          "largest ping -6 -M do -s = MTU - 48).")):
     """GRE MTU, path MTU, TCP MSS and the largest DF ping, as the Linux kernel enforces them."""
     try:
-        m = mtu_calc.compute(underlay_mtu, transform, mode, gre_key, nat_t)
+        m = mtu_calc.inner(mtu_calc.compute(underlay_mtu, transform, mode, gre_key, nat_t), inner)
     except mtu_calc.MtuError as e:
         fail(str(e))
+    if inner == "ipv6" and mtu_calc.ipv6_problem(m, transform, mode):
+        fail(f"cannot carry IPv6: {mtu_calc.ipv6_problem(m, transform, mode)}")
     if as_json:
         print(json.dumps({"gre_mtu": m.gre_mtu, "path_mtu": m.path_mtu, "tcp_mss": m.tcp_mss,
                           "max_df_payload": m.max_df_payload, "esp_mtu": m.esp_mtu,
                           "underlay_mtu": m.underlay_mtu}, indent=2))
         return
     t = Table(title=f"{transform} {mode}, underlay {underlay_mtu}"
-                    f"{', GRE key' if gre_key else ''}{', NAT-T' if nat_t else ''}")
+                    f"{', GRE key' if gre_key else ''}{', NAT-T' if nat_t else ''}"
+                    f"{', IPv6 inside' if inner == 'ipv6' else ''}")
     t.add_column("what")
     t.add_column("bytes", justify="right")
     for label, v in (("GRE device MTU", m.gre_mtu), ("path MTU (set on the tunnel)", m.path_mtu),
-                     ("TCP MSS clamp", m.tcp_mss), ("largest DF ping -s", m.max_df_payload)):
+                     ("TCP MSS clamp", m.tcp_mss),
+                     (f"largest DF ping{' -6' if inner == 'ipv6' else ''} -s", m.max_df_payload)):
         t.add_row(label, str(v))
     out.print(t)
 

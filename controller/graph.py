@@ -121,7 +121,7 @@ def build(overlay, checks=None, devices=None, source: str = "intent", when: floa
         state = devices.get(name) or _state_from_checks(mine)
         state = state if state in DEVICE_COLOUR else "failed"
         problems = [_problem(c, mask) for c in mine if c["status"] == "fail" and c["peer"] == "-"]
-        nodes.append(Node(name, d.role, d.platform, [str(x) for x in d.lans], state, problems))
+        nodes.append(Node(name, d.role, d.platform, [str(x) for x in d.lans + d.lans6], state, problems))
     edges = []
     for t in overlay.tunnels:
         ends = []

@@ -130,8 +130,9 @@ def _load(inventory_dir: Path | str) -> Overlay:
         h = hosts[name]
         devices[name] = Device(
             name=name, role="hub" if name in intent.hubs else "site", platform=h.platform,
-            hostname=h.hostname, wan=r.wan, lans=tuple(r.lans), router_id=allocate.router_id(r),
-            lan_interfaces=tuple(f"lan{i}" for i in range(len(r.lans))), data=dict(h.data),
+            hostname=h.hostname, wan=r.wan, lans=tuple(r.lans4), router_id=allocate.router_id(r),
+            lan_interfaces=tuple(f"lan{i}" for i in range(len(r.lans4))), data=dict(h.data),
+            lans6=tuple(r.lans6), lan6_interfaces=tuple(f"lan{i}" for i in range(len(r.lans6))),
             origins=origins.get(name, {}))
     def ifname(device: str, peer: str, number: int) -> str:
         return platforms.get(devices[device].platform).interface_name(peer, number)

@@ -12,7 +12,7 @@ from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 from typing import Any, Callable
 
-from . import allocate, platforms, secrets
+from . import allocate, mtu, platforms, secrets
 from .models import Intent, PskRef
 from .mtu import known_transform
 
@@ -66,7 +66,7 @@ class Ctx:
         self.routers = {**{n: ("hubs", h) for n, h in i.hubs.items()}, **{n: ("sites", s) for n, s in i.sites.items()}}
         self.lans = sorted(((name, kind, n, lan) for name, (kind, r) in self.routers.items()
                             for n, lan in enumerate(r.lans)),
-                           key=lambda x: (int(x[3].network_address), -x[3].prefixlen))
+                           key=lambda x: (x[3].version, int(x[3].network_address), -x[3].prefixlen))
 
 
 def names_and_platforms(c: Ctx) -> list[str]:
@@ -109,14 +109,17 @@ def lan_prefixes(c: Ctx) -> list[str]:
     """LANs overlap neither each other nor the tunnel pool (one sorted sweep)."""
     p: list[str] = []
     reach = None  # the LAN reaching furthest so far
-    for name, kind, i, lan in c.lans:
+    for name, kind, i, lan in c.lans:  # IPv4 first, then IPv6: each family its own sweep
+        if reach is not None and reach[3].version != lan.version:
+            reach = None
         if reach is not None and int(lan.network_address) <= int(reach[3].broadcast_address):
             what = "duplicate" if lan == reach[3] else "overlapping"
             p.append(f"{c.ov}: {kind}.{name}.lans[{i}]: {what} LAN prefix {lan} "
                      f"(also {reach[0]}.lans[{reach[2]}] {reach[3]})")
-        if lan.overlaps(c.intent.tunnel_pool):
+        pool = c.intent.tunnel_pool if lan.version == 4 else c.intent.tunnel_pool6
+        if pool is not None and lan.overlaps(pool):
             p.append(f"{c.ov}: {kind}.{name}.lans[{i}]: LAN prefix {lan} overlaps the tunnel pool "
-                     f"{c.intent.tunnel_pool}")
+                     f"{pool}")
         if reach is None or int(lan.broadcast_address) > int(reach[3].broadcast_address):
             reach = (name, kind, i, lan)
     return p
@@ -127,6 +130,20 @@ def pool_capacity(c: Ctx) -> list[str]:
     capacity = allocate.pool_capacity(i.tunnel_pool, i.tunnel_prefixlen)
     return [f"{c.ov}: sites.{name}.id: tunnel pool {i.tunnel_pool} is too small: it holds "
             f"{capacity} /{i.tunnel_prefixlen} tunnels, site id is {s.id}"
+            for name, s in i.sites.items() if s.id > capacity] + pool6_capacity(c)
+
+
+def pool6_capacity(c: Ctx) -> list[str]:
+    """``tunnel_pool6`` holds a /tunnel_prefixlen6 for every site id (tunnels that stay IPv4-only
+    leave their slot unused, so adding an IPv6 LAN later moves nobody)."""
+    i = c.intent
+    if i.tunnel_pool6 is None:
+        return []
+    capacity = allocate.pool_capacity(i.tunnel_pool6, i.tunnel_prefixlen6)
+    if capacity == 0:
+        return [f"{c.ov}: tunnel_pool6: {i.tunnel_pool6} is longer than tunnel_prefixlen6 /{i.tunnel_prefixlen6}"]
+    return [f"{c.ov}: sites.{name}.id: tunnel pool {i.tunnel_pool6} is too small: it holds "
+            f"{capacity} /{i.tunnel_prefixlen6} tunnels, site id is {s.id}"
             for name, s in i.sites.items() if s.id > capacity]
 
 
@@ -134,7 +151,7 @@ def wans(c: Ctx) -> list[str]:
     """WAN and management addresses outside OSPF-advertised space; WAN addresses unique; gateways
     on the WAN's network."""
     p: list[str] = []
-    advertised = Spans([c.intent.tunnel_pool] + [x[3] for x in c.lans])
+    advertised = Spans([c.intent.tunnel_pool] + [x[3] for x in c.lans if x[3].version == 4])
     seen: dict[IPv4Address, str] = {}
     for name, (kind, r) in c.routers.items():
         net = advertised.overlapping(r.wan.address.network)
@@ -178,6 +195,24 @@ def router_ids(c: Ctx) -> list[str]:
     return p
 
 
+def ipv6_tunnel_mtu(c: Ctx) -> list[str]:
+    """A dual-stack tunnel's MTU (the same for both families) holds IPv6's minimum of 1280: named at
+    the WAN MTU of the end that makes it smallest."""
+    i, p = c.intent, []
+    if not known_transform(i.ipsec.transform):
+        return []  # reported by ``transform``
+    for name, s in sorted(i.sites.items()):
+        hub = i.hubs.get(s.hub)
+        if hub is None or not allocate.dual_stack(hub, s):
+            continue
+        (kind, who, r) = min((("sites", name, s), ("hubs", s.hub, hub)), key=lambda e: e[2].wan.mtu)
+        m = mtu.compute(r.wan.mtu, i.ipsec.transform, i.ipsec.mode, i.gre.key, i.nat_t)
+        why = mtu.ipv6_problem(m, i.ipsec.transform, i.ipsec.mode)
+        if why:
+            p.append(f"{c.ov}: {kind}.{who}.wan.mtu: the tunnel {s.hub} <-> {name} carries IPv6 and its {why}")
+    return p
+
+
 def ospf_timers(c: Ctx) -> list[str]:
     o = c.intent.ospf
     return [f"{c.ov}: ospf.dead: dead interval {o.dead} must exceed hello {o.hello}"] if o.dead <= o.hello else []
@@ -200,7 +235,7 @@ def psk_refs(c: Ctx) -> list[str]:
 
 
 RULES = (names_and_platforms, transform, site_hubs_and_ids, lan_prefixes, pool_capacity, wans, router_ids,
-         ospf_timers, management, psk_refs)
+         ipv6_tunnel_mtu, ospf_timers, management, psk_refs)
 
 
 def check(c: Ctx) -> list[str]:

@@ -7,10 +7,12 @@ Raw models mirror ``overlay.yaml`` field by field (unknown fields are errors).
 from __future__ import annotations
 
 import re
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
-from typing import Annotated, Literal
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Interface, IPv6Network
+from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+from .family import family_of, unusable6
 
 # Every pattern matches the whole value. Python's ``re`` uses ``fullmatch`` (its ``$`` also matches
 # before a final newline); ``Field(pattern=...)`` runs pydantic-core's Rust regex, where ``$`` is the
@@ -79,6 +81,14 @@ def _no_bool(v):
 Addr = Annotated[IPv4Address, BeforeValidator(_text_only)]
 Iface = Annotated[IPv4Interface, BeforeValidator(_text_only)]
 Net = Annotated[IPv4Network, BeforeValidator(_text_only)]
+Net6 = Annotated[IPv6Network, BeforeValidator(_text_only)]
+
+
+# A LAN: an IPv4 or an IPv6 prefix, validated only as the family it is written in (so a bad IPv4
+# LAN gives the same one error as before). The tags start with "function-" so a problem's field
+# path leaves them out (inventory_hosts._pydantic_problems), as it does validator names.
+LanNet = Annotated[Union[Annotated[IPv4Network, Tag("function-ipv4")], Annotated[IPv6Network, Tag("function-ipv6")]],
+                   Discriminator(lambda v: f"function-{family_of(v)}"), BeforeValidator(_text_only)]
 
 
 def Int(default=..., **kw):  # noqa: N802 - a Field factory
@@ -175,20 +185,35 @@ class PskRef(Strict):
 
 class Router(Strict):
     wan: Wan
-    lans: list[Net] = Field(min_length=1, max_length=256)
+    lans: list[LanNet] = Field(min_length=1, max_length=256)  # IPv4 and IPv6 prefixes, mixed
     router_id: Addr | None = None
 
     @field_validator("lans")
     @classmethod
-    def _lans(cls, v: list[IPv4Network]) -> list[IPv4Network]:
+    def _lans(cls, v: list[IPv4Network | IPv6Network]) -> list[IPv4Network | IPv6Network]:
         for lan in v:
-            why = unusable(lan)
+            why = unusable(lan) if lan.version == 4 else unusable6(lan)
             if why:
                 raise ValueError(f"LAN prefix {lan} is {why}")
-            if lan.prefixlen > 31:
+            if lan.prefixlen > lan.max_prefixlen - 1:
                 raise ValueError(f"LAN prefix {lan} is too small to hold the router's address "
                                  "(its first host address) and a host")
         return v
+
+    @model_validator(mode="after")
+    def _ipv4_router_id(self) -> "Router":
+        if self.router_id is None and not any(lan.version == 4 for lan in self.lans):
+            raise ValueError("a router with only IPv6 LANs needs router_id: the OSPF router-id (OSPFv3's "
+                             "too) is an IPv4 dotted quad, taken by default from the first IPv4 LAN")
+        return self
+
+    @property
+    def lans4(self) -> list[IPv4Network]:
+        return [lan for lan in self.lans if lan.version == 4]
+
+    @property
+    def lans6(self) -> list[IPv6Network]:
+        return [lan for lan in self.lans if lan.version == 6]
 
     @field_validator("router_id")
     @classmethod
@@ -254,6 +279,9 @@ class Intent(Strict):
     """``overlay.yaml``."""
     tunnel_pool: Net
     tunnel_prefixlen: Annotated[Literal[30, 31], BeforeValidator(_no_bool)] = 30
+    # dual-stack tunnels' global addresses (optional: OSPFv3 runs on link-local addresses either way)
+    tunnel_pool6: Net6 | None = None
+    tunnel_prefixlen6: Annotated[Literal[64, 127], BeforeValidator(_no_bool)] = 64
     ike: Ike = Ike()
     ipsec: Ipsec = Ipsec()
     gre: Gre = Gre()
@@ -281,6 +309,14 @@ class Intent(Strict):
             raise ValueError(f"tunnel pool {v} is {why}")
         return v
 
+    @field_validator("tunnel_pool6")
+    @classmethod
+    def _pool6(cls, v: IPv6Network | None) -> IPv6Network | None:
+        why = unusable6(v) if v is not None else None
+        if why:
+            raise ValueError(f"tunnel pool {v} is {why}")
+        return v
+
 
 # ---------------------------------------------------------------- resolved model
 
@@ -289,6 +325,8 @@ class TunnelEnd(Strict):
     interface: str            # Linux link name / platform interface name
     number: int               # Tunnel<number> on platforms that number tunnels
     address: IPv4Interface    # tunnel address with prefix
+    link_local: IPv6Interface | None = None  # dual-stack tunnels: OSPFv3 runs on it
+    address6: IPv6Interface | None = None    # dual-stack tunnels with a tunnel_pool6: global address
     wan: IPv4Address          # local underlay address (tunnel source)
     peer_wan: IPv4Address     # remote underlay address (tunnel destination)
     peer: str
@@ -299,6 +337,8 @@ class Tunnel(Strict):
     site: str
     hub: str
     subnet: IPv4Network
+    subnet6: IPv6Network | None = None  # dual-stack tunnels with a tunnel_pool6
+    families: tuple[Literal["ipv4", "ipv6"], ...] = ("ipv4",)  # what it carries
     hub_end: TunnelEnd
     site_end: TunnelEnd
     psk_ref: PskRef
@@ -313,9 +353,11 @@ class Device(Strict):
     platform: str
     hostname: str
     wan: Wan
-    lans: tuple[IPv4Network, ...]
-    router_id: IPv4Address
+    lans: tuple[IPv4Network, ...]             # IPv4 LANs, one interface each (lan_interfaces)
+    router_id: IPv4Address                    # OSPFv2's and OSPFv3's
     lan_interfaces: tuple[str, ...]
+    lans6: tuple[IPv6Network, ...] = ()       # IPv6 LANs: the n-th on lan<n>, beside the n-th IPv4 LAN
+    lan6_interfaces: tuple[str, ...] = ()
     data: dict = {}     # Nornir host data after inheritance: per-platform options (e.g. ios_style)
     # where each inherited value is written: "platform", "hostname", "port", "data.<key>" ->
     # "<file>: <entry path>" (e.g. "inventory/groups.yaml: cisco.data.ios_style")
@@ -339,6 +381,18 @@ class Overlay(Strict):
                 index.setdefault(t.site, []).append(t)
             self.__dict__["_by_device"] = index
         return [t for t in index.get(device, []) if site is None or t.site == site]
+
+    def families(self, device: str) -> tuple[str, ...]:
+        """The address families ``device`` routes: IPv6 too when it has an IPv6 LAN or a tunnel
+        of it is dual-stack (a peer's IPv6 LAN makes the tunnel so)."""
+        d = self.devices[device]
+        six = bool(d.lans6) or any("ipv6" in t.families for t in self.tunnels_of(device))
+        return ("ipv4", "ipv6") if six else ("ipv4",)
+
+    def lans_of(self, device: str, family: str) -> tuple:
+        """``device``'s LAN prefixes of one family."""
+        d = self.devices[device]
+        return d.lans if family == "ipv4" else d.lans6
 
     def tunnel_mtu(self, t: Tunnel) -> int:
         """MTU set on both ends of a tunnel: the smaller path MTU of the two, so OSPF MTUs match

@@ -14,14 +14,23 @@ That bounds the GRE packet; the passenger gets that minus the GRE header.
 (1476, 1442, 1402, 1414)
 >>> compute(1500, "aes256-sha256").path_mtu
 1434
+
+The same tunnel MTU serves IPv6 passengers (issue 22): only the inner header differs (40 bytes,
+no options), so a DF ping carries 48 bytes less than the MTU and the MSS is 60 less:
+
+>>> m6 = inner(compute(1500, "aes128gcm16"), "ipv6")
+>>> (m6.path_mtu, m6.tcp_mss, m6.max_df_payload)
+(1442, 1382, 1394)
 """
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
 IPV4 = 20
+IPV6 = 40
+IPV6_MIN_MTU = 1280  # RFC 8200 section 5: every link that carries IPv6
 GRE = 4
 GRE_KEY = 4
 ESP_HDR = 8   # SPI + sequence number
@@ -112,3 +121,25 @@ def compute(underlay_mtu: int, transform: str, mode: str = "transport",
     esp_mtu = xfrm_state_mtu(underlay_mtu, transform, mode, nat_t)
     path = min(gre_mtu, esp_mtu - gre_hdr)
     return Mtu(underlay_mtu, gre_mtu, esp_mtu, path, path - 40, path - IPV4 - ICMP)
+
+
+def inner(m: Mtu, family: str) -> Mtu:
+    """``m``'s figures for passengers of ``family``: the tunnel MTU is the same; IPv6 has a 40-byte
+    header, so MSS = MTU - 60 and the largest ``ping -6 -M do -s`` = MTU - 48."""
+    if family == "ipv4":
+        return m
+    if family != "ipv6":
+        raise MtuError(f"unknown inner family {family!r} (ipv4 or ipv6)")
+    return replace(m, tcp_mss=m.path_mtu - IPV6 - 20, max_df_payload=m.path_mtu - IPV6 - ICMP)
+
+
+def ipv6_problem(m: Mtu, transform: str, mode: str) -> str | None:
+    """Why a tunnel of MTU ``m.path_mtu`` cannot carry IPv6 (below its 1280 minimum), or None.
+
+    >>> ipv6_problem(compute(1300, "aes256-sha512"), "aes256-sha512", "transport")
+    'tunnel MTU 1210 is below 1280, the least IPv6 may be carried over (underlay MTU 1300, ESP aes256-sha512 transport)'
+    """
+    if m.path_mtu >= IPV6_MIN_MTU:
+        return None
+    return (f"tunnel MTU {m.path_mtu} is below {IPV6_MIN_MTU}, the least IPv6 may be carried over "
+            f"(underlay MTU {m.underlay_mtu}, ESP {transform} {mode})")

@@ -114,6 +114,11 @@ class DeviceState(_State):
     routes: dict[str, list[Route]] = {}  # prefix -> routes
     route_lookups: dict[str, RouteLookup] = {}  # destination address -> route used
     probes: dict[str, dict[str, DfProbe]] = {}  # far tunnel address -> {"max": ..., "over": ...}
+    # the IPv6 side of dual-stack tunnels (issue 22): OSPFv3, IPv6 routes, IPv6 DF probes
+    ospf6_neighbors: list[OspfNeighbor] = []
+    ospf6_interfaces: dict[str, OspfInterface] = {}
+    routes6: dict[str, list[Route]] = {}
+    probes6: dict[str, dict[str, DfProbe]] = {}
     daemons: dict[str, bool] = {}   # "ike": the IKE daemon answers
     auth_failed: list[str] = []     # peer WAN addresses whose latest IKE event is an auth failure
     unavailable: dict[str, str] = Field(default_factory=dict)  # check group -> why this target cannot tell
@@ -121,3 +126,16 @@ class DeviceState(_State):
     # sync; None not compared), and why it could not be compared
     config_diff: str | None = None
     config_error: str = ""
+
+    # one family's facts, so the judge asks by family rather than by field name
+    def neighbors(self, family: str = "ipv4") -> list[OspfNeighbor]:
+        return self.ospf_neighbors if family == "ipv4" else self.ospf6_neighbors
+
+    def interfaces(self, family: str = "ipv4") -> dict[str, OspfInterface]:
+        return self.ospf_interfaces if family == "ipv4" else self.ospf6_interfaces
+
+    def routes_of(self, family: str = "ipv4") -> dict[str, list[Route]]:
+        return self.routes if family == "ipv4" else self.routes6
+
+    def probes_of(self, family: str = "ipv4") -> dict[str, dict[str, DfProbe]]:
+        return self.probes if family == "ipv4" else self.probes6

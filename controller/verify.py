@@ -15,6 +15,19 @@ from .models import Overlay, Tunnel
 from .state import ChildSa, DeviceState
 
 GROUPS = ("gre", "ike", "ipsec", "df", "ospf", "routes", "underlay", "config")
+GROUPS6 = ("df6", "ospf6", "routes6")  # dual-stack tunnels' IPv6 checks, each family its own group
+
+
+def cid(name: str, family: str = "ipv4") -> str:
+    """A check id with the family in it: ``ospf.neighbor`` is IPv4's, ``ospf6.neighbor`` IPv6's.
+
+    >>> cid("ospf.neighbor"), cid("ospf.neighbor", "ipv6"), cid("routes.lan", "ipv6")
+    ('ospf.neighbor', 'ospf6.neighbor', 'routes6.lan')
+    """
+    if family == "ipv4":
+        return name
+    group, _, rest = name.partition(".")
+    return f"{group}6.{rest}"
 CONFIG_DIFF_SHOWN = 8  # changed lines quoted in a CONFIG_DRIFT detail (masked)
 
 
@@ -142,52 +155,52 @@ def _ping_text(p) -> str:
     return f"{p.error}" + (f" mtu={p.mtu}" if p.mtu else "")
 
 
-def _df(e: End) -> None:
+def _df(e: End, family: str = "ipv4") -> None:
     """The DF ping at the exact boundary (sizes are ICMP payload bytes)."""
-    probe = e.st.probes.get(probes.far_address(e.t, e.device), {})
-    size = probes.df_payload(e.want_mtu)
+    probe = e.st.probes_of(family).get(probes.far_address(e.t, e.device, family), {})
+    size = probes.df_payload(e.want_mtu, family)
     p_max, p_over = probe.get("max"), probe.get("over")
     if p_max is not None:
-        e.add("df.max", p_max.received > 0, f"payload {size}: {p_max.received}/{p_max.sent} replies"
+        e.add(cid("df.max", family), p_max.received > 0, f"payload {size}: {p_max.received}/{p_max.sent} replies"
               + (f", {_ping_text(p_max)}" if p_max.error else ""), f"payload {size} passes",
               "DF_BOUNDARY_WRONG" if p_max.error else "DF_PING_FAILED",
               "the largest allowed DF ping did not get through")
     if p_over is not None:
-        e.add("df.over", p_over.received == 0 and p_over.error is not None,
+        e.add(cid("df.over", family), p_over.received == 0 and p_over.error is not None,
               f"payload {size + 1}: " + (_ping_text(p_over) if p_over.error
                                          else f"{p_over.received}/{p_over.sent} replies"),
               f"payload {size + 1} fails locally: message too long, mtu={e.want_mtu}", "DF_BOUNDARY_WRONG",
               "one byte over the boundary must fail locally ('message too long'), not pass or time out")
 
 
-def _ospf_neighbor(e: End) -> None:
+def _ospf_neighbor(e: End, family: str = "ipv4") -> None:
     peer_rid = str(e.overlay.devices[e.peer].router_id)
-    nbrs = [n for n in e.st.ospf_neighbors if n.interface == e.end.interface]
+    nbrs = [n for n in e.st.neighbors(family) if n.interface == e.end.interface]
     full = [n for n in nbrs if n.state == "full"]
     if full:
-        e.add("ospf.neighbor", full[0].router_id == peer_rid, f"full {full[0].router_id}",
+        e.add(cid("ospf.neighbor", family), full[0].router_id == peer_rid, f"full {full[0].router_id}",
               f"full {peer_rid}", "OSPF_ROUTER_ID_MISMATCH")
         return
     states = ",".join(n.state for n in nbrs) or "none"
     mtu_stuck = any(n.state in ("exstart", "exchange") for n in nbrs)
-    e.add("ospf.neighbor", False, states, f"full {peer_rid}",
+    e.add(cid("ospf.neighbor", family), False, states, f"full {peer_rid}",
           "OSPF_MTU_MISMATCH" if mtu_stuck else "OSPF_NO_SESSION",
           "adjacency stuck in ExStart/Exchange: MTU differs between the ends" if mtu_stuck
           else f"no OSPF neighbor on {e.end.interface}")
 
 
-def _ospf_interface(e: End) -> None:
+def _ospf_interface(e: End, family: str = "ipv4") -> None:
     ospf = e.intent.ospf
-    oi = e.st.ospf_interfaces.get(e.end.interface)
+    oi = e.st.interfaces(family).get(e.end.interface)
     if oi is None:
-        e.add("ospf.interface", False, "not in OSPF", f"area {ospf.area}", "OSPF_NO_SESSION",
+        e.add(cid("ospf.interface", family), False, "not in OSPF", f"area {ospf.area}", "OSPF_NO_SESSION",
               f"{e.end.interface} does not run OSPF")
         return
     want = (ospf.hello, ospf.dead, str(ospf.area), "point-to-point")
     got = (oi.hello, oi.dead, oi.area, oi.network_type)
     reason = ("OSPF_HELLO_MISMATCH" if got[0] != want[0] else "OSPF_DEAD_MISMATCH" if got[1] != want[1]
               else "OSPF_AREA_MISMATCH" if got[2] != want[2] else "OSPF_NETWORK_TYPE_MISMATCH")
-    e.add("ospf.interface", got == want, f"hello {got[0]} dead {got[1]} area {got[2]} {got[3]}",
+    e.add(cid("ospf.interface", family), got == want, f"hello {got[0]} dead {got[1]} area {got[2]} {got[3]}",
           f"hello {want[0]} dead {want[1]} area {want[2]} {want[3]}", reason)
 
 
@@ -207,6 +220,8 @@ def _underlay(e: End) -> None:
 
 # The per-tunnel-end checks, one function each, in the order they are reported.
 END_CHECKS = (_gre, _ike, _ipsec, _df, _ospf_neighbor, _ospf_interface, _underlay)
+# Those a dual-stack tunnel repeats for IPv6 (the tunnel, IKE, ESP and the IPv4 underlay are one).
+FAMILY_CHECKS = (_df, _ospf_neighbor, _ospf_interface)
 
 
 def check_end(overlay: Overlay, t: Tunnel, device: str, st: DeviceState) -> list[Check]:
@@ -214,6 +229,9 @@ def check_end(overlay: Overlay, t: Tunnel, device: str, st: DeviceState) -> list
     e = End(overlay, t, device, st, [])
     for check in END_CHECKS:
         check(e)
+    for family in t.families[1:]:
+        for check in FAMILY_CHECKS:
+            check(e, family)
     return e.out
 
 
@@ -226,13 +244,15 @@ def check_device(overlay: Overlay, device: str, st: DeviceState) -> list[Check]:
         remote = [end.peer] if dev.role == "site" else [t.site]
         if dev.role == "site":  # a site also learns its hub's other sites through the hub
             remote += [x.site for x in overlay.tunnels_of(t.hub) if x.site != device]
-        for r in remote:
-            for lan in overlay.devices[r].lans:
-                entries = [e for e in st.routes.get(str(lan), []) if e.protocol == "ospf" and e.selected]
+        for r, family in ((r, f) for r in remote for f in t.families):
+            proto = "ospf" if family == "ipv4" else "ospf6"
+            for lan in overlay.lans_of(r, family):
+                entries = [e for e in st.routes_of(family).get(str(lan), []) if e.protocol == proto and e.selected]
                 via = sorted({n.interface for e in entries for n in e.nexthops if n.interface})
                 ok = via == [end.interface]
-                out.append(Check(device, end.peer, "routes.lan", "pass" if ok else "fail",
-                                 f"{lan} via {','.join(via) or 'nothing'}", f"{lan} via {end.interface} (OSPF)",
+                out.append(Check(device, end.peer, cid("routes.lan", family), "pass" if ok else "fail",
+                                 f"{lan} via {','.join(via) or 'nothing'}", f"{lan} via {end.interface} "
+                                 f"({'OSPF' if family == 'ipv4' else 'OSPFv3'})",
                                  "" if ok else ("ROUTE_MISSING" if not via else "ROUTE_WRONG_NEXTHOP"),
                                  "" if ok else f"{r}'s LAN {lan} is not learned through {end.interface}"))
     out += check_config(device, st)
@@ -301,15 +321,16 @@ def _peer_not_available(overlay: Overlay, checks: list[Check], states: dict) -> 
     """A tunnel end cannot be judged on what its peer cannot run: a NETCONF-only target carries no
     SA or adjacency, so the other end's IKE, ESP, DF, OSPF and underlay checks toward it, and the
     routes to its LANs, are ``n/a`` (NOT_AVAILABLE_ON_TARGET), never a failure and never a pass."""
-    owner = {str(lan): name for name, d in overlay.devices.items() for lan in d.lans}
+    owner = {str(lan): name for name, d in overlay.devices.items() for lan in d.lans + d.lans6}
     for c in checks:
         if c.status == "n/a":
             continue
-        other = owner.get(c.expected.split(" ")[0]) if c.check == "routes.lan" else c.peer
+        routes = c.check in ("routes.lan", "routes6.lan")
+        other = owner.get(c.expected.split(" ")[0]) if routes else c.peer
         st = states.get(other)
         if other == c.device or not isinstance(st, DeviceState):
             continue
-        why = st.unavailable.get("ospf" if c.check == "routes.lan" else c.group)
+        why = st.unavailable.get("ospf" if routes else c.group)
         if why and c.group != "config":
             c.status, c.reason, c.observed = "n/a", "NOT_AVAILABLE_ON_TARGET", "not observable"
             c.detail = f"peer {other} cannot take part: {why}"

@@ -16,7 +16,9 @@ from .verify import Check
 COLUMNS = ("GRE", "IKE", "ESP", "DF", "OSPF", "routes", "recursion", "config")
 _COLUMN = {"gre": "GRE", "ike": "IKE", "ipsec": "ESP", "df": "DF", "ospf.neighbor": "OSPF",
            "ospf.interface": "OSPF", "routes": "routes", "underlay": "recursion", "ospf.no_wan": "recursion",
-           "config": "config"}
+           "config": "config", "df6": "DF6", "ospf6.neighbor": "OSPFv3", "ospf6.interface": "OSPFv3",
+           "routes6": "routes6"}
+COLUMNS6 = ("DF6", "OSPFv3", "routes6")  # dual-stack tunnels' IPv6 checks: shown only when there are some
 _RANK = {"": 0, "pass": 1, "n/a": 2, "fail": 3}
 MARK = {"pass": "[green]✓[/]", "fail": "[red]✗[/]", "n/a": "[yellow]–[/]", "": ""}
 
@@ -25,16 +27,27 @@ def column(check: str) -> str | None:
     return _COLUMN.get(check) or _COLUMN.get(check.split(".")[0])
 
 
+def columns(checks: list[Check]) -> tuple[str, ...]:
+    """The table's mark columns: the IPv4 ones, then each IPv6 one some check fills.
+
+    >>> columns([Check("a", "b", "ospf6.neighbor", "pass")])[-1]
+    'OSPFv3'
+    """
+    seen = {column(c.check) for c in checks}
+    return COLUMNS + tuple(c for c in COLUMNS6 if c in seen)
+
+
 def summary(checks: list[Check]) -> list[dict]:
     """[{device, peer, marks: {column: pass|fail|n/a|''}, unreachable}] in first-seen order; a
     device-wide check (peer '-') marks every row of its device."""
     rows: dict[tuple[str, str], dict] = {}
     device_wide = [c for c in checks if c.peer == "-"]
+    cols = columns(checks)
     for c in checks:
         if c.peer == "-":
             continue
         row = rows.setdefault((c.device, c.peer), {"device": c.device, "peer": c.peer,
-                                                   "marks": dict.fromkeys(COLUMNS, ""), "unreachable": False})
+                                                   "marks": dict.fromkeys(cols, ""), "unreachable": False})
         if c.check == "device.reachable":
             row["unreachable"] = True
             continue
@@ -62,17 +75,18 @@ def table(checks: list[Check], width: int | None = None) -> Table:
               show_edge=not narrow, pad_edge=not narrow)
     t.add_column("device", overflow="fold", min_width=5)
     t.add_column("peer", overflow="fold", min_width=5)
-    for col in COLUMNS:
+    cols = columns(checks)
+    for col in cols:
         t.add_column(SHORT.get(col, col) if narrow else col, justify="center", no_wrap=True)
     for row in summary(checks):
         device = Text(row["device"])
         if row["unreachable"] and narrow:   # the word beside the name, not widening a mark column
-            marks = [""] * len(COLUMNS)
+            marks = [""] * len(cols)
             device.append(" unreachable", style="red")
         elif row["unreachable"]:
-            marks = ["[red]unreachable[/]"] + [""] * (len(COLUMNS) - 1)
+            marks = ["[red]unreachable[/]"] + [""] * (len(cols) - 1)
         else:
-            marks = [MARK[row["marks"][c]] for c in COLUMNS]
+            marks = [MARK[row["marks"][c]] for c in cols]
         t.add_row(device, Text(row["peer"]), *marks)
     return t
 

@@ -38,6 +38,16 @@ def _frr_daemons() -> str:
     return text
 
 
+def _with_ospf6d(daemons: str) -> str:
+    r"""The daemons file of a router that routes IPv6: ospf6d on (router.sh starts it then).
+
+    >>> _with_ospf6d("ospfd=yes\nospf6d=no\n"), _with_ospf6d("ospfd=yes\n")
+    ('ospfd=yes\nospf6d=yes\n', 'ospfd=yes\nospf6d=yes\n')
+    """
+    text = re.sub(r"(?m)^ospf6d=no", "ospf6d=yes", daemons)
+    return text if re.search(r"(?m)^ospf6d=yes", text) else text + "ospf6d=yes\n"
+
+
 def _installed(plugins: list[str]) -> list[str]:
     """Only plugins that exist, so charon and swanctl do not warn (Debian splits them up)."""
     return [p for p in plugins if (PLUGIN_DIR / f"libstrongswan-{p}.so").exists()]
@@ -104,7 +114,7 @@ def _generate(topo: LabTopology, state_dir: Path, backend: backends.Backend) -> 
         known.append(f"{r.mgmt_ip} {pub[0]} {pub[1]}")
         (etc / "ssh" / "sshd_config").write_text(sshd_config.substitute(name=r.name, mgmt_ip=r.mgmt_ip))
         (etc / "strongswan.conf").write_text(strongswan_conf)
-        (etc / "frr" / "daemons").write_text(daemons)
+        (etc / "frr" / "daemons").write_text(_with_ospf6d(daemons) if r.ipv6 else daemons)
         (etc / "frr" / "vtysh.conf").write_text("service integrated-vtysh-config\n")
         (etc / "frr" / "frr.conf").write_text(f"hostname {r.name}\n")
         for f in [etc / "frr", *(etc / "frr").iterdir()]:
@@ -167,9 +177,13 @@ def _topology_batches(topo: LabTopology, state_dir: Path, mode: str, P: str, env
         for j, lan in enumerate(r.lans):
             h = f"lan-{r.name}-{j}"
             root += [f"netns add {P}{h}", f"link add {lan.interface} netns {ns} type veth peer name eth0 netns {P}{h}"]
-            rl += [f"addr add {lan.gateway} dev {lan.interface}", f"link set {lan.interface} up"]
-            per_ns[h] = ["link set lo up", f"addr add {lan.host} dev eth0", "link set eth0 up",
-                         f"route add default via {lan.gateway.ip}"]
+            rl += [f"addr add {a} dev {lan.interface}{' nodad' if a.version == 6 else ''}"
+                   for a in (lan.gateway, lan.gateway6) if a is not None] + [f"link set {lan.interface} up"]
+            per_ns[h] = ["link set lo up",
+                         *(f"addr add {a} dev eth0{' nodad' if a.version == 6 else ''}"
+                           for a in (lan.host, lan.host6) if a is not None), "link set eth0 up",
+                         *([f"route add default via {lan.gateway.ip}"] if lan.gateway is not None else []),
+                         *([f"route add ::/0 via {lan.gateway6.ip}"] if lan.gateway6 is not None else [])]
         per_ns[r.name] = rl
     topo_dir = state_dir / "bin" / "topo"
     topo_dir.mkdir(exist_ok=True)

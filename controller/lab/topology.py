@@ -5,7 +5,7 @@ The lab backends (UML, native netns) and the containerlab export read only this.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Interface
 from pathlib import Path
 
 from .. import allocate, inventory, platforms
@@ -17,8 +17,10 @@ from .netconf import NetconfTarget
 @dataclass(frozen=True)
 class LabLan:
     interface: str            # router side interface name, e.g. "lan0"
-    gateway: IPv4Interface    # router address on the LAN, e.g. 10.1.2.1/24
-    host: IPv4Interface       # the LAN host namespace's address, e.g. 10.1.2.10/24
+    gateway: IPv4Interface | None  # router address on the LAN, e.g. 10.1.2.1/24 (None: an IPv6-only LAN)
+    host: IPv4Interface | None     # the LAN host namespace's address, e.g. 10.1.2.10/24
+    gateway6: IPv6Interface | None = None  # the n-th IPv6 LAN, on the n-th LAN: 2001:db8:1:2::1/64
+    host6: IPv6Interface | None = None     # 2001:db8:1:2::a/64
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class LabRouter:
     lans: tuple[LabLan, ...] = ()
     platform: str = "linux"   # its grectl platform
     clab: ClabKind | None = None  # its containerlab node (None: the Linux router's default)
+    ipv6: bool = False        # routes IPv6 (an IPv6 LAN or a dual-stack tunnel): runs ospf6d
 
 
 @dataclass(frozen=True)
@@ -61,13 +64,17 @@ def _mgmt_problem(hf: Path, d, lab) -> str | None:
     return None
 
 
-def _router(d, plat) -> LabRouter:
-    lans = tuple(LabLan(interface=ifname, gateway=IPv4Interface(f"{allocate.lan_gateway(n)}/{n.prefixlen}"),
-                        host=IPv4Interface(f"{allocate.lan_host(n)}/{n.prefixlen}"))
-                 for ifname, n in zip(d.lan_interfaces, d.lans))
+def _router(d, plat, ipv6: bool = False) -> LabRouter:
+    lans = {ifname: dict(interface=ifname, gateway=IPv4Interface(f"{allocate.lan_gateway(n)}/{n.prefixlen}"),
+                         host=IPv4Interface(f"{allocate.lan_host(n)}/{n.prefixlen}"))
+            for ifname, n in zip(d.lan_interfaces, d.lans)}
+    for ifname, n in zip(d.lan6_interfaces, d.lans6):  # beside the IPv4 LAN of the same interface
+        lans.setdefault(ifname, dict(interface=ifname, gateway=None, host=None)).update(
+            gateway6=IPv6Interface((allocate.lan_gateway(n), n.prefixlen)),
+            host6=IPv6Interface((allocate.lan_host(n), n.prefixlen)))
     return LabRouter(name=d.name, mgmt_ip=IPv4Address(d.hostname), wan_interface=d.wan.interface, wan=d.wan.address,
-                     wan_gateway=d.wan.next_hop, underlay_mtu=d.wan.mtu, lans=lans, platform=plat.name,
-                     clab=plat.clab_node(d.data))
+                     wan_gateway=d.wan.next_hop, underlay_mtu=d.wan.mtu, lans=tuple(LabLan(**x) for x in lans.values()),
+                     platform=plat.name, clab=plat.clab_node(d.data), ipv6=ipv6)
 
 
 def from_inventory(inventory_dir: Path | str, every: bool = False) -> LabTopology:
@@ -95,7 +102,7 @@ def from_inventory(inventory_dir: Path | str, every: bool = False) -> LabTopolog
         if other:
             others.append(_router(d, plat))
         elif kind == "router":
-            routers.append(_router(d, plat))
+            routers.append(_router(d, plat, "ipv6" in ov.families(d.name)))
     if problems:
         raise InventoryError(problems)
     host = next(lab.mgmt_network.hosts())

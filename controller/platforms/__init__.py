@@ -74,7 +74,9 @@ def problems_of(platform: Platform, overlay, device: str) -> list[Problem]:
     returning text), its text problems structured."""
     cls = type(platform)
     if cls.check is not Platform.check and cls.problems is Platform.problems:
-        return [Problem.parse(t, platform.name) for t in platform.check(overlay, device)]
+        from .base import family_problems
+        return [Problem.parse(t, platform.name) for t in platform.check(overlay, device)] \
+            + family_problems(platform, overlay, device)
     return platform.problems(overlay, device)
 
 

@@ -122,6 +122,7 @@ class Capabilities:
     clab: tuple[_clab.ClabKind, ...] = ()             # containerlab kinds it runs as (`lab export`); first: default
     renders: bool = False                             # has a renderer
     supported: bool = True                            # False: validate refuses devices on it
+    families: frozenset[str] = frozenset({"ipv4"})    # address families it renders and verifies (issue 22)
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -210,7 +211,7 @@ class Platform:
         if i.ipsec.mode not in self.caps.modes:
             out.append(Problem("intent", "ipsec.mode", f"platform {self.name} of {device!r} cannot do "
                                f"{i.ipsec.mode} mode"))
-        return out
+        return out + family_problems(self, overlay, device)
 
     def ike_problems(self, overlay: "Overlay", device: str) -> list[Problem]:
         """The IKE proposal in neutral terms against the IKE ciphers and DH groups it can do."""
@@ -317,3 +318,23 @@ class Platform:
     def commands(self) -> list[str]:
         """The show commands ``parse_command`` understands (for help and errors)."""
         return []
+
+
+def family_problems(platform: Platform, overlay: "Overlay", device: str) -> list[Problem]:
+    """An IPv6 LAN (the device's own, or a tunnel peer's, which makes the tunnel dual-stack) on a
+    platform whose capabilities do not list IPv6: one problem, at the LAN's field."""
+    if "ipv6" in platform.caps.families or "ipv6" not in overlay.families(device):
+        return []
+    i = overlay.intent
+    routers = {**{n: ("hubs", r) for n, r in i.hubs.items()}, **{n: ("sites", r) for n, r in i.sites.items()}}
+    owners = [device] + sorted(t.end(device).peer for t in overlay.tunnels_of(device) if "ipv6" in t.families)
+    for owner in owners:
+        kind, r = routers[owner]
+        at = next((n for n, lan in enumerate(r.lans) if lan.version == 6), None)
+        if at is None:
+            continue
+        how = "" if owner == device else f" (it makes the tunnel to {device!r} dual-stack)"
+        return [Problem("intent", f"{kind}.{owner}.lans[{at}]", f"IPv6 LAN {r.lans[at]}{how}: platform "
+                        f"{platform.name} of {device!r} cannot do IPv6 yet (it does: "
+                        f"{', '.join(sorted(platform.caps.families))})")]
+    return []

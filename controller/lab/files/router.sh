@@ -28,3 +28,7 @@ F="-d -F traditional -A 127.0.0.1"
 /usr/lib/frr/zebra $F -s 90000000 </dev/null >>/var/log/frrinit.log 2>&1
 /usr/lib/frr/staticd $F </dev/null >>/var/log/frrinit.log 2>&1
 /usr/lib/frr/ospfd $F </dev/null >>/var/log/frrinit.log 2>&1
+# a router that routes IPv6 (generate.py turned ospf6d on in its daemons file): OSPFv3 too
+if grep -q '^ospf6d=yes' /etc/frr/daemons; then
+  /usr/lib/frr/ospf6d $F </dev/null >>/var/log/frrinit.log 2>&1
+fi

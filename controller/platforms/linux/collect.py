@@ -39,7 +39,7 @@ def _targets(overlay: Overlay, device: str, site: str | None) -> list[tuple[str,
     return probes.df_targets(overlay, device, _tunnels(overlay, device, site))
 
 
-def state_script(peers_wan: list[str], vty_dir: str | None = None) -> str:
+def state_script(peers_wan: list[str], vty_dir: str | None = None, ipv6: bool = False) -> str:
     """The state reads before the probes, few processes (each spawn is costly on small routers and
     under UML): one ip for the GRE links and the underlay lookups, one ip for the ESP packet counters
     (the kernel's, keys hidden: no IKE daemon round trip), one vtysh for OSPF and routes. The IKE
@@ -49,11 +49,15 @@ def state_script(peers_wan: list[str], vty_dir: str | None = None) -> str:
     s = [f"echo '{MARK}ip'; ip -d -j -force -batch - 2>&1 <<EOF\n{batch}\nEOF",
          f"echo '{MARK}xfrm'; ip -s xfrm state list nokeys 2>&1",
          f"echo '{MARK}frr'; {frr_read(vty_dir or VTY_DIR)}"]
+    if ipv6:  # a router with dual-stack tunnels: the OSPFv3 and IPv6 route reads, a section of their own
+        s.append(f"echo '{MARK}frr6'; {frr_read(vty_dir or VTY_DIR, FRR_SHOW6)}")
     return "\n".join(s) + "\n"
 
 
 VTY_DIR = "/var/run/frr"
 FRR_SHOW = {"ospfd": ("show ip ospf neighbor json", "show ip ospf interface json"), "zebra": ("show ip route json",)}
+FRR_SHOW6 = {"ospf6d": ("show ipv6 ospf6 neighbor json", "show ipv6 ospf6 interface json"),
+             "zebra": ("show ipv6 route json",)}
 
 
 # A vty client in perl-base (essential on Debian): per daemon socket, each command is sent with
@@ -69,14 +73,15 @@ VTY_CLIENT = (
     "print substr($b, 0, -4), qq(\\n) } close $s }")
 
 
-def frr_read(vty_dir: str = VTY_DIR) -> str:
+def frr_read(vty_dir: str = VTY_DIR, show: dict | None = None) -> str:
     """The FRR reads: straight from the daemons' vty sockets, in the protocol vtysh itself speaks
     to them, else vtysh. vtysh builds its whole command tree before it asks anything: about 0.25 s
     of CPU on a small router or under UML, several times what the small client costs. Without perl
     or the sockets, or on any error, vtysh answers; should the client fail after printing a part,
     vtysh's answer follows and, read by shape, the last document of each kind wins."""
-    args = " ".join(shlex.quote("|".join((f"{vty_dir}/{d}.vty",) + cmds)) for d, cmds in FRR_SHOW.items())
-    vtysh = "vtysh " + " ".join(f"-c '{c}'" for cmds in FRR_SHOW.values() for c in cmds)
+    show = FRR_SHOW if show is None else show
+    args = " ".join(shlex.quote("|".join((f"{vty_dir}/{d}.vty",) + cmds)) for d, cmds in show.items())
+    vtysh = "vtysh " + " ".join(f"-c '{c}'" for cmds in show.values() for c in cmds)
     return f"perl -MSocket -e '{VTY_CLIENT}' {args} 2>/dev/null || {vtysh}"
 
 
@@ -134,6 +139,40 @@ def ping_script(targets: list[tuple[str, int]], tmp: str = "/run") -> str:
     return "\n".join(s) + "\n"
 
 
+def ping6_script(targets: list[tuple[str, int]], tmp: str = "/run") -> str:
+    """(far IPv6 address, max payload): the IPv6 DF pings, iputils only (one byte over and the
+    largest, all at once, each to its file), in sections ``6.<far>.max`` and ``6.<far>.over``."""
+    if not targets:
+        return ""
+    d = f"{shlex.quote(tmp)}/grectl-verify6.$$"
+    s = []
+    for i, (far, size) in enumerate(targets):
+        q = shlex.quote(far)
+        s += [f"ping -6 -n -c 1 -W 1 -M do -s {size + 1} {q} >{d}.{q}.over 2>&1 & o{i}=$!",
+              f"ping -6 -n -c 3 -i 0.2 -W 3 -M do -s {size} {q} >{d}.{q}.max 2>&1 & m{i}=$!"]
+    for i, (far, _) in enumerate(targets):
+        q = shlex.quote(far)
+        s += [f"wait $o{i}; echo rc=$? >>{d}.{q}.over", f"wait $m{i}; echo rc=$? >>{d}.{q}.max"]
+    s.append(f"for f in {d}.*; do [ -e \"$f\" ] || continue; echo \"{MARK}6.${{f#{d}.}}\"; "
+             f"while IFS= read -r l; do echo \"$l\"; done <$f; done")
+    s.append(f"rm -f {d}.*")
+    return "\n".join(s) + "\n"
+
+
+def _probes6(sec: dict[str, str], targets: list[tuple[str, int]]) -> dict[str, dict[str, DfProbe]]:
+    out = {}
+    for far, size in targets:
+        out[far] = {}
+        for which, n in (("max", size), ("over", size + 1)):
+            r = parsers.parse_ping_result(sec.get(f"6.{far}.{which}", ""))
+            out[far][which] = DfProbe(size=n, sent=r["sent"], received=r["received"], error=r["error"], mtu=r["mtu"])
+    return out
+
+
+def _ipv6(overlay: Overlay, device: str, site: str | None) -> bool:
+    return any("ipv6" in t.families for t in _tunnels(overlay, device, site))
+
+
 def _probes(sec: dict[str, str], targets: list[tuple[str, int]]) -> dict[str, dict[str, DfProbe]]:
     fping = {}  # (which, size) -> that fping run's output
     for name, text in sec.items():
@@ -160,8 +199,10 @@ def _probes(sec: dict[str, str], targets: list[tuple[str, int]]) -> dict[str, di
 
 def commands(overlay: Overlay, device: str, site: str | None) -> list[list[str]]:
     """One round trip: the state, then the DF pings, then the SAs (their counters moved)."""
-    peers = _peers_wan(overlay, device, site)
-    return [[state_script(peers) + ping_script(_targets(overlay, device, site)) + sas_script(peers)]]
+    peers, six = _peers_wan(overlay, device, site), _ipv6(overlay, device, site)
+    targets6 = probes.df_targets6(overlay, device, _tunnels(overlay, device, site)) if six else []
+    return [[state_script(peers, ipv6=six) + ping_script(_targets(overlay, device, site)) + ping6_script(targets6)
+             + sas_script(peers)]]
 
 
 def _child_sas(sas: list[dict], before: dict[int, dict] | None = None) -> list[ChildSa]:
@@ -228,5 +269,25 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
         route_lookups={p: RouteLookup(interface=r.get("dev"), gateway=r.get("gateway"), error=r.get("error"))
                        for p, r in rg.items()},
         probes=probes,
+        **_state6(overlay, device, site, sec),
         daemons={"ike": charon == "charon 0"},
         auth_failed=sorted(by_name[p] for p in failed if p in by_name))
+
+
+def _interface(name: str, v: dict) -> OspfInterface:
+    return OspfInterface(name=name, area=v["area"], hello=v["hello"], dead=v["dead"], network_type=v["network_type"],
+                         mtu=v["mtu"], passive=v["passive"], up=v["up"])
+
+
+def _state6(overlay: Overlay, device: str, site: str | None, sec: dict[str, str]) -> dict:
+    """The IPv6 facts of a router with dual-stack tunnels (none otherwise: the state is as before)."""
+    if not _ipv6(overlay, device, site):
+        return {}
+    nbr, ifaces, routes = parsers.frr6_documents(sec.get("frr6", ""))
+    return dict(
+        ospf6_neighbors=[OspfNeighbor(**n) for n in parsers.parse_ospf6_neighbors(json.dumps(nbr))],
+        ospf6_interfaces={k: _interface(k, v) for k, v in parsers.parse_ospf6_interfaces(json.dumps(ifaces)).items()},
+        routes6={p: [Route(protocol=e["protocol"] or "unknown", selected=e["selected"],
+                           nexthops=[NextHop(ip=n["ip"], interface=n["interface"]) for n in e["nexthops"]])
+                     for e in es] for p, es in parsers.parse_routes(json.dumps(routes)).items()},
+        probes6=_probes6(sec, probes.df_targets6(overlay, device, _tunnels(overlay, device, site))))

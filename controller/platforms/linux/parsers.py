@@ -53,7 +53,12 @@ def json_documents(text: str) -> list:
 # ------------------------------------------------------------------ iproute2
 
 def parse_gre_links(text: str) -> dict[str, dict]:
-    """``ip -d -j link show type gre`` -> {ifname: {local, remote, mtu, admin_up, lower_up, key}}."""
+    """``ip -d -j link show type gre`` -> {ifname: {local, remote, mtu, admin_up, lower_up, key}}.
+    iproute2 prints a GRE key as a dotted quad (``"okey": "0.0.0.1"``): the key is its number.
+
+    >>> parse_gre_links('[{"ifname": "gre-a", "linkinfo": {"info_data": {"okey": "0.0.0.1"}}}]')["gre-a"]["key"]
+    '1'
+    """
     out = {}
     for ln in _json(text, []):
         name = ln.get("ifname")
@@ -63,8 +68,16 @@ def parse_gre_links(text: str) -> dict[str, dict]:
         flags = ln.get("flags", [])
         out[name] = {"local": info.get("local"), "remote": info.get("remote"), "mtu": ln.get("mtu"),
                      "admin_up": "UP" in flags, "lower_up": "LOWER_UP" in flags,
-                     "key": info.get("okey") or info.get("ikey")}
+                     "key": _gre_key(info.get("okey") or info.get("ikey"))}
     return out
+
+
+def _gre_key(v):
+    if isinstance(v, str) and "." in v:
+        parts = v.split(".")
+        if len(parts) == 4 and all(x.isdigit() for x in parts):
+            return str(int.from_bytes(bytes(int(x) for x in parts), "big"))
+    return v
 
 
 def parse_route_get(text: str) -> dict:
@@ -187,6 +200,69 @@ def parse_routes(text: str) -> dict[str, list[dict]]:
     return out
 
 
+# ------------------------------------------------------------------ FRR, OSPFv3 (ospf6d 8.4)
+
+OSPF6_NETWORK_TYPES = {"pointopoint": "point-to-point", "point-to-point": "point-to-point", "broadcast": "broadcast"}
+
+
+def parse_ospf6_neighbors(text: str) -> list[dict]:
+    """``show ipv6 ospf6 neighbor json`` -> [{router_id, state, address, interface}].
+
+    >>> parse_ospf6_neighbors('{"neighbors":[{"neighborId":"10.1.2.1","priority":1,"deadTime":"00:00:07",'
+    ...                       '"state":"Full","ifState":"PointToPoint","interfaceName":"gre-osaka",'
+    ...                       '"interfaceState":"PointToPoint"}]}')
+    [{'router_id': '10.1.2.1', 'state': 'Full', 'address': None, 'interface': 'gre-osaka'}]
+    """
+    data = _json(text, {})
+    entries = data.get("neighbors") if isinstance(data, dict) else None
+    return [{"router_id": e.get("neighborId", ""), "state": str(e.get("state", "")).split("/")[0], "address": None,
+             "interface": e.get("interfaceName", "")}
+            for e in (entries if isinstance(entries, list) else []) if isinstance(e, dict)]
+
+
+def parse_ospf6_interfaces(text: str) -> dict[str, dict]:
+    """``show ipv6 ospf6 interface json`` -> {ifname: {area, hello, dead, network_type, mtu, passive, up}}.
+    ospf6d 8.4 lists every interface (those without OSPFv3 hold only status, type and id: left out)
+    and its "type" stays the link's (BROADCAST for a GRE link set point-to-point); the interface
+    state tells: "PointToPoint" only on a point-to-point interface.
+
+    >>> parse_ospf6_interfaces('{"gre-osaka":{"status":"up","type":"BROADCAST","interfaceId":8,"interfaceMtu":1442,'
+    ...     '"areaId":"0.0.0.0","timerIntervalsConfigHello":2,"timerIntervalsConfigDead":8,'
+    ...     '"ospf6InterfaceState":"PointToPoint"},"wan0":{"status":"up","type":"BROADCAST","interfaceId":2}}'
+    ...     )["gre-osaka"]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'area': '0.0.0.0', 'hello': 2, 'dead': 8, 'network_type': 'point-to-point', 'mtu': 1442,
+     'passive': False, 'up': True}
+    """
+    data = _json(text, {})
+    out = {}
+    for name, i in (data.items() if isinstance(data, dict) else ()):
+        if not isinstance(i, dict) or "areaId" not in i:
+            continue
+        kind = "pointopoint" if i.get("ospf6InterfaceState") == "PointToPoint" else str(i.get("type", "")).lower()
+        out[name] = {"area": i.get("areaId"), "hello": i.get("timerIntervalsConfigHello"),
+                     "dead": i.get("timerIntervalsConfigDead"), "network_type": OSPF6_NETWORK_TYPES.get(kind, kind),
+                     "mtu": i.get("interfaceMtu"), "passive": bool(i.get("passive", False)),
+                     "up": i.get("status", "up") == "up"}
+    return out
+
+
+def frr6_documents(text: str) -> tuple[dict, dict, dict]:
+    """(neighbors, interfaces, routes) of the OSPFv3 and IPv6 reads, told apart by shape: the
+    neighbours are a list under "neighbors", interfaces name their area, routes are prefixes."""
+    nbr, ifaces, routes = {}, {}, {}
+    for doc in json_documents(text):
+        if not isinstance(doc, dict):
+            continue
+        if isinstance(doc.get("neighbors"), list):
+            nbr = doc
+        elif doc and all(isinstance(v, dict) and "interfaceId" in v for v in doc.values()):
+            ifaces = doc
+        elif not doc or all("/" in k for k in doc):
+            routes = doc
+    return nbr, ifaces, routes
+
+
 # ------------------------------------------------------------------ ping
 
 def parse_ping(text: str, rc: int) -> dict:
@@ -199,7 +275,7 @@ def parse_ping(text: str, rc: int) -> dict:
         err = "message too long"
     elif "frag needed" in low:
         err = "frag needed"
-    mtu = re.search(r"mtu\s*=\s*(\d+)", low)
+    mtu = re.search(r"mtu\s*[=:]\s*(\d+)", low)  # IPv4 "mtu=1442", IPv6 "message too long, mtu: 1442"
     return {"rc": rc, "sent": sent, "received": received, "error": err,
             "mtu": int(mtu.group(1)) if mtu else None}
 

@@ -36,22 +36,29 @@ def render(overlay: Overlay, device: str, site: str | None, secrets: dict[str, s
         end = t.end(device)
         mtu = overlay.tunnel_mtu(t)
         ends.append(dict(peer=end.peer, interface=end.interface, wan=str(end.wan), peer_wan=str(end.peer_wan),
-                         address=end.address, mtu=mtu, secret=secrets[t.site], key=t.hub_end.number))
+                         address=end.address, mtu=mtu, secret=secrets[t.site], key=t.hub_end.number,
+                         link_local=end.link_local, address6=end.address6, ipv6="ipv6" in t.families))
     full = site is None or dev.role == "site"
     natural = linuxconf._natural  # the order linuxconf.dump_frr writes
-    interfaces = [dict(name=e["interface"], tunnel=True) for e in ends]
-    if full:
-        interfaces += [dict(name=n, tunnel=False) for n in dev.lan_interfaces]
+    interfaces = [dict(name=e["interface"], tunnel=True, ipv4=True, ipv6=e["ipv6"]) for e in ends]
+    if full:  # the n-th IPv6 LAN is on lan<n>, beside the n-th IPv4 LAN (models.Device)
+        lans = {n: dict(name=n, tunnel=False, ipv4=True, ipv6=False) for n in dev.lan_interfaces}
+        for n in dev.lan6_interfaces:
+            lans.setdefault(n, dict(name=n, tunnel=False, ipv4=False, ipv6=False))["ipv6"] = True
+        interfaces += lans.values()
     interfaces.sort(key=lambda x: natural(f"interface {x['name']}"))
+    ospf6 = any(x["ipv6"] for x in interfaces)
     area = str(i.ospf.area)
     networks = ([str(lan) for lan in dev.lans] if full else []) + [str(e["address"].network) for e in ends]
     networks.sort(key=lambda n: natural(f"network {n} area {area}"))
     ctx = dict(device=dev, tunnels=sorted(ends, key=lambda e: e["peer"]), interfaces=interfaces,
-               networks=networks, ike=i.ike, ipsec=i.ipsec, nat_t=i.nat_t, ospf=i.ospf, role=dev.role, full=full)
+               networks=networks, ike=i.ike, ipsec=i.ipsec, nat_t=i.nat_t, ospf=i.ospf, role=dev.role, full=full,
+               ospf6=ospf6)
     tunnels = "\n".join(
         linuxconf.dump_tunnel(e["interface"], {
             "local": e["wan"], "remote": e["peer_wan"], "ttl": str(i.gre.ttl),
-            "key": str(e["key"] if i.gre.key else 0), "mtu": str(e["mtu"]), "address": str(e["address"])})
+            "key": str(e["key"] if i.gre.key else 0), "mtu": str(e["mtu"]), "address": str(e["address"]),
+            **{k: str(e[k]) for k in ("link_local", "address6") if e[k] is not None}})
         for e in sorted(ends, key=lambda e: e["interface"]))
     swanctl = _template("swanctl.j2").render(ctx).rstrip("\n") if ends else ""
     frr = _template("frr.j2").render(ctx).rstrip("\n")

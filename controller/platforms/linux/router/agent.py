@@ -120,11 +120,12 @@ def apply_tunnels(want: dict[str, dict[str, str]]) -> list[str]:
         if h.get("mtu") != a["mtu"]:
             sets.append(f"link set {name} mtu {a['mtu']}")
             done.append(f"{name} mtu {a['mtu']}")
-        if h.get("address") != a.get("address"):
+        if any(h.get(k) != a.get(k) for k in ("address", "link_local", "address6")):
             sets.append(f"addr flush dev {name}")
-            if a.get("address"):
-                sets.append(f"addr add {a['address']} dev {name}")
-            done.append(f"{name} address {a.get('address')}")
+            for k in ("address", "link_local", "address6"):
+                if a.get(k):  # IPv6 "nodad": no DAD on a point-to-point link, and linuxconf.gre_links knows ours
+                    sets.append(f"addr add {a[k]} dev {name}{'' if k == 'address' else ' nodad'}")
+            done.append(f"{name} address {' '.join(a[k] for k in ('address', 'link_local', 'address6') if a.get(k))}")
         sets.append(f"link set {name} up")
     ensure_igmp_memberships(len(want))
     if dels or adds:
@@ -132,10 +133,26 @@ def apply_tunnels(want: dict[str, dict[str, str]]) -> list[str]:
     for name in created:  # before the link comes up (its IPv6 chatter upset the IKE trap policy)
         with open(f"/proc/sys/net/ipv6/conf/{name}/disable_ipv6", "w") as f:
             f.write("1\n")
+    ipv6_tunnels(want, have, created)
     if sets:
         ip_batch(sets)
     write_private(path("tunnels.conf"), linuxconf.dump(linuxconf.Doc(tunnels=want)), 0o644)
     return done
+
+
+def ipv6_tunnels(want: dict[str, dict[str, str]], have: dict[str, dict[str, str]], created: list[str]) -> None:
+    """Dual-stack tunnels (a ``link_local`` address): IPv6 on, only the addresses grectl gives
+    (addrgenmode none: no kernel-made link-local beside OSPFv3's), and IPv6 forwarding on. Others
+    keep IPv6 off (a tunnel that goes back to IPv4 only gets it turned off again)."""
+    six = {n for n, a in want.items() if a.get("link_local")}
+    if six:
+        ip_batch([f"link set {n} addrgenmode none" for n in sorted(six)])
+        with open("/proc/sys/net/ipv6/conf/all/forwarding", "w") as f:
+            f.write("1\n")
+    for name in sorted(want):
+        if name in six or (name not in created and have.get(name, {}).get("link_local")):
+            with open(f"/proc/sys/net/ipv6/conf/{name}/disable_ipv6", "w") as f:
+                f.write("0\n" if name in six else "1\n")
 
 
 IGMP_MAX = "/proc/sys/net/ipv4/igmp_max_memberships"

@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass, field
 
 SECTIONS = ("tunnels", "swanctl", "frr")
-TUNNEL_KEYS = ("local", "remote", "ttl", "key", "mtu", "address")
+# link_local / address6: a dual-stack tunnel's IPv6 addresses (issue 22); absent: IPv6 stays off on it
+TUNNEL_KEYS = ("local", "remote", "ttl", "key", "mtu", "address", "link_local", "address6")
 # FRR noise that is not configuration
 _FRR_SKIP = re.compile(r"^(!.*|end|exit|Building configuration\.\.\.|Current configuration:|frr version .*)$")
 
@@ -284,6 +285,12 @@ def gre_links(ip_addr_json: str) -> dict[str, dict[str, str]]:
                  "ttl": str(info.get("ttl", 0) or "inherit"), "key": str(key), "mtu": str(ln.get("mtu"))}
         if v4:
             attrs["address"] = v4[0]
+        # a dual-stack tunnel's IPv6 addresses: the agent adds them "nodad" (a point-to-point link),
+        # which no kernel-made address is; any other IPv6 address is not grectl's, as before
+        for i in ln.get("addr_info", []):
+            if i.get("family") == "inet6" and i.get("nodad"):
+                attrs.setdefault("link_local" if i.get("scope") == "link" else "address6",
+                                 f"{i['local']}/{i['prefixlen']}")
         out[name] = attrs
     return out
 
