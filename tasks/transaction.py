@@ -31,7 +31,7 @@ from controller import verify as checks_mod
 from controller.errors import GrectlError
 from controller.models import Overlay
 
-from .common import error_text, for_driver, run_on
+from .common import commit_with_timer, error_text, reopen, run_on
 
 PROOF_MIN = 20.0      # seconds of proof window a confirm timer must leave at the least
 COMMIT_EST = 4.0      # seconds one wave of commits takes (measured: ~1.4 s commit + read + compare)
@@ -148,12 +148,9 @@ def commit_task(task: Task, texts: dict[str, tuple[str, bool]], timers: dict[str
         return Result(host=task.host, changed=False, diff="")
     t0 = time.monotonic()
     conn = task.host.get_connection("napalm", task.nornir.config)
-    (conn.load_replace_candidate if replace else conn.load_merge_candidate)(config=for_driver(plat, text, keys))
-    diff = plat.mask(conn.compare_config() or "")
+    diff = commit_with_timer(conn, plat, text, replace, keys, timers[name], dry_run)
     if not diff or dry_run:
-        conn.discard_config()
         return Result(host=task.host, changed=bool(diff), diff=diff, seconds=time.monotonic() - t0)
-    conn.commit_config(revert_in=timers[name])
     return Result(host=task.host, changed=True, diff=diff, result=time.monotonic(), seconds=time.monotonic() - t0,
                   notes=reset_notes(getattr(conn, "last_commit", None)))
 
@@ -178,8 +175,7 @@ def reset_notes(last_commit) -> list[str]:
 def reopen_task(task: Task) -> Result:
     """A fresh session: the device is reached again after the change (its management survived)."""
     t0 = time.monotonic()
-    task.host.close_connection("napalm")
-    task.host.get_connection("napalm", task.nornir.config)
+    reopen(task.host, task.nornir.config)
     return Result(host=task.host, seconds=time.monotonic() - t0)
 
 
