@@ -35,7 +35,17 @@ from .common import commit_with_timer, error_text, reopen, run_on
 
 PROOF_MIN = 20.0      # seconds of proof window a confirm timer must leave at the least
 COMMIT_EST = 4.0      # seconds one wave of commits takes (measured: ~1.4 s commit + read + compare)
-POLL = 2.0            # seconds between proof rounds
+POLL = 2.0            # seconds between proof rounds, once the first ones are past
+FIRST_POLLS = (0.5, 0.5, 1.0)   # the first pauses: a change converges within seconds of its last commit
+
+
+def poll_interval(rounds: int) -> float:
+    """Seconds before proof round ``rounds + 1``: short at first, then ``POLL``.
+
+    >>> [poll_interval(n) for n in (1, 2, 3, 4, 9)]
+    [0.5, 0.5, 1.0, 2.0, 2.0]
+    """
+    return FIRST_POLLS[rounds - 1] if 0 < rounds <= len(FIRST_POLLS) else POLL
 MIN_ROUND = 10.0      # seconds a proof round needs at the least (a verify of the example takes ~7 s)
 
 
@@ -284,8 +294,8 @@ def prove(overlay: Overlay, site: str | None, deadline: float, left_out: set[str
         if not failing:
             progress(f"proof: {len(checks)} checks green (round {rounds})")
             return True, []
-        if deadline - clock() - POLL < MIN_ROUND:   # each round is bounded: another fits while this holds
+        if deadline - clock() - poll_interval(rounds) < MIN_ROUND:   # rounds are bounded: another fits while this holds
             # a last round cut short by its budget says only "no answer": show what a full one found
             return False, failing if any(c.reason != "DEVICE_UNREACHABLE" for c in failing) else telling or failing
         progress(f"proof: {len(failing)} checks failing; polling ({deadline - clock():.0f}s left)")
-        sleep(POLL)
+        sleep(poll_interval(rounds))
