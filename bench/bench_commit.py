@@ -2,8 +2,9 @@
 measured side by side in one run on one hub + 2 lab, rounds alternating.
 
 Per variant and round:
-  commit   every router, from no overlay: load + commit with a revert timer + confirm (the driver
-           alone); CPU seconds of the lab kernel and process starts, per router
+  commit   every router, from no overlay: load (one read of the running config) + commit with a
+           revert timer + confirm (the driver alone); CPU seconds of the lab kernel and process
+           starts, per router; "_net": less what the idle lab spends in the same wall time
   deploy   `deploy` from no overlay (read, commits, proof, confirm): wall time to proven green,
            CPU per router, and the timeline
   0-change a second `deploy`: CPU and process starts per router
@@ -107,6 +108,8 @@ def cost(fn, routers: int) -> tuple[float, float, float]:
 
 def round_of(ov, routers: int, tmp: Path) -> dict:
     row = {}
+    cpu, procs, wall = cost(lambda: time.sleep(5), routers)   # what the lab costs doing nothing
+    row["idle_cpu_per_s"], row["idle_procs_per_s"] = cpu / wall, procs / wall
     reset(ov)
     time.sleep(2)
     row["commit_cpu"], row["commit_procs"], row["commit_s"] = cost(lambda: commit_only(ov), routers)
@@ -122,6 +125,10 @@ def round_of(ov, routers: int, tmp: Path) -> dict:
     row["zero_cpu"], row["zero_procs"], row["zero_s"] = cost(
         lambda: again.extend(deploy(ov, backup_dir=tmp / "b")), routers)
     assert all(o.status == "unchanged" for o in again), [(o.device, o.status, o.error) for o in again]
+    for k in ("commit", "zero"):   # net of what the idle lab (daemons, timers) spent in the same wall time
+        row[f"{k}_cpu_net"] = row[f"{k}_cpu"] - row["idle_cpu_per_s"] * row[f"{k}_s"]
+        row[f"{k}_procs_net"] = row[f"{k}_procs"] - row["idle_procs_per_s"] * row[f"{k}_s"]
+    row["deploy_cpu_net"] = row["deploy_cpu"] - row["idle_cpu_per_s"] * row["deploy_s"]
     return row
 
 
@@ -152,7 +159,9 @@ def main() -> None:
             lab.down(STATE)
             shutil.rmtree(STATE, ignore_errors=True)
         shutil.rmtree(tmp, ignore_errors=True)
-    keys = ["commit_cpu", "commit_procs", "commit_s", "deploy_cpu", "deploy_s", "zero_cpu", "zero_procs", "zero_s"]
+    keys = ["idle_cpu_per_s", "commit_cpu", "commit_cpu_net", "commit_procs", "commit_procs_net", "commit_s",
+            "deploy_cpu", "deploy_cpu_net", "deploy_s", "zero_cpu", "zero_cpu_net", "zero_procs", "zero_procs_net",
+            "zero_s"]
     print(f"\n{'median per router':<18} {'before':>8} {'after':>8} {'after/before':>13}")
     for k in keys:
         b = statistics.median(x[k] for x in rows["before"])
