@@ -22,6 +22,7 @@ import tempfile
 
 FRR_RELOAD = "/usr/lib/frr/frr-reload.py"
 VTYSH_DIR = "/usr/bin"
+CONF_DIR = "/etc/frr"
 
 
 class ReloadError(Exception):
@@ -125,6 +126,8 @@ def _reload(fr: dict, vtysh, conf: str, running_text: str | None) -> bool:
                 os.unlink(name)
         if x == 0 and not dels:
             break
+    if conf != os.path.join(CONF_DIR, "frr.conf"):   # as frr-reload.py: keep what runs across a restart
+        vtysh("write")
     return ok
 
 
