@@ -1,7 +1,7 @@
 """NAPALM driver ``linux_frr``: Linux routers with kernel GRE, strongSwan (swanctl) and FRR.
 
 Load with ``napalm.get_network_driver("linux_frr")``. The device side is a small
-stdlib agent (agent.py + linuxconf.py) uploaded on ``open()`` when missing or
+stdlib agent (agent.py and the modules beside it in router/) uploaded on ``open()`` when missing or
 stale; it holds checkpoints and the commit-confirm timer, so an unconfirmed commit
 rolls back even if this process dies or management is lost.
 

@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""grectl router agent: runs ON the Linux router (stdlib only, next to linuxconf.py).
+"""grectl router agent: runs ON the Linux router (stdlib only, next to linuxconf.py, links.py,
+frrreload.py and getters.py). The driver imports it (`python3 -S -c ... import agent`), so its
+compiled form is cached; run as a script it works the same.
 
 It owns three things: kernel GRE links, /etc/swanctl/conf.d/grectl.conf and
 /etc/frr/frr.conf. Configs it stores are masked (``%{psk:<fp>}``); real keys live
