@@ -301,21 +301,37 @@ def for_driver(plat, text: str, keys: dict[str, str]) -> str:
     return secrets.unmask(text, {secrets.fingerprint(k): k for k in keys.values()})
 
 
-def load_planned(conn, plat, text: str, replace: bool, keys: dict[str, str]) -> bool:
-    """Load what a platform planned; True when the device then differs (else discarded)."""
-    if not replace and not text.strip():
-        return False
-    text = for_driver(plat, text, keys)
-    (conn.load_replace_candidate if replace else conn.load_merge_candidate)(config=text)
-    if conn.compare_config():
-        return True
-    conn.discard_config()
-    return False
+def commit_with_timer(conn, plat, text: str, replace: bool, keys: dict[str, str], revert_in: int,
+                      dry_run: bool = False) -> str:
+    """The one way grectl changes a device: load what its platform planned, compare, and (unless a
+    dry run) commit with the device's self-rollback timer. Never confirms (``confirm_fresh``).
+    Returns the masked diff; "" when the device already runs it (the candidate is discarded)."""
+    if not replace and not text.strip():  # an object platform with nothing to change
+        return ""
+    (conn.load_replace_candidate if replace else conn.load_merge_candidate)(config=for_driver(plat, text, keys))
+    diff = plat.mask(conn.compare_config() or "")
+    if not diff or dry_run:
+        conn.discard_config()
+        return diff
+    conn.commit_config(revert_in=revert_in)
+    return diff
 
 
-def commit_confirmed(host, config, conn, confirm_timeout: int) -> None:
-    """Commit with a self-rollback timer, then confirm only once the device is reached again on a
-    fresh session (proof that management still works after the change)."""
-    conn.commit_config(revert_in=confirm_timeout)
+def reopen(host, config):
+    """A fresh session to the device: it is reached again after the change (its management survived)."""
     host.close_connection("napalm")
-    host.get_connection("napalm", config).confirm_commit()
+    return host.get_connection("napalm", config)
+
+
+def confirm_fresh(host, config) -> None:
+    """Confirm a commit only on a fresh session: proof that management still works after it."""
+    reopen(host, config).confirm_commit()
+
+
+def commit_confirmed(host, config, conn, plat, text: str, replace: bool, keys: dict[str, str],
+                     revert_in: int) -> bool:
+    """Commit with a timer, then confirm on a fresh session; False when nothing differed."""
+    if not commit_with_timer(conn, plat, text, replace, keys, revert_in):
+        return False
+    confirm_fresh(host, config)
+    return True

@@ -14,7 +14,7 @@ from controller import inventory, paths, platforms, render
 from controller.models import Overlay
 
 from . import transaction as txn
-from .common import commit_confirmed, error_text, load_planned, make_nornir, require_drivers, run_on
+from .common import commit_confirmed, error_text, make_nornir, require_drivers, run_on
 from .timeline import GroupWatch, Timeline
 from .verify import collect as verify_collect
 
@@ -275,8 +275,7 @@ def _restore_whole(overlay, nr, name, running, outcomes, timeout, progress, keys
         conn = host.get_connection("napalm", nr.config)
         plat = platforms.get(overlay.devices[name].platform)
         now = plat.mask(conn.get_config(retrieve="running")["running"])
-        if load_planned(conn, plat, *plat.plan(running[name], now, True), keys):
-            commit_confirmed(host, nr.config, conn, timeout)
+        commit_confirmed(host, nr.config, conn, plat, *plat.plan(running[name], now, True), keys, timeout)
         outcomes[name].status = "failed"
         outcomes[name].error = "restored as it ran before: the other end of its tunnel was not confirmed"
     except Exception as e:
@@ -293,8 +292,8 @@ def _restore_hub_side(overlay, nr, hub, failed_sites, running, outcomes, confirm
         for t in overlay.tunnels_of(hub):
             if t.site in failed_sites:
                 text = plat.keep_site(text, running[hub], t)
-        if load_planned(conn, plat, *plat.plan(text, now, True), keys):
-            commit_confirmed(host, nr.config, conn, plat.revert_in(confirm_timeout))
+        commit_confirmed(host, nr.config, conn, plat, *plat.plan(text, now, True), keys,
+                         plat.revert_in(confirm_timeout))
         outcomes[hub].notes.append(f"restored hub side of {', '.join(sorted(failed_sites))}")
     except Exception as e:  # report, never raise: the other devices' results stand
         outcomes[hub].status, outcomes[hub].error = "failed", "restoring failed sites: " + error_text(e)

@@ -31,11 +31,21 @@ from controller import verify as checks_mod
 from controller.errors import GrectlError
 from controller.models import Overlay
 
-from .common import error_text, for_driver, run_on
+from .common import commit_with_timer, error_text, reopen, run_on
 
 PROOF_MIN = 20.0      # seconds of proof window a confirm timer must leave at the least
 COMMIT_EST = 4.0      # seconds one wave of commits takes (measured: ~1.4 s commit + read + compare)
-POLL = 2.0            # seconds between proof rounds
+POLL = 2.0            # seconds between proof rounds, once the first ones are past
+FIRST_POLLS = (0.5, 0.5, 1.0)   # the first pauses: a change converges within seconds of its last commit
+
+
+def poll_interval(rounds: int) -> float:
+    """Seconds before proof round ``rounds + 1``: short at first, then ``POLL``.
+
+    >>> [poll_interval(n) for n in (1, 2, 3, 4, 9)]
+    [0.5, 0.5, 1.0, 2.0, 2.0]
+    """
+    return FIRST_POLLS[rounds - 1] if 0 < rounds <= len(FIRST_POLLS) else POLL
 MIN_ROUND = 10.0      # seconds a proof round needs at the least (a verify of the example takes ~7 s)
 
 
@@ -148,12 +158,9 @@ def commit_task(task: Task, texts: dict[str, tuple[str, bool]], timers: dict[str
         return Result(host=task.host, changed=False, diff="")
     t0 = time.monotonic()
     conn = task.host.get_connection("napalm", task.nornir.config)
-    (conn.load_replace_candidate if replace else conn.load_merge_candidate)(config=for_driver(plat, text, keys))
-    diff = plat.mask(conn.compare_config() or "")
+    diff = commit_with_timer(conn, plat, text, replace, keys, timers[name], dry_run)
     if not diff or dry_run:
-        conn.discard_config()
         return Result(host=task.host, changed=bool(diff), diff=diff, seconds=time.monotonic() - t0)
-    conn.commit_config(revert_in=timers[name])
     return Result(host=task.host, changed=True, diff=diff, result=time.monotonic(), seconds=time.monotonic() - t0,
                   notes=reset_notes(getattr(conn, "last_commit", None)))
 
@@ -178,8 +185,7 @@ def reset_notes(last_commit) -> list[str]:
 def reopen_task(task: Task) -> Result:
     """A fresh session: the device is reached again after the change (its management survived)."""
     t0 = time.monotonic()
-    task.host.close_connection("napalm")
-    task.host.get_connection("napalm", task.nornir.config)
+    reopen(task.host, task.nornir.config)
     return Result(host=task.host, seconds=time.monotonic() - t0)
 
 
@@ -288,8 +294,8 @@ def prove(overlay: Overlay, site: str | None, deadline: float, left_out: set[str
         if not failing:
             progress(f"proof: {len(checks)} checks green (round {rounds})")
             return True, []
-        if deadline - clock() - POLL < MIN_ROUND:   # each round is bounded: another fits while this holds
+        if deadline - clock() - poll_interval(rounds) < MIN_ROUND:   # rounds are bounded: another fits while this holds
             # a last round cut short by its budget says only "no answer": show what a full one found
             return False, failing if any(c.reason != "DEVICE_UNREACHABLE" for c in failing) else telling or failing
         progress(f"proof: {len(failing)} checks failing; polling ({deadline - clock():.0f}s left)")
-        sleep(POLL)
+        sleep(poll_interval(rounds))

@@ -14,6 +14,7 @@ from controller.models import Overlay
 from controller.state import DeviceState
 
 from .common import error_text, for_driver, make_nornir, require_drivers
+from .transaction import poll_interval
 
 
 def config_diff(conn, plat, overlay: Overlay, name: str, site: str | None, texts: dict[str, str],
@@ -98,12 +99,13 @@ def collect(overlay: Overlay, site: str | None = None, workers: int = 20,
 def verify(overlay: Overlay, site: str | None = None, wait: float = 0, workers: int = 20,
            progress: Callable[[str], None] = lambda m: None) -> tuple[list, float]:
     """Run the checks; with ``wait``, poll until all pass or the deadline. Returns (checks, seconds)."""
-    t0 = time.monotonic()
+    t0, rounds = time.monotonic(), 0
     while True:
         checks = checks_mod.evaluate(overlay, collect(overlay, site, workers), site)
+        rounds += 1
         failed = [c for c in checks if c.status == "fail"]
         elapsed = time.monotonic() - t0
         if not failed or elapsed >= wait:
             return checks, elapsed
         progress(f"{len(failed)} checks failing after {elapsed:.0f}s; polling")
-        time.sleep(min(2.0, max(0.0, wait - elapsed)))
+        time.sleep(min(poll_interval(rounds), max(0.0, wait - elapsed)))  # short pauses at first

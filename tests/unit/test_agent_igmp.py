@@ -2,7 +2,7 @@
 per-namespace limit (20 by default) before it creates tunnels, and never lowers it."""
 import pytest
 
-from controller.platforms.linux.router import agent
+from controller.platforms.linux.router import links as agent  # the agent takes these from links.py
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 #!/usr/bin/python3
-"""grectl router agent: runs ON the Linux router (stdlib only, next to linuxconf.py).
+"""grectl router agent: runs ON the Linux router (stdlib only, next to linuxconf.py, links.py,
+frrreload.py and getters.py). The driver imports it (`python3 -S -c ... import agent`), so its
+compiled form is cached; run as a script it works the same.
 
 It owns three things: kernel GRE links, /etc/swanctl/conf.d/grectl.conf and
 /etc/frr/frr.conf. Configs it stores are masked (``%{psk:<fp>}``); real keys live
@@ -14,11 +16,9 @@ only in the swanctl file and in STATE/secrets/<fp> (mode 600).
 """
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,16 +26,12 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import linuxconf  # noqa: E402
+from links import AgentError, ensure_igmp_memberships, ip_batch, ipv6_tunnels  # noqa: E402,F401
 
 STATE = os.environ.get("GRECTL_STATE", os.path.dirname(os.path.abspath(__file__)))
 SWANCTL_FILE = os.environ.get("GRECTL_SWANCTL_FILE", "/etc/swanctl/conf.d/grectl.conf")
 FRR_FILE = os.environ.get("GRECTL_FRR_FILE", "/etc/frr/frr.conf")
-FRR_RELOAD = "/usr/lib/frr/frr-reload.py"
 KEEP = 10
-
-
-class AgentError(Exception):
-    pass
 
 
 def sh(*argv: str, check: bool = True) -> str:
@@ -80,14 +76,17 @@ def gre_links() -> dict[str, dict[str, str]]:
     return linuxconf.gre_links(sh("ip", "-d", "-j", "addr", "show"))
 
 
+FRR_READ: dict[str, str] = {}  # the last `show running-config no-header` (frr-reload's first pass marks it)
+
+
 def running_doc() -> linuxconf.Doc:
     swanctl_file = None
     if os.path.exists(SWANCTL_FILE):
         with open(SWANCTL_FILE) as f:
             swanctl_file = f.read()
+    FRR_READ["text"] = frr = sh("vtysh", "-c", "show running-config no-header", check=False)
     return linuxconf.running_doc(sh("ip", "-d", "-j", "addr", "show"), swanctl_file,
-                                 sh("swanctl", "--list-conns", "--raw", check=False),
-                                 sh("vtysh", "-c", "show running-config", check=False))
+                                 sh("swanctl", "--list-conns", "--raw", check=False), frr)
 
 
 def running_text() -> str:
@@ -96,9 +95,23 @@ def running_text() -> str:
 
 # ------------------------------------------------------------------ apply
 
-def apply_tunnels(want: dict[str, dict[str, str]]) -> list[str]:
-    """All link changes in one `ip -batch` (one process, not six per tunnel); IPv6 off through /proc."""
-    have, done = gre_links(), []
+def _link_sets(name: str, a: dict[str, str], h: dict[str, str], sets: list[str], done: list[str]) -> None:
+    """The `ip` lines that bring an existing or new link's MTU and addresses to the intended ones."""
+    if h.get("mtu") != a["mtu"]:
+        sets.append(f"link set {name} mtu {a['mtu']}")
+        done.append(f"{name} mtu {a['mtu']}")
+    if any(h.get(k) != a.get(k) for k in ("address", "link_local", "address6")):
+        sets.append(f"addr flush dev {name}")
+        for k in ("address", "link_local", "address6"):
+            if a.get(k):  # IPv6 "nodad": no DAD on a point-to-point link, and linuxconf.gre_links knows ours
+                sets.append(f"addr add {a[k]} dev {name}{'' if k == 'address' else ' nodad'}")
+        done.append(f"{name} address {' '.join(a[k] for k in ('address', 'link_local', 'address6') if a.get(k))}")
+
+
+def apply_tunnels(want: dict[str, dict[str, str]], have: dict[str, dict[str, str]] | None = None) -> list[str]:
+    """All link changes in one `ip -batch` (one process, not six per tunnel); IPv6 off through /proc.
+    ``have``: the links as just read (the running document's tunnels), else read here."""
+    have, done = (gre_links() if have is None else have), []
     dels, adds, sets = [], [], []
     for name in sorted(set(have) - set(want)):
         dels.append(f"link del {name}")
@@ -117,15 +130,7 @@ def apply_tunnels(want: dict[str, dict[str, str]]) -> list[str]:
             created.append(name)
             h = {}
             done.append(f"created {name}")
-        if h.get("mtu") != a["mtu"]:
-            sets.append(f"link set {name} mtu {a['mtu']}")
-            done.append(f"{name} mtu {a['mtu']}")
-        if any(h.get(k) != a.get(k) for k in ("address", "link_local", "address6")):
-            sets.append(f"addr flush dev {name}")
-            for k in ("address", "link_local", "address6"):
-                if a.get(k):  # IPv6 "nodad": no DAD on a point-to-point link, and linuxconf.gre_links knows ours
-                    sets.append(f"addr add {a[k]} dev {name}{'' if k == 'address' else ' nodad'}")
-            done.append(f"{name} address {' '.join(a[k] for k in ('address', 'link_local', 'address6') if a.get(k))}")
+        _link_sets(name, a, h, sets, done)
         sets.append(f"link set {name} up")
     ensure_igmp_memberships(len(want))
     if dels or adds:
@@ -138,59 +143,6 @@ def apply_tunnels(want: dict[str, dict[str, str]]) -> list[str]:
         ip_batch(sets)
     write_private(path("tunnels.conf"), linuxconf.dump(linuxconf.Doc(tunnels=want)), 0o644)
     return done
-
-
-def ipv6_tunnels(want: dict[str, dict[str, str]], have: dict[str, dict[str, str]], created: list[str]) -> None:
-    """Dual-stack tunnels (a ``link_local`` address): IPv6 on, only the addresses grectl gives
-    (addrgenmode none: no kernel-made link-local beside OSPFv3's), and IPv6 forwarding on. Others
-    keep IPv6 off (a tunnel that goes back to IPv4 only gets it turned off again)."""
-    six = {n for n, a in want.items() if a.get("link_local")}
-    if six:
-        ip_batch([f"link set {n} addrgenmode none" for n in sorted(six)])
-        with open("/proc/sys/net/ipv6/conf/all/forwarding", "w") as f:
-            f.write("1\n")
-    for name in sorted(want):
-        if name in six or (name not in created and have.get(name, {}).get("link_local")):
-            with open(f"/proc/sys/net/ipv6/conf/{name}/disable_ipv6", "w") as f:
-                f.write("0\n" if name in six else "1\n")
-
-
-IGMP_MAX = "/proc/sys/net/ipv4/igmp_max_memberships"
-
-
-def igmp_memberships_needed(tunnels: int) -> int:
-    """ospfd joins AllSPFRouters (224.0.0.5) once per OSPF interface, all on one socket, and Linux
-    allows 20 memberships per socket by default: a hub with more than about 18 tunnels silently gets
-    no OSPF on the rest (the site sees the hub's hellos, state Init; the hub never sees the site's).
-    Room for a DR/BDR's AllDRouters join and the LANs.
-
-    >>> igmp_memberships_needed(50)
-    132
-    """
-    return 2 * tunnels + 32
-
-
-def ensure_igmp_memberships(tunnels: int) -> None:
-    """Raise net.ipv4.igmp_max_memberships (this namespace's) to what the tunnels need; never lower it."""
-    want = igmp_memberships_needed(tunnels)
-    try:
-        with open(IGMP_MAX) as f:
-            have = int(f.read().strip())
-    except (OSError, ValueError):
-        return  # no such knob here (not Linux IPv4): nothing to raise
-    if have < want:
-        try:
-            with open(IGMP_MAX, "w") as f:
-                f.write(f"{want}\n")
-        except OSError as e:
-            raise AgentError(f"cannot raise net.ipv4.igmp_max_memberships to {want} for {tunnels} tunnels "
-                             f"(OSPF would not run on all of them): {e}") from None
-
-
-def ip_batch(lines: list[str]) -> None:
-    p = subprocess.run(["ip", "-batch", "-"], input="\n".join(lines) + "\n", capture_output=True, text=True)
-    if p.returncode != 0:
-        raise AgentError(f"ip -batch: {(p.stderr or p.stdout).strip()[:400]}")
 
 
 def renegotiated(cur: linuxconf.Doc, doc: linuxconf.Doc) -> list[str]:
@@ -220,12 +172,15 @@ def initiate_missing(doc: linuxconf.Doc, renegotiate: set[str] = frozenset()) ->
     a site without an SA never sends, so without it the tunnels stayed down (measured: 90 s and
     more after a controller killed mid-rotation). An initiation the peer refuses (it still runs the
     other key) costs one IKE exchange; the peer's own initiation brings the tunnel up later."""
-    raw = sh("swanctl", "--list-sas", "--raw", check=False)
+    wanted = {}
     for name, block in doc.connections.items():
         child = re.search(r"children \{\s*([\w.-]+) \{", block)
-        starts = "start_action = start" in block or name in renegotiate
-        if starts and child and f"event {{{name} {{" not in raw:
-            subprocess.Popen(["swanctl", "--initiate", "--child", child.group(1), "--timeout", "15"],
+        if child and ("start_action = start" in block or name in renegotiate):
+            wanted[name] = child.group(1)
+    raw = sh("swanctl", "--list-sas", "--raw", check=False) if wanted else ""  # a hub's traps: no read
+    for name, child in wanted.items():
+        if f"event {{{name} {{" not in raw:
+            subprocess.Popen(["swanctl", "--initiate", "--child", child, "--timeout", "15"],
                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              start_new_session=True)
 
@@ -234,43 +189,16 @@ def apply_frr(doc: linuxconf.Doc) -> None:
     text = linuxconf.dump_frr(doc.frr) + "\n"
     write_private(FRR_FILE, text, 0o640)
     try:
-        shutil.chown(FRR_FILE, "frr", "frr")
-    except (LookupError, PermissionError):
+        import grp
+        import pwd
+        os.chown(FRR_FILE, pwd.getpwnam("frr").pw_uid, grp.getgrnam("frr").gr_gid)
+    except (KeyError, PermissionError):
         pass
-    frr_reload(FRR_FILE)
-
-
-def frr_reload(conf: str) -> None:
-    """frr-reload.py --reload, run in this interpreter (saves a Python start-up on the router)."""
-    import runpy
-    import tempfile
-    argv = sys.argv
-    sys.argv = [FRR_RELOAD, "--reload", "--stdout", conf]
-    code = 0
-    sys.stdout.flush()
-    sys.stderr.flush()
-    saved = os.dup(1), os.dup(2)
-    # fd level, not only sys.stdout: frr-reload's vtysh children write to fd 1 too, and this
-    # process's stdout must carry only the agent's JSON
-    with tempfile.TemporaryFile("w+") as log:
-        os.dup2(log.fileno(), 1)
-        os.dup2(log.fileno(), 2)
-        try:
-            runpy.run_path(FRR_RELOAD, run_name="__main__")
-        except SystemExit as e:
-            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            os.close(saved[0])
-            os.close(saved[1])
-            sys.argv = argv
-        log.seek(0)
-        text = log.read()
-    if code:
-        raise AgentError(f"frr-reload.py --reload: {text.strip()[-400:]}")
+    import frrreload  # here: its imports (logging, tempfile) cost a start-up that changes no FRR
+    try:
+        frrreload.reload(FRR_FILE, FRR_READ.pop("text", None), STATE)
+    except frrreload.ReloadError as e:
+        raise AgentError(str(e)) from None
 
 
 def apply(doc: linuxconf.Doc, cur: linuxconf.Doc | None = None) -> list[str]:
@@ -279,7 +207,7 @@ def apply(doc: linuxconf.Doc, cur: linuxconf.Doc | None = None) -> list[str]:
     changed = []
     unmask(linuxconf.dump_swanctl(doc.connections, doc.secrets))  # every key must be known before any change
     if linuxconf.section_text(cur, "tunnels") != linuxconf.section_text(doc, "tunnels"):
-        changed += apply_tunnels(doc.tunnels)
+        changed += apply_tunnels(doc.tunnels, cur.tunnels)
     if linuxconf.section_text(cur, "swanctl") != linuxconf.section_text(doc, "swanctl"):
         apply_swanctl(doc, cur)
         changed.append("swanctl")
@@ -402,89 +330,69 @@ def rollback() -> dict:
     return {"changed": apply(load_doc(target)), "restored": os.path.basename(target)}
 
 
-# ------------------------------------------------------------------ getters
-
-def facts() -> dict:
-    links = json.loads(sh("ip", "-j", "link", "show"))
-    with open("/proc/uptime") as f:
-        uptime = float(f.read().split()[0])
-    version = sh("vtysh", "-c", "show version", check=False).splitlines()
-    serial = ""
-    if os.path.exists("/etc/machine-id"):
-        with open("/etc/machine-id") as f:
-            serial = f.read().strip()
-    return {"hostname": os.uname().nodename, "fqdn": os.uname().nodename, "vendor": "Linux",
-            "model": "FRR+strongSwan", "os_version": (version[0].strip() if version else os.uname().release),
-            "serial_number": serial, "uptime": uptime, "interface_list": [ln["ifname"] for ln in links]}
-
-
-def interfaces() -> dict:
-    out = {}
-    for ln in json.loads(sh("ip", "-j", "link", "show")):
-        flags = ln.get("flags", [])
-        out[ln["ifname"]] = {"is_up": "LOWER_UP" in flags or ln.get("operstate") == "UP",
-                             "is_enabled": "UP" in flags, "description": ln.get("ifalias", ""),
-                             "last_flapped": -1.0, "speed": -1.0, "mtu": ln.get("mtu", 0),
-                             "mac_address": ln.get("address", "")}
-    return out
-
-
-def ips() -> dict:
-    out = {}
-    for a in json.loads(sh("ip", "-j", "addr", "show")):
-        for i in a.get("addr_info", []):
-            fam = {"inet": "ipv4", "inet6": "ipv6"}.get(i.get("family"))
-            if fam:
-                out.setdefault(a["ifname"], {}).setdefault(fam, {})[i["local"]] = {"prefix_length": i["prefixlen"]}
-    return out
-
+# ------------------------------------------------------------------ commands
 
 def diff(candidate: str) -> str:
+    import difflib
     with open(candidate) as f:
         want = linuxconf.dump(linuxconf.parse(f.read())).splitlines()
     have = running_text().splitlines()
     return "\n".join(difflib.unified_diff(have, want, "running", "candidate", lineterm="", n=2))
 
 
+def commit_cmd(args: list[str]) -> dict:
+    revert = int(args[args.index("--revert-in") + 1]) if "--revert-in" in args else None
+    src = args[0]
+    if src == "-":  # {"candidate": masked text, "secrets": {fingerprint: key}} on stdin
+        doc = json.load(sys.stdin)
+        for fp, key in (doc.get("secrets") or {}).items():
+            if not re.fullmatch(r"[0-9a-f]{4,64}", fp):
+                raise AgentError(f"bad key fingerprint {fp!r}")
+            write_private(path("secrets", fp), key + "\n", 0o600)
+        src = path("candidate.conf")
+        write_private(src, doc["candidate"], 0o600)
+    return commit(src, revert)
+
+
+def restore() -> dict:
+    """At boot: re-create the tunnels from the stored definition."""
+    return {"changed": apply_tunnels(load_doc(path("tunnels.conf")).tunnels)
+            if os.path.exists(path("tunnels.conf")) else []}
+
+
+def getter(name: str):
+    def run(args: list[str]) -> dict:
+        import getters
+        return getattr(getters, name)()
+    return run
+
+
+# command -> function of its arguments: a dict is printed as JSON, a string as it is
+COMMANDS = {
+    "running": lambda args: running_text(),
+    "diff": lambda args: diff(args[0]) + "\n",
+    "commit": commit_cmd,
+    "confirm": lambda args: confirm(),
+    "pending": lambda args: {"pending": pending() is not None},
+    "rollback": lambda args: rollback(),
+    "restore": lambda args: restore(),
+    "facts": getter("facts"),
+    "interfaces": getter("interfaces"),
+    "ips": getter("ips"),
+}
+
+
 def main(argv: list[str]) -> int:
     cmd, args = (argv[0] if argv else "help"), argv[1:]
+    if cmd not in COMMANDS:
+        print(__doc__, file=sys.stderr)
+        return 2
     try:
-        if cmd == "running":
-            sys.stdout.write(running_text())
-            return 0
-        if cmd == "diff":
-            print(diff(args[0]))
-            return 0
-        if cmd == "commit":
-            revert = int(args[args.index("--revert-in") + 1]) if "--revert-in" in args else None
-            src = args[0]
-            if src == "-":  # {"candidate": masked text, "secrets": {fingerprint: key}} on stdin
-                doc = json.load(sys.stdin)
-                for fp, key in (doc.get("secrets") or {}).items():
-                    if not re.fullmatch(r"[0-9a-f]{4,64}", fp):
-                        raise AgentError(f"bad key fingerprint {fp!r}")
-                    write_private(path("secrets", fp), key + "\n", 0o600)
-                src = path("candidate.conf")
-                write_private(src, doc["candidate"], 0o600)
-            result = commit(src, revert)
-        elif cmd == "confirm":
-            result = confirm()
-        elif cmd == "pending":
-            result = {"pending": pending() is not None}
-        elif cmd == "rollback":
-            result = rollback()
-        elif cmd == "restore":  # at boot: re-create tunnels from the stored definition
-            result = {"changed": apply_tunnels(load_doc(path("tunnels.conf")).tunnels)
-                      if os.path.exists(path("tunnels.conf")) else []}
-        elif cmd in ("facts", "interfaces", "ips"):
-            result = {"facts": facts, "interfaces": interfaces, "ips": ips}[cmd]()
-        else:
-            print(__doc__, file=sys.stderr)
-            return 2
+        result = COMMANDS[cmd](args)
     except (AgentError, ValueError, OSError) as e:
         print(f"agent: {mask(str(e))}", file=sys.stderr)
         return 1
-    print(json.dumps(result))
+    sys.stdout.write(result if isinstance(result, str) else json.dumps(result) + "\n")
     return 0
 
 

@@ -1,0 +1,73 @@
+"""The agent's FRR reload keeps frr-reload.py's own diff and order, with fewer vtysh starts: the
+running config just read is marked instead of read again, and the second pass runs only after
+deletions (it puts back what a deletion took with it)."""
+import pytest
+
+from controller.platforms.linux.router import frrreload
+
+
+class VtyshException(Exception):
+    pass
+
+
+class FakeVtysh:
+    def __init__(self, log):
+        self.log = log
+
+    def is_config_available(self):
+        self.log.append("configure")
+        return True
+
+    def exec_file(self, name):
+        with open(name) as f:
+            self.log.append(("exec", f.read()))
+
+    def __call__(self, cmd, stdouts=None):
+        self.log.append(("vtysh", tuple(cmd)))
+        if cmd[-1].endswith("message-digest"):   # refuses the whole `no` line, as OSPF does
+            raise VtyshException("refused")
+
+
+def fake_fr(log, passes):
+    """frr-reload.py's namespace: each compare returns the next (adds, dels) of ``passes``."""
+    results = iter(passes)
+
+    class Config:
+        def __init__(self, vtysh):
+            pass
+
+        def load_from_file(self, f):
+            log.append("mark file")
+
+        def load_from_show_running(self, daemon):
+            log.append("show running")
+
+    def lines_to_config(keys, line, delete):
+        return [("no " if delete else "") + line]
+
+    return {"Config": Config, "VtyshException": VtyshException, "log": None,
+            "compare_context_objects": lambda new, running: next(results), "lines_to_config": lines_to_config}
+
+
+@pytest.mark.parametrize("passes, reads, execs", [
+    ([([(("a",), "ip ospf cost 10")], [])], [], 1),                               # additions only: one pass
+    ([([], [])], [], 0),                                                           # nothing to do
+    ([([(("a",), "x")], [(("a",), "y")]), ([], [])], ["show running"], 2),         # a deletion: second pass
+])
+def test_second_pass_only_after_deletions(monkeypatch, passes, reads, execs):
+    log = []
+    fr = fake_fr(log, passes)
+    monkeypatch.setattr(frrreload, "_marked", lambda fr_, vtysh, text: log.append("mark running") or object())
+    assert frrreload._reload(fr, FakeVtysh(log), "/etc/frr/frr.conf", "hostname r1\n")
+    assert log[:3] == ["mark file", "configure", "mark running"]   # the running text given is marked, not re-read
+    assert [e for e in log if e == "show running"] == reads
+    assert len([e for e in log if isinstance(e, tuple) and e[0] == "exec"]) == execs
+
+
+def test_a_refused_no_line_is_retried_shorter(monkeypatch):
+    log = []
+    fr = fake_fr(log, [([], [(("interface gre-a",), "ip ospf authentication message-digest")]), ([], [])])
+    monkeypatch.setattr(frrreload, "_marked", lambda *a: object())
+    assert frrreload._reload(fr, FakeVtysh(log), "/etc/frr/frr.conf", "")
+    tried = [e[1][-1] for e in log if isinstance(e, tuple) and e[0] == "vtysh"]
+    assert tried == ["no ip ospf authentication message-digest", "no ip ospf authentication"]
