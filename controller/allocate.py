@@ -122,6 +122,7 @@ def tunnels(intent: Intent, ifname: Callable[[str, str, int], str] = default_nam
     the hub-to-hub tunnels. ``ifname(device, peer, number)`` names the tunnel interface on
     ``device`` (each platform has its own naming)."""
     out = []
+    multi = any(s.hubs for s in intent.sites.values())  # costs everywhere once any site is dual-homed
     pool, plen, pool6, plen6 = intent.tunnel_pool, intent.tunnel_prefixlen, intent.tunnel_pool6, intent.tunnel_prefixlen6
     for name in sorted(intent.sites, key=lambda n: intent.sites[n].id):
         site = intent.sites[name]
@@ -129,7 +130,7 @@ def tunnels(intent: Intent, ifname: Callable[[str, str, int], str] = default_nam
             slot = tunnel_subnet if k == 0 else backup_slot
             subnet6 = slot(pool6, plen6, site.id) if pool6 is not None else None
             kind = "primary" if k == 0 else "backup"
-            cost = None if not site.hubs else (intent.ospf.cost if k == 0 else intent.ospf.backup_cost)
+            cost = None if not multi else (intent.ospf.cost if k == 0 else intent.ospf.backup_cost)
             out.append(_tunnel(intent, ifname, hub_name, name, intent.hubs[hub_name], site, site.id,
                                slot(pool, plen, site.id), subnet6, kind, cost, site.psk or intent.psk))
     for a, b in hub_pairs(intent):
