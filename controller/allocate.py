@@ -123,7 +123,8 @@ def tunnels(intent: Intent, ifname: Callable[[str, str, int], str] = default_nam
     ``device`` (each platform has its own naming)."""
     out = []
     multi = any(s.hubs for s in intent.sites.values())  # costs everywhere once any site is dual-homed
-    pool, plen, pool6, plen6 = intent.tunnel_pool, intent.tunnel_prefixlen, intent.tunnel_pool6, intent.tunnel_prefixlen6
+    pool, plen = intent.tunnel_pool, intent.tunnel_prefixlen
+    pool6, plen6 = intent.tunnel_pool6, intent.tunnel_prefixlen6
     for name in sorted(intent.sites, key=lambda n: intent.sites[n].id):
         site = intent.sites[name]
         for k, hub_name in enumerate(site.homes):

@@ -53,6 +53,7 @@ class Report:
     dead_interval_s: int
     failover_s: float | None = None
     failback_s: float | None = None
+    route_failover_s: float | None = None  # the site's route to the target onto the backup tunnel
     lost_failover: int = 0
     lost_failback: int = 0
     sent: int = 0

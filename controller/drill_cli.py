@@ -30,7 +30,8 @@ def drill(inventory_dir: Path = InventoryOpt,
         out.print(f"drill {rep.site}: {rep.down_hub} down, backup {rep.backup_hub}, probe to {rep.target}",
                   markup=False, highlight=False)
         out.print(f"failover {s(rep.failover_s)} (bound {rep.bound_s:.0f}s = dead {rep.dead_interval_s}s + 3s), "
-                  f"{rep.lost_failover} probes lost; fail-back {s(rep.failback_s)}, {rep.lost_failback} lost; "
+                  f"{rep.lost_failover} probes lost (route onto the backup {s(rep.route_failover_s)}); "
+                  f"fail-back {s(rep.failback_s)}, {rep.lost_failback} lost; "
                   f"{rep.received}/{rep.sent} replies", markup=False, highlight=False)
         for e in rep.ospf_events:
             out.print(f"  ospf {e}", markup=False, highlight=False)

@@ -265,6 +265,12 @@ def hub_homes(c: Ctx) -> list[str]:
         if need > cap:
             p.append(f"{c.ov}: hub_pool: {i.hub_pool} is too small: it holds {cap} /{i.tunnel_prefixlen} "
                      f"tunnels, hub ids {top[-2]} and {top[-1]} need slot {need}")
+    return p + backup_slots(c, dual)
+
+
+def backup_slots(c: Ctx, dual: list[str]) -> list[str]:
+    """A dual-homed site's backup tunnel (its id's slot from the top) is no site's primary."""
+    i, p = c.intent, []
     for pool, plen in ((i.tunnel_pool, i.tunnel_prefixlen), (i.tunnel_pool6, i.tunnel_prefixlen6)):
         if pool is None:
             continue

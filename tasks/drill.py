@@ -65,12 +65,16 @@ def drill(overlay: Overlay, site: str, hub: str | None = None, workers: int = 20
     t0 = time.monotonic()
     armed = False
     try:
-        conn.run_script(router.probe_start(p.source, p.target, d.INTERVAL, agent_dir))
+        conn.run_script(router.probe_start(p.source, p.target, d.INTERVAL, agent_dir, p.timer + 60))
         time.sleep(2.0)  # a baseline of replies through the primary
         rep.ospf_events.append(_neighbors(conn, p, t0, "before"))
         progress(f"{site}: {p.interface} down (the router restores it by itself in {p.timer}s)")
         down_at = _clock(conn.run_script(router.arm(p.interface, p.timer, agent_dir)))
         armed = True
+        progress(f"{site}: {p.interface} is down; measuring the failover")
+        moved = conn.run_script(router.route_wait(p.target, p.backup_interface, p.bound + 5), timeout=p.bound + 30)
+        if "timeout" not in moved:  # the site's own route to the target, onto the backup tunnel
+            rep.route_failover_s = round(max(0.0, _clock(moved) - down_at), 2)
         deadline = time.monotonic() + p.bound + 10
         while time.monotonic() < deadline:  # until replies flow again (through the backup)
             time.sleep(1.0)

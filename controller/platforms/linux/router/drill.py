@@ -50,13 +50,15 @@ def link_up(interface: str) -> str:
     return f"ip -o link show dev {shlex.quote(interface)} | grep -q '<[^>]*[<,]UP[,>]' && echo up || echo down\n"
 
 
-def probe_start(source, target, interval: float, agent_dir: str = "/etc/grectl") -> str:
+def probe_start(source, target, interval: float, agent_dir: str = "/etc/grectl", limit: int = 300) -> str:
     """A steady ping from the router's LAN address ``source`` to ``target`` in the background,
-    timestamped (-D), into the agent dir's drill log."""
+    timestamped (-D), into the agent dir's drill log; it ends by itself after ``limit`` seconds
+    (-w), so a controller that dies leaves no probe running for long."""
     d = shlex.quote(agent_dir)
     return (f"if [ -e {d}/{PING_PID} ] && read p < {d}/{PING_PID}; then kill \"$p\" 2>/dev/null; fi\n"
             f"lb=; command -v stdbuf >/dev/null 2>&1 && lb='stdbuf -oL'\n"  # a line per reply, not a block
-            f"setsid $lb ping -D -n -i {interval:.1f} -W 1 -I {source} {target} </dev/null > {d}/{PING_LOG} 2>&1 &\n"
+            f"setsid $lb ping -D -n -i {interval:.1f} -W 1 -w {int(limit)} -I {source} {target} "
+            f"</dev/null > {d}/{PING_LOG} 2>&1 &\n"
             f"echo $! > {d}/{PING_PID}\ndate +%s.%N\n")
 
 
