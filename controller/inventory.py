@@ -236,7 +236,8 @@ def platform_problems(ov: Overlay) -> list[str]:
                 out.append(_host_problem(inv, dev, problem))
     out += wan_problems(ov)
     for t in ov.tunnels:
-        for end, field in ((t.hub_end, f"sites.{t.site}"), (t.site_end, f"sites.{t.site}.hub")):
+        kind = "hubs" if t.kind == "hubs" else "sites"  # a hub-to-hub tunnel: both ends are hubs
+        for end, field in ((t.hub_end, f"{kind}.{t.site}"), (t.site_end, f"{kind}.{t.site}.hub")):
             plat = ov.devices[end.device].platform
             why = platforms.get(plat).check_device_name(end.interface)
             if why:
