@@ -70,28 +70,75 @@ def default_name(device: str, peer: str, number: int) -> str:
     return f"Tunnel{number}"
 
 
+def backup_slot(pool, prefixlen: int, site_id: int):
+    """A site's tunnel to its backup hub: the site id's slot counted from the top of the pool, so a
+    primary tunnel (counted from the bottom) never moves when a backup hub is added.
+
+    >>> from ipaddress import ip_network
+    >>> backup_slot(ip_network("172.16.0.0/24"), 30, 1)
+    IPv4Network('172.16.0.252/30')
+    """
+    return tunnel_subnet(pool, prefixlen, pool_capacity(pool, prefixlen) - site_id + 1)
+
+
+def pair_slot(low: int, high: int) -> int:
+    """The 1-based slot of the hub-to-hub tunnel between hub ids ``low < high``: depends on those
+    two ids only (pairs enumerated by the higher id), so adding a hub moves no other pair.
+
+    >>> [pair_slot(1, 2), pair_slot(1, 3), pair_slot(2, 3), pair_slot(1, 4)]
+    [1, 2, 3, 4]
+    """
+    return (high - 1) * (high - 2) // 2 + low
+
+
+def hub_pairs(intent: Intent) -> list[tuple[str, str]]:
+    """The hub-to-hub tunnels: a full mesh of the hubs dual-homed sites name (lower id first)."""
+    named = sorted({h for s in intent.sites.values() if s.hubs for h in s.hubs if h in intent.hubs},
+                   key=lambda h: (intent.hubs[h].id or 0, h))
+    return [(a, b) for n, a in enumerate(named) for b in named[n + 1:]]
+
+
+def _tunnel(intent: Intent, ifname, hub_name: str, site_name: str, hub: Router, site: Router, number: int,
+            subnet, subnet6, kind: str, cost: int | None, psk) -> Tunnel:
+    hub_ip, site_ip = tunnel_addresses(subnet)
+    six = dual_stack(hub, site)
+    subnet6 = subnet6 if six else None
+    hub6, site6 = tunnel_addresses(subnet6) if subnet6 is not None else (None, None)
+    hub_ll, site_ll = LINK_LOCAL if six else (None, None)
+    return Tunnel(
+        site=site_name, hub=hub_name, kind=kind, cost=cost, subnet=subnet, subnet6=subnet6,
+        families=("ipv4", "ipv6") if six else ("ipv4",),
+        hub_end=TunnelEnd(device=hub_name, interface=ifname(hub_name, site_name, number), number=number,
+                          address=hub_ip, link_local=hub_ll, address6=hub6,
+                          wan=hub.wan.address.ip, peer_wan=site.wan.address.ip, peer=site_name),
+        site_end=TunnelEnd(device=site_name, interface=ifname(site_name, hub_name, number), number=number,
+                           address=site_ip, link_local=site_ll, address6=site6,
+                           wan=site.wan.address.ip, peer_wan=hub.wan.address.ip, peer=hub_name),
+        psk_ref=psk)
+
+
 def tunnels(intent: Intent, ifname: Callable[[str, str, int], str] = default_name) -> list[Tunnel]:
-    """Every hub <-> site tunnel. ``ifname(device, peer, number)`` names the tunnel interface on
+    """Every hub <-> site tunnel (a dual-homed site's to its primary, then its backup hub), then
+    the hub-to-hub tunnels. ``ifname(device, peer, number)`` names the tunnel interface on
     ``device`` (each platform has its own naming)."""
     out = []
+    multi = any(s.hubs for s in intent.sites.values())  # costs everywhere once any site is dual-homed
+    pool, plen = intent.tunnel_pool, intent.tunnel_prefixlen
+    pool6, plen6 = intent.tunnel_pool6, intent.tunnel_prefixlen6
     for name in sorted(intent.sites, key=lambda n: intent.sites[n].id):
         site = intent.sites[name]
-        hub = intent.hubs[site.hub]
-        subnet = tunnel_subnet(intent.tunnel_pool, intent.tunnel_prefixlen, site.id)
-        hub_ip, site_ip = tunnel_addresses(subnet)
-        six = dual_stack(hub, site)
-        subnet6 = tunnel_subnet(intent.tunnel_pool6, intent.tunnel_prefixlen6, site.id) \
-            if six and intent.tunnel_pool6 is not None else None
-        hub6, site6 = tunnel_addresses(subnet6) if subnet6 is not None else (None, None)
-        hub_ll, site_ll = LINK_LOCAL if six else (None, None)
-        out.append(Tunnel(
-            site=name, hub=site.hub, subnet=subnet, subnet6=subnet6,
-            families=("ipv4", "ipv6") if six else ("ipv4",),
-            hub_end=TunnelEnd(device=site.hub, interface=ifname(site.hub, name, site.id), number=site.id,
-                              address=hub_ip, link_local=hub_ll, address6=hub6,
-                              wan=hub.wan.address.ip, peer_wan=site.wan.address.ip, peer=name),
-            site_end=TunnelEnd(device=name, interface=ifname(name, site.hub, site.id), number=site.id,
-                               address=site_ip, link_local=site_ll, address6=site6,
-                               wan=site.wan.address.ip, peer_wan=hub.wan.address.ip, peer=site.hub),
-            psk_ref=site.psk or intent.psk))
+        for k, hub_name in enumerate(site.homes):
+            slot = tunnel_subnet if k == 0 else backup_slot
+            subnet6 = slot(pool6, plen6, site.id) if pool6 is not None else None
+            kind = "primary" if k == 0 else "backup"
+            cost = None if not multi else (intent.ospf.cost if k == 0 else intent.ospf.backup_cost)
+            out.append(_tunnel(intent, ifname, hub_name, name, intent.hubs[hub_name], site, site.id,
+                               slot(pool, plen, site.id), subnet6, kind, cost, site.psk or intent.psk))
+    for a, b in hub_pairs(intent):
+        ha, hb = intent.hubs[a], intent.hubs[b]
+        if intent.hub_pool is None or ha.id is None or hb.id is None:
+            continue  # validate says why (inventory_rules.hub_homes)
+        n = pair_slot(*sorted((ha.id, hb.id)))
+        out.append(_tunnel(intent, ifname, a, b, ha, hb, n, tunnel_subnet(intent.hub_pool, plen, n), None,
+                           "hubs", intent.ospf.cost, intent.psk))
     return out

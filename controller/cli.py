@@ -301,7 +301,8 @@ def _fail_line(message: str) -> None:
 SUBCOMMANDS = (("controller.parse_cli", False),  # grectl parse
                ("controller.lab.cli", True),     # grectl lab (optional: absent on a trimmed install)
                ("controller.watch_cli", False),  # grectl watch, grectl history
-               ("controller.graph_cli", False))  # grectl graph
+               ("controller.graph_cli", False),  # grectl graph
+               ("controller.drill_cli", False))  # grectl drill
 
 
 def _mount_subcommands() -> None:

@@ -26,6 +26,7 @@ from .inventory_hosts import (  # noqa: F401  (the names callers know inventory 
     plain_text_problem,
 )
 from .models import Device, Intent, Overlay
+from .platforms.base import multi_hub_problems
 
 
 def for_host(where: str, host: str) -> str:
@@ -200,7 +201,7 @@ def psk_problems(ov: Overlay) -> list[str]:
     keys: dict[str, tuple[str | None, str]] = {}
     found: dict[tuple[str, str, str, str], list[str]] = {}
     for t in ov.tunnels:
-        field = "psk" if ov.intent.sites[t.site].psk is None else f"sites.{t.site}.psk"
+        field = "psk" if getattr(ov.intent.sites.get(t.site), "psk", None) is None else f"sites.{t.site}.psk"
         if field not in keys:
             keys[field] = (secrets.read(t.psk_ref, inv)[0], secrets.where(t.psk_ref, inv))
         key, where = keys[field]
@@ -228,14 +229,15 @@ def platform_problems(ov: Overlay) -> list[str]:
     out: list[str] = []
     for name, dev in ov.devices.items():
         plat = platforms.get(dev.platform)
-        for problem in platforms.problems_of(plat, ov, name):
+        for problem in platforms.problems_of(plat, ov, name) + multi_hub_problems(plat, ov, name):
             if problem.kind == "intent":
                 out.append(f"{of}: {problem}")
             else:
                 out.append(_host_problem(inv, dev, problem))
     out += wan_problems(ov)
     for t in ov.tunnels:
-        for end, field in ((t.hub_end, f"sites.{t.site}"), (t.site_end, f"sites.{t.site}.hub")):
+        kind = "hubs" if t.kind == "hubs" else "sites"  # a hub-to-hub tunnel: both ends are hubs
+        for end, field in ((t.hub_end, f"{kind}.{t.site}"), (t.site_end, f"{kind}.{t.site}.hub")):
             plat = ov.devices[end.device].platform
             why = platforms.get(plat).check_device_name(end.interface)
             if why:
@@ -285,7 +287,7 @@ def psks(overlay: Overlay) -> dict[str, str]:
             read[t.psk_ref] = secrets.read(t.psk_ref, inv)
         key, problem = read[t.psk_ref]
         if problem:
-            field = "psk" if overlay.intent.sites[t.site].psk is None else f"sites.{t.site}.psk"
+            field = "psk" if getattr(overlay.intent.sites.get(t.site), "psk", None) is None else f"sites.{t.site}.psk"
             raise InventoryError([f"{inv / 'overlay.yaml'}: {field}: {problem}"])
         out[t.site] = key
     return out

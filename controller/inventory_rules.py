@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import allocate, mtu, platforms, secrets
-from .models import Intent, PskRef
+from .models import Intent, PskRef, unusable
 from .mtu import known_transform
 
 
@@ -97,8 +97,9 @@ def site_hubs_and_ids(c: Ctx) -> list[str]:
     p: list[str] = []
     ids: dict[int, str] = {}
     for name, s in c.intent.sites.items():
-        if s.hub not in c.intent.hubs:
-            p.append(f"{c.ov}: sites.{name}.hub: no hub named {s.hub!r}")
+        for k, hub in enumerate(s.homes):
+            if hub not in c.intent.hubs:
+                p.append(f"{c.ov}: sites.{name}.{f'hubs[{k}]' if s.hubs else 'hub'}: no hub named {hub!r}")
         if s.id in ids:
             p.append(f"{c.ov}: sites.{name}.id: duplicate site id {s.id} (also {ids[s.id]!r})")
         ids.setdefault(s.id, name)
@@ -151,7 +152,8 @@ def wans(c: Ctx) -> list[str]:
     """WAN and management addresses outside OSPF-advertised space; WAN addresses unique; gateways
     on the WAN's network."""
     p: list[str] = []
-    advertised = Spans([c.intent.tunnel_pool] + [x[3] for x in c.lans if x[3].version == 4])
+    hub_pool = [c.intent.hub_pool] if c.intent.hub_pool is not None else []
+    advertised = Spans([c.intent.tunnel_pool] + hub_pool + [x[3] for x in c.lans if x[3].version == 4])
     seen: dict[IPv4Address, str] = {}
     for name, (kind, r) in c.routers.items():
         net = advertised.overlapping(r.wan.address.network)
@@ -202,14 +204,15 @@ def ipv6_tunnel_mtu(c: Ctx) -> list[str]:
     if not known_transform(i.ipsec.transform):
         return []  # reported by ``transform``
     for name, s in sorted(i.sites.items()):
-        hub = i.hubs.get(s.hub)
-        if hub is None or not allocate.dual_stack(hub, s):
-            continue
-        (kind, who, r) = min((("sites", name, s), ("hubs", s.hub, hub)), key=lambda e: e[2].wan.mtu)
-        m = mtu.compute(r.wan.mtu, i.ipsec.transform, i.ipsec.mode, i.gre.key, i.nat_t)
-        why = mtu.ipv6_problem(m, i.ipsec.transform, i.ipsec.mode)
-        if why:
-            p.append(f"{c.ov}: {kind}.{who}.wan.mtu: the tunnel {s.hub} <-> {name} carries IPv6 and its {why}")
+        for hub_name in s.homes:  # each tunnel of a dual-homed site has its own MTU
+            hub = i.hubs.get(hub_name)
+            if hub is None or not allocate.dual_stack(hub, s):
+                continue
+            (kind, who, r) = min((("sites", name, s), ("hubs", hub_name, hub)), key=lambda e: e[2].wan.mtu)
+            m = mtu.compute(r.wan.mtu, i.ipsec.transform, i.ipsec.mode, i.gre.key, i.nat_t)
+            why = mtu.ipv6_problem(m, i.ipsec.transform, i.ipsec.mode)
+            if why:
+                p.append(f"{c.ov}: {kind}.{who}.wan.mtu: the tunnel {hub_name} <-> {name} carries IPv6 and its {why}")
     return p
 
 
@@ -234,7 +237,55 @@ def psk_refs(c: Ctx) -> list[str]:
     return p
 
 
-RULES = (names_and_platforms, transform, site_hubs_and_ids, lan_prefixes, pool_capacity, wans, router_ids,
+def hub_homes(c: Ctx) -> list[str]:
+    """Dual-homed sites (issue 23): their hubs have distinct ids and a ``hub_pool`` holds the hub-to-hub
+    tunnels; a backup tunnel (counted from the top of the pool) never lands on a primary one."""
+    i, p = c.intent, []
+    dual = sorted(n for n, s in i.sites.items() if s.hubs)
+    if not dual:
+        return []
+    if i.hub_pool is None:
+        p.append(f"{c.ov}: hub_pool: dual-homed site {dual[0]!r} needs a hub_pool for the hub-to-hub tunnels")
+    elif unusable(i.hub_pool) or i.hub_pool.overlaps(i.tunnel_pool):
+        why = unusable(i.hub_pool) or f"overlapping the tunnel pool {i.tunnel_pool}"
+        p.append(f"{c.ov}: hub_pool: {i.hub_pool} is {why}")
+    ids: dict[int, str] = {}
+    for hub in sorted({h for n in dual for h in i.sites[n].hubs if h in i.hubs}):
+        hid = i.hubs[hub].id
+        if hid is None:
+            p.append(f"{c.ov}: hubs.{hub}.id: hub {hub!r} of a dual-homed site needs an id (1-255) to number "
+                     "its hub-to-hub tunnels")
+        elif hid in ids:
+            p.append(f"{c.ov}: hubs.{hub}.id: duplicate hub id {hid} (also {ids[hid]!r})")
+        else:
+            ids[hid] = hub
+    if i.hub_pool is not None and len(ids) > 1:
+        cap, top = allocate.pool_capacity(i.hub_pool, i.tunnel_prefixlen), sorted(ids)
+        need = allocate.pair_slot(top[-2], top[-1])
+        if need > cap:
+            p.append(f"{c.ov}: hub_pool: {i.hub_pool} is too small: it holds {cap} /{i.tunnel_prefixlen} "
+                     f"tunnels, hub ids {top[-2]} and {top[-1]} need slot {need}")
+    return p + backup_slots(c, dual)
+
+
+def backup_slots(c: Ctx, dual: list[str]) -> list[str]:
+    """A dual-homed site's backup tunnel (its id's slot from the top) is no site's primary."""
+    i, p = c.intent, []
+    for pool, plen in ((i.tunnel_pool, i.tunnel_prefixlen), (i.tunnel_pool6, i.tunnel_prefixlen6)):
+        if pool is None:
+            continue
+        cap = allocate.pool_capacity(pool, plen)
+        primary = {s.id: n for n, s in i.sites.items()}
+        for name in dual:
+            sid = i.sites[name].id
+            clash = primary.get(cap - sid + 1)
+            if clash is not None and sid <= cap:
+                p.append(f"{c.ov}: sites.{name}.id: its backup tunnel takes slot {cap - sid + 1} of {pool} "
+                         f"(counted from the top), the primary tunnel of site {clash!r}: use a larger pool")
+    return p
+
+
+RULES = (names_and_platforms, transform, site_hubs_and_ids, hub_homes, lan_prefixes, pool_capacity, wans, router_ids,
          ipv6_tunnel_mtu, ospf_timers, management, psk_refs)
 
 

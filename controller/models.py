@@ -141,13 +141,39 @@ class Router(Strict):
 
 
 class Hub(Router):
-    pass
+    # numbers the hub-to-hub tunnels (issue 23): needed only by a hub a dual-homed site names
+    id: int | None = Int(None, ge=1, le=255)
 
 
 class Site(Router):
     id: int = Int(ge=1, le=65535)
     hub: str = Field(pattern=NAME_RE)
+    # dual-homed sites (issue 23): [primary, backup] instead of ``hub:``; ``hub`` is then the primary
+    hubs: tuple[Annotated[str, Field(pattern=NAME_RE)], ...] | None = Field(None, min_length=2, max_length=2)
     psk: PskRef | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hub_or_hubs(cls, v):
+        if isinstance(v, dict) and v.get("hubs") is not None:
+            if v.get("hub") is not None and v["hub"] != (v["hubs"] or [None])[0]:
+                raise ValueError("name either hub (one hub) or hubs ([primary, backup]), not both")
+            hubs = v["hubs"]
+            if isinstance(hubs, (list, tuple)) and hubs and isinstance(hubs[0], str):
+                v = {**v, "hub": hubs[0]}
+        return v
+
+    @field_validator("hubs")
+    @classmethod
+    def _distinct(cls, v):
+        if v is not None and len(set(v)) != len(v):
+            raise ValueError(f"hubs {list(v)} name the same hub twice")
+        return v
+
+    @property
+    def homes(self) -> tuple[str, ...]:
+        """The hubs this site is homed on, primary first."""
+        return tuple(self.hubs) if self.hubs else (self.hub,)
 
 
 class Ike(Strict):
@@ -177,6 +203,10 @@ class Ospf(Strict):
     area: IPv4Address = IPv4Address("0.0.0.0")
     hello: int = Int(10, ge=1, le=65535)
     dead: int = Int(40, ge=1, le=65535)
+    # dual-homed sites (issue 23): the OSPF cost of the primary tunnel (and of hub-to-hub tunnels)
+    # and of the backup tunnel, set on both ends
+    cost: int = Int(10, ge=1, le=65535)
+    backup_cost: int = Int(100, ge=1, le=65535)
 
     @field_validator("area", mode="before")
     @classmethod
@@ -199,6 +229,8 @@ class Intent(Strict):
     # dual-stack tunnels' global addresses (optional: OSPFv3 runs on link-local addresses either way)
     tunnel_pool6: Net6 | None = None
     tunnel_prefixlen6: Annotated[Literal[64, 127], BeforeValidator(_no_bool)] = 64
+    # hub-to-hub tunnels (issue 23): a /tunnel_prefixlen per pair of hub ids, needed with dual-homed sites
+    hub_pool: Net | None = None
     ike: Ike = Ike()
     ipsec: Ipsec = Ipsec()
     gre: Gre = Gre()
@@ -250,9 +282,12 @@ class TunnelEnd(Strict):
 
 
 class Tunnel(Strict):
-    """One hub <-> site tunnel, fully allocated."""
+    """One hub <-> site tunnel, fully allocated. A hub-to-hub tunnel (``kind="hubs"``) has the
+    lower-id hub as ``hub`` and the other as ``site``."""
     site: str
     hub: str
+    kind: Literal["primary", "backup", "hubs"] = "primary"
+    cost: int | None = None   # OSPF cost on both ends; None (single-homed sites): the platform default
     subnet: IPv4Network
     subnet6: IPv6Network | None = None  # dual-stack tunnels with a tunnel_pool6
     families: tuple[Literal["ipv4", "ipv6"], ...] = ("ipv4",)  # what it carries
@@ -330,5 +365,5 @@ class Overlay(Strict):
             raise GrectlError(f"unknown site {site!r} (sites: {', '.join(sorted(self.intent.sites)) or 'none'})")
         if device is not None and device not in self.devices:
             raise GrectlError(f"unknown device {device!r}")
-        names = sorted(self.devices) if site is None else [self.intent.sites[site].hub, site]
+        names = sorted(self.devices) if site is None else sorted(self.intent.sites[site].homes) + [site]
         return [n for n in names if device is None or n == device]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from ipaddress import IPv4Network
 
-from . import probes, proposals
+from . import preferred, probes, proposals
 from .models import Overlay, Tunnel
 from .state import ChildSa, DeviceState
 
@@ -239,7 +239,9 @@ def check_device(overlay: Overlay, device: str, st: DeviceState) -> list[Check]:
     """Per-device checks: remote LANs learned through the right tunnel; no WAN prefix in OSPF."""
     out: list[Check] = []
     dev = overlay.devices[device]
-    for t in overlay.tunnels_of(device):
+    if preferred.multi_hub(overlay):
+        out += _preferred_routes(overlay, device, st)
+    for t in ([] if preferred.multi_hub(overlay) else overlay.tunnels_of(device)):
         end = t.end(device)
         remote = [end.peer] if dev.role == "site" else [t.site]
         if dev.role == "site":  # a site also learns its hub's other sites through the hub
@@ -262,6 +264,28 @@ def check_device(overlay: Overlay, device: str, st: DeviceState) -> list[Check]:
                      "no WAN prefix in OSPF", "RECURSIVE_ROUTING" if leaked else "",
                      f"WAN prefix(es) {', '.join(leaked)} learned via OSPF: tunnel destinations would be "
                      "routed into tunnels" if leaked else ""))
+    return out
+
+
+def _preferred_routes(overlay: Overlay, device: str, st: DeviceState) -> list[Check]:
+    """Redundant hubs (issue 23): each remote LAN is learned through the tunnel(s) of the shortest
+    intended path (a dual-homed site: its primary); through another tunnel is PATH_NOT_PREFERRED."""
+    out: list[Check] = []
+    families = overlay.families(device)
+    for r, want in sorted(preferred.first_hops(overlay, device).items()):
+        peer = preferred.peer_of(overlay, device, sorted(want)[0])
+        for family in families:
+            proto = "ospf" if family == "ipv4" else "ospf6"
+            for lan in overlay.lans_of(r, family):
+                entries = [e for e in st.routes_of(family).get(str(lan), []) if e.protocol == proto and e.selected]
+                via = sorted({n.interface for e in entries for n in e.nexthops if n.interface})
+                ok = set(via) == want
+                out.append(Check(device, peer, cid("routes.lan", family), "pass" if ok else "fail",
+                                 f"{lan} via {','.join(via) or 'nothing'}", f"{lan} via {','.join(sorted(want))} "
+                                 f"({'OSPF' if family == 'ipv4' else 'OSPFv3'}, preferred path)",
+                                 "" if ok else "ROUTE_MISSING" if not via else "PATH_NOT_PREFERRED",
+                                 "" if ok else f"{r}'s LAN {lan} is not learned through the preferred "
+                                 f"{','.join(sorted(want))}"))
     return out
 
 
@@ -313,7 +337,7 @@ def evaluate(overlay: Overlay, states: dict[str, DeviceState | str], site: str |
         st = states.get(device)
         if isinstance(st, DeviceState):
             checks += [c for c in _not_available(check_device(overlay, device, st), st)
-                       if site is None or c.peer in (site, "-", overlay.intent.sites[site].hub)]
+                       if site is None or c.peer in (site, "-", *overlay.intent.sites[site].homes)]
     return _peer_not_available(overlay, checks, states)
 
 

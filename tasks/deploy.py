@@ -197,7 +197,9 @@ def _commit_all(ch: Change) -> list[str]:
     ch.tl.mark("hubs committed")
     ch.journal.write(committed={n: ch.timers[n] for n in ch.committed})
     for s in ch.sites:
-        hub = ch.overlay.intent.sites[s].hub
+        # any of its hubs (a dual-homed site has two) failed: the site is skipped
+        hub = next((h for h in ch.overlay.intent.sites[s].homes if h in outcomes and outcomes[h].status == "failed"),
+                   ch.overlay.intent.sites[s].hub)
         if outcomes[s].status == "pending" and hub in outcomes and outcomes[hub].status == "failed":
             outcomes[s].status, outcomes[s].error = "skipped", f"hub {hub} failed"
     ready_sites = [s for s in ch.sites if outcomes[s].status == "pending"]
@@ -258,8 +260,8 @@ def _change(ch: Change) -> list[Outcome]:
 def _restore_other_ends(overlay, nr, lost, committed, running, outcomes, timers, progress, keys) -> None:
     """Devices that could not be confirmed revert by themselves; put the other ends of their tunnels
     back as they ran before the change (a lost site: its hub side; a lost hub: its sites)."""
-    for hub in sorted({overlay.intent.sites[s].hub for s in lost if s in overlay.intent.sites} - lost):
-        failed_sites = {s for s in lost if overlay.intent.sites.get(s) and overlay.intent.sites[s].hub == hub}
+    for hub in sorted({h for s in lost if s in overlay.intent.sites for h in overlay.intent.sites[s].homes} - lost):
+        failed_sites = {s for s in lost if overlay.intent.sites.get(s) and hub in overlay.intent.sites[s].homes}
         if hub in committed:
             _restore_hub_side(overlay, nr, hub, failed_sites, running, outcomes, timers[hub], progress, keys)
     for hub in sorted(h for h in lost if overlay.devices[h].role == "hub"):

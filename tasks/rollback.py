@@ -98,6 +98,6 @@ def _scope(overlay: Overlay, devices: list[str]) -> str | None:
     """The verify scope of a rollback: one site when it touches one site (and maybe its hub), else all."""
     sites = [d for d in devices if overlay.devices[d].role == "site"]
     hubs = [d for d in devices if overlay.devices[d].role == "hub"]
-    if len(sites) == 1 and all(overlay.intent.sites[sites[0]].hub == h for h in hubs):
+    if len(sites) == 1 and all(h in overlay.intent.sites[sites[0]].homes for h in hubs):
         return sites[0]
     return None

@@ -123,6 +123,7 @@ class Capabilities:
     renders: bool = False                             # has a renderer
     supported: bool = True                            # False: validate refuses devices on it
     families: frozenset[str] = frozenset({"ipv4"})    # address families it renders and verifies (issue 22)
+    multi_hub: bool = False                           # renders dual-homed sites and hub-to-hub tunnels (issue 23)
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -337,4 +338,19 @@ def family_problems(platform: Platform, overlay: "Overlay", device: str) -> list
         return [Problem("intent", f"{kind}.{owner}.lans[{at}]", f"IPv6 LAN {r.lans[at]}{how}: platform "
                         f"{platform.name} of {device!r} cannot do IPv6 yet (it does: "
                         f"{', '.join(sorted(platform.caps.families))})")]
+    return []
+
+
+def multi_hub_problems(platform: Platform, overlay: "Overlay", device: str) -> list[Problem]:
+    """A dual-homed site, or a hub one names (it gets a backup or hub-to-hub tunnel), on a platform
+    whose capabilities do not say ``multi_hub``: one problem, at the site's ``hubs`` field."""
+    if platform.caps.multi_hub:
+        return []
+    i = overlay.intent
+    for t in overlay.tunnels_of(device):
+        if t.cost is None:
+            continue
+        site = t.site if t.kind != "hubs" else next(n for n, s in sorted(i.sites.items()) if s.hubs)
+        return [Problem("intent", f"sites.{site}.hubs", f"dual-homed site {site!r} ({list(i.sites[site].homes)}): "
+                        f"platform {platform.name} of {device!r} cannot do redundant hubs yet")]
     return []

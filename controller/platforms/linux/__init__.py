@@ -69,4 +69,5 @@ PLATFORM = LinuxPlatform("linux", Capabilities(
     transforms=frozenset(GCM | CBC | {"chacha20poly1305"}), ifname_max=15, ownership="files",
     commit_confirm="emulated", transport="agent", napalm_driver="linux_frr", driver_unmasks=True,
     netmiko_device_type="linux",
-    renders=True, lab_kind="router", clab=_lab.CLAB, families=frozenset({"ipv4", "ipv6"})))
+    renders=True, lab_kind="router", clab=_lab.CLAB, families=frozenset({"ipv4", "ipv6"}),
+    multi_hub=True))

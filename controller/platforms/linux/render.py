@@ -37,10 +37,11 @@ def render(overlay: Overlay, device: str, site: str | None, secrets: dict[str, s
         mtu = overlay.tunnel_mtu(t)
         ends.append(dict(peer=end.peer, interface=end.interface, wan=str(end.wan), peer_wan=str(end.peer_wan),
                          address=end.address, mtu=mtu, secret=secrets[t.site], key=t.hub_end.number,
-                         link_local=end.link_local, address6=end.address6, ipv6="ipv6" in t.families))
+                         link_local=end.link_local, address6=end.address6, ipv6="ipv6" in t.families,
+                         cost=t.cost, initiator=end is t.site_end))
     full = site is None or dev.role == "site"
     natural = linuxconf._natural  # the order linuxconf.dump_frr writes
-    interfaces = [dict(name=e["interface"], tunnel=True, ipv4=True, ipv6=e["ipv6"]) for e in ends]
+    interfaces = [dict(name=e["interface"], tunnel=True, ipv4=True, ipv6=e["ipv6"], cost=e["cost"]) for e in ends]
     if full:  # the n-th IPv6 LAN is on lan<n>, beside the n-th IPv4 LAN (models.Device)
         lans = {n: dict(name=n, tunnel=False, ipv4=True, ipv6=False) for n in dev.lan_interfaces}
         for n in dev.lan6_interfaces:

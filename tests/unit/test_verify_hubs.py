@@ -1,0 +1,60 @@
+"""Verify with redundant hubs (issue 23): both tunnels of a dual-homed site and the hub-to-hub
+tunnel are judged; remote LANs must be learned through the preferred path (the primary), through
+the backup is PATH_NOT_PREFERRED; the --site scope covers the site's two hubs."""
+import pytest
+
+from controller import inventory, preferred, verify
+from controller.state import NextHop, Route
+from tests.unit.hubs_fixture import dual_homed
+from tests.unit.test_verify_checks import failing, healthy
+
+
+@pytest.fixture
+def ov(tmp_path):
+    return inventory.load(dual_homed(tmp_path))
+
+
+def preferred_routes(ov, states):
+    for name, st in states.items():
+        st.routes.clear()
+        for r, via in preferred.first_hops(ov, name).items():
+            for lan in ov.devices[r].lans:
+                st.routes[str(lan)] = [Route(protocol="ospf", nexthops=[NextHop(interface=i) for i in sorted(via)])]
+    return states
+
+
+@pytest.mark.parametrize("device, remote, via", [
+    ("osaka", "tokyo", {"gre-tokyo"}),        # its primary
+    ("osaka", "nagoya", {"gre-tokyo"}),       # the backup hub's LAN: primary, then the hub-to-hub tunnel
+    ("osaka", "fukuoka", {"gre-tokyo"}),      # a site homed first on the other hub
+    ("fukuoka", "osaka", {"gre-nagoya"}),
+    ("tokyo", "fukuoka", {"gre-nagoya"}),     # a hub reaches its backup site through the other hub
+    ("tokyo", "osaka", {"gre-osaka"}),
+])
+def test_first_hops(ov, device, remote, via):
+    assert preferred.first_hops(ov, device)[remote] == via
+
+
+def test_healthy_two_hub_overlay_passes(ov):
+    checks = verify.evaluate(ov, preferred_routes(ov, healthy(ov)))
+    assert not failing(checks)
+    ends = {(c.device, c.peer) for c in checks if c.check == "ospf.neighbor" and c.status == "pass"}
+    assert {("osaka", "tokyo"), ("osaka", "nagoya"), ("tokyo", "nagoya"), ("nagoya", "tokyo")} <= ends
+
+
+def test_route_through_the_backup_is_not_preferred(ov):
+    states = preferred_routes(ov, healthy(ov))
+    states["osaka"].routes["10.1.3.0/24"] = [Route(protocol="ospf", nexthops=[NextHop(interface="gre-nagoya")])]
+    assert failing(verify.evaluate(ov, states)) == {("osaka", "routes.lan", "PATH_NOT_PREFERRED")}
+
+
+def test_backup_adjacency_down_is_red(ov):
+    states = preferred_routes(ov, healthy(ov))
+    states["osaka"].ospf_neighbors = [n for n in states["osaka"].ospf_neighbors if n.interface != "gre-nagoya"]
+    assert ("osaka", "ospf.neighbor", "OSPF_NO_SESSION") in failing(verify.evaluate(ov, states, site="osaka"))
+
+
+def test_site_scope_judges_both_tunnels(ov):
+    checks = verify.evaluate(ov, preferred_routes(ov, healthy(ov)), site="osaka")
+    assert {(c.device, c.peer) for c in checks if c.check == "gre.link"} == {
+        ("osaka", "tokyo"), ("tokyo", "osaka"), ("osaka", "nagoya"), ("nagoya", "osaka")}
