@@ -15,7 +15,7 @@ import re
 from typing import Callable, Iterable
 
 from napalm.base import NetworkDriver
-from napalm.base.exceptions import ConnectionException, ReplaceConfigException
+from napalm.base.exceptions import CommitError, ConnectionException, MergeConfigException, ReplaceConfigException
 from netmiko.exceptions import ConfigInvalidException
 
 from controller.platforms.steps import Step  # noqa: F401  (the pure step, re-exported)
@@ -46,10 +46,12 @@ class CliDriver(NetworkDriver):
     enter_cmd = exit_cmd = ""
     vendor = "device"         # for messages
     show_running = ""         # the command that prints the running config
+    steps = None              # the platform's pure session module: owned(), commands(), diff()
+    plat = None               # the platform (its mask)
 
     def owned(self, text: str) -> str:
         """The grectl-owned part of the running config text."""
-        raise NotImplementedError
+        return self.steps.owned(text)
 
     def __init__(self, hostname, username, password=None, timeout=60, optional_args=None):
         self.hostname, self.username, self.password = hostname, username, password
@@ -80,6 +82,29 @@ class CliDriver(NetworkDriver):
         running = self._read_running() if retrieve in ("all", "running") else ""
         candidate = "\n".join(self._candidate or []) if retrieve in ("all", "candidate") else ""
         return {"running": running, "startup": "", "candidate": candidate}
+
+    # ------------------------------------------------------------ candidate (kept on the controller)
+    def load_merge_candidate(self, filename=None, config=None):
+        cmds = self.steps.commands(open(filename).read() if filename else (config or ""))
+        unknown = self.unknown_placeholders(cmds)
+        if unknown:
+            raise MergeConfigException(f"{self.hostname}: no key known for PSK fingerprint(s) {', '.join(unknown)}")
+        self._candidate = [self.scrub(c) for c in cmds]   # a key given in clear is kept as its placeholder
+
+    def compare_config(self):
+        return self.steps.diff(self._candidate) if self._candidate else ""
+
+    def discard_config(self):
+        self._candidate = None          # nothing was sent: a session opens only to commit
+
+    def live_candidate(self) -> list[str]:
+        """The candidate's lines with the keys in (for the device only, never logged)."""
+        if not self._candidate:
+            raise CommitError(f"{self.hostname}: no candidate loaded")
+        try:
+            return [self.unmask(c) for c in self._candidate]
+        except KeyError as e:
+            raise CommitError(f"{self.hostname}: no key known for PSK fingerprint {e.args[0]}") from None
 
     def load_replace_candidate(self, filename=None, config=None):
         raise ReplaceConfigException(f"{self.hostname}: grectl never replaces a {self.vendor} configuration "
@@ -116,7 +141,7 @@ class CliDriver(NetworkDriver):
     # ------------------------------------------------------------ secrets
     def mask(self, text: str) -> str:
         """The platform's own masking (every form the device prints a secret in)."""
-        raise NotImplementedError
+        return self.plat.mask(text)
 
     def key_text(self, key: str) -> str | None:
         """How this device's CLI must be given ``key`` to read exactly ``key``, standing in for the

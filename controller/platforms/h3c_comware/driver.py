@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 
-from napalm.base.exceptions import CommitError, MergeConfigException
+from napalm.base.exceptions import CommitError
 
 from controller.platforms.h3c_comware import PLATFORM
 from controller.platforms.h3c_comware import renegotiate as rn
@@ -44,36 +44,12 @@ class ComwareGrectlDriver(CliDriver):
     platform = "comware_grectl"
     device_type = "hp_comware"
     enter_cmd, exit_cmd = cs.ENTER, cs.EXIT
+    steps, plat = cs, PLATFORM
     vendor, show_running = "Comware", cs.SHOW
-
-    def owned(self, text):
-        return cs.owned(text)
-
-    def mask(self, text):
-        return PLATFORM.mask(text)
-
-    # ------------------------------------------------------------ candidate
-    def load_merge_candidate(self, filename=None, config=None):
-        cmds = cs.commands(open(filename).read() if filename else (config or ""))
-        unknown = self.unknown_placeholders(cmds)
-        if unknown:
-            raise MergeConfigException(f"{self.hostname}: no key known for PSK fingerprint(s) {', '.join(unknown)}")
-        self._candidate = [self.scrub(c) for c in cmds]
-
-    def compare_config(self):
-        return cs.diff(self._candidate) if self._candidate else ""
-
-    def discard_config(self):
-        self._candidate = None
 
     # ------------------------------------------------------------ commit
     def commit_config(self, message="", revert_in=None):
-        if not self._candidate:
-            raise CommitError(f"{self.hostname}: no candidate loaded")
-        try:
-            live = [self.unmask(c) for c in self._candidate]
-        except KeyError as e:
-            raise CommitError(f"{self.hostname}: no key known for PSK fingerprint {e.args[0]}") from None
+        live = self.live_candidate()
         before, cmds = self._running, list(self._candidate)
         self.transcript, self._running = [], None
         steps, first_lines = cs.apply_steps(live, revert_in), cs.lines_index(revert_in)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 
-from napalm.base.exceptions import CommitError, MergeConfigException
+from napalm.base.exceptions import CommitError
 
 from controller.platforms.huawei_vrp import PLATFORM
 from controller.platforms.huawei_vrp import renegotiate as rn
@@ -45,10 +45,9 @@ def _quiet(step, answer):
 class VrpGrectlDriver(CliDriver):
     platform = "vrp_grectl"
     enter_cmd, exit_cmd = hs.ENTER, hs.EXIT
+    steps, plat = hs, PLATFORM
     vendor, show_running = "VRP", hs.SHOW
 
-    def owned(self, text):
-        return hs.owned(text)
 
     def __init__(self, hostname, username, password=None, timeout=60, optional_args=None):
         super().__init__(hostname, username, password, timeout, optional_args)
@@ -56,8 +55,6 @@ class VrpGrectlDriver(CliDriver):
         self._vrp8: bool | None = {"8": True, "5": False}.get(v[:1])
         self.device_type = "huawei_vrpv8" if self._vrp8 else "huawei"
 
-    def mask(self, text):
-        return PLATFORM.mask(text)
 
     def vrp8(self) -> bool:
         if self._vrp8 is None:
@@ -68,28 +65,9 @@ class VrpGrectlDriver(CliDriver):
             self._vrp8 = found
         return self._vrp8
 
-    # ------------------------------------------------------------ candidate
-    def load_merge_candidate(self, filename=None, config=None):
-        cmds = hs.commands(open(filename).read() if filename else (config or ""))
-        unknown = self.unknown_placeholders(cmds)
-        if unknown:
-            raise MergeConfigException(f"{self.hostname}: no key known for PSK fingerprint(s) {', '.join(unknown)}")
-        self._candidate = [self.scrub(c) for c in cmds]
-
-    def compare_config(self):
-        return hs.diff(self._candidate) if self._candidate else ""
-
-    def discard_config(self):
-        self._candidate = None
-
     # ------------------------------------------------------------ commit
     def commit_config(self, message="", revert_in=None):
-        if not self._candidate:
-            raise CommitError(f"{self.hostname}: no candidate loaded")
-        try:
-            live = [self.unmask(c) for c in self._candidate]
-        except KeyError as e:
-            raise CommitError(f"{self.hostname}: no key known for PSK fingerprint {e.args[0]}") from None
+        live = self.live_candidate()
         before, cmds = self._running, list(self._candidate)
         self.transcript, self._running = [], None
         vrp8 = self.vrp8()

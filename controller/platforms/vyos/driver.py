@@ -42,17 +42,14 @@ class VyosGrectlDriver(CliDriver):
     platform = "vyos_grectl"
     device_type = "vyos"
     enter_cmd, exit_cmd = vs.ENTER, vs.EXIT
+    steps, plat = vs, PLATFORM
     vendor, show_running = "VyOS", vs.SHOW
 
-    def owned(self, text):
-        return vs.owned(text)
 
     def __init__(self, hostname, username, password=None, timeout=60, optional_args=None):
         super().__init__(hostname, username, password, timeout, optional_args)
         self.device_diff = ""
 
-    def mask(self, text):
-        return PLATFORM.mask(text)
 
     def key_text(self, key):
         """vbash reads a set line as a shell would: the key goes shell-quoted (in place of grectl's
@@ -81,12 +78,7 @@ class VyosGrectlDriver(CliDriver):
 
     # ------------------------------------------------------------ commit
     def commit_config(self, message="", revert_in=None):
-        if not self._candidate:
-            raise CommitError(f"{self.hostname}: no candidate loaded")
-        try:
-            live = [self.unmask(c) for c in self._candidate]
-        except KeyError as e:
-            raise CommitError(f"{self.hostname}: no key known for PSK fingerprint {e.args[0]}") from None
+        live = self.live_candidate()
         self.transcript = []
         before, cmds = self._running, list(self._candidate)
         self._running = None
