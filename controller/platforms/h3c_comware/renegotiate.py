@@ -19,10 +19,9 @@ alone resets nothing (as on VRP). New and removed peers are not reset.
 """
 from __future__ import annotations
 
-import ipaddress
-
 from netutils.ip import is_ip
 
+from .. import undo_cli
 from ..steps import Step
 from .remediation import Node, _head, _key, tree
 
@@ -109,9 +108,7 @@ def peers(text: str) -> dict[str, tuple[str, frozenset]]:
 
 def renegotiated(before: str, after: str) -> list[str]:
     """Remote addresses (as they run before) of the peers in both whose parameters differ."""
-    b, a = peers(before), peers(after)
-    found = {b[n][0] for n in b if n in a and b[n][1] != a[n][1] and is_ip(b[n][0])}
-    return sorted(found, key=ipaddress.ip_address)
+    return undo_cli.renegotiated(peers, before, after)
 
 
 def reset_steps(addresses: list[str]) -> list[Step]:

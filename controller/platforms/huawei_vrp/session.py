@@ -33,6 +33,7 @@ import math
 import re
 
 from ..steps import Step
+from ..undo_cli import diff  # noqa: F401 - the change as diff lines, shared with the other undo CLI
 from .remediation import KINDS, blocks
 
 SHOW = "display current-configuration"
@@ -67,23 +68,6 @@ def owned(running: str) -> str:
 def commands(text: str) -> list[str]:
     """The candidate's lines, indentation kept (VRP's views follow it only through the headers)."""
     return [ln.rstrip() for ln in text.splitlines() if ln.strip()]
-
-
-def diff(cmds: list[str]) -> str:
-    """The change as diff lines: ``undo X`` is ``-X``, a line inside a view ``+``, a view header
-    context. Counted, not simulated: VRP's views are not modelled here."""
-    out = []
-    for c in cmds:
-        s = c.strip()
-        if s in ("quit", "return", "#"):
-            continue
-        if s.startswith("undo "):
-            out.append("-" + c.replace("undo ", "", 1))
-        elif c[:1].isspace():
-            out.append("+" + c)
-        else:
-            out.append(" " + c)
-    return "\n".join(out)
 
 
 def is_vrp8(display_version: str) -> bool | None:
