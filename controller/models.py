@@ -363,8 +363,12 @@ class Overlay(Strict):
                    for d in (t.hub, t.site))
 
     def scoped(self, site: str | None) -> list[Tunnel]:
-        """The tunnels a ``--site`` scope touches (all without one)."""
-        return [t for t in self.tunnels if site is None or t.site == site]
+        """The tunnels a ``--site`` verify judges (all without one): the site's, and for a dual-homed
+        site the hub-to-hub tunnel between its hubs (it carries a hub's LAN when the primary fails)."""
+        if site is None:
+            return list(self.tunnels)
+        homes = set(self.intent.sites[site].homes)
+        return [t for t in self.tunnels if t.site == site or (t.kind == "hubs" and {t.hub, t.site} <= homes)]
 
     def devices_in_scope(self, site: str | None = None, device: str | None = None) -> list[str]:
         """Devices a --site/--device scope touches: the site and its hub, or everything."""

@@ -67,7 +67,8 @@ def test_each_tunnel_has_its_own_mtu(dual):
 def test_site_scope_touches_the_site_and_each_of_its_hubs(dual):
     ov = inventory.load(dual)
     assert ov.devices_in_scope("osaka") == ["nagoya", "tokyo", "osaka"]
-    assert {(t.site, t.hub) for t in ov.scoped("osaka")} == {("osaka", "tokyo"), ("osaka", "nagoya")}
+    assert {(t.site, t.hub) for t in ov.scoped("osaka")} == {("osaka", "tokyo"), ("osaka", "nagoya"),
+                                                             ("nagoya", "tokyo")}  # verify judges the hub link too
 
 
 def test_dual_stack_per_tunnel(tmp_path):

@@ -27,7 +27,10 @@ LOGS = "/run/charon.log /var/log/charon.log /var/log/syslog"
 
 
 def _tunnels(overlay: Overlay, device: str, site: str | None) -> list[Tunnel]:
-    return overlay.tunnels_of(device, site)
+    """The tunnels verify judges on ``device`` (with ``--site``, its hubs' link too: ``Overlay.scoped``)."""
+    if site is None:
+        return overlay.tunnels_of(device)
+    return [t for t in overlay.scoped(site) if device in (t.hub, t.site)]
 
 
 def _peers_wan(overlay: Overlay, device: str, site: str | None) -> list[str]:
