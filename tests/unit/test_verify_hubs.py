@@ -5,7 +5,7 @@ import pytest
 
 from controller import inventory, preferred, verify
 from controller.state import NextHop, Route
-from tests.unit.hubs_fixture import dual_homed
+from tests.unit.hubs_fixture import area_lsdb, dual_homed
 from tests.unit.test_verify_checks import failing, healthy
 
 
@@ -15,8 +15,10 @@ def ov(tmp_path):
 
 
 def preferred_routes(ov, states):
+    """Routes along the preferred paths, and the area's OSPF database (the backup paths in it)."""
     for name, st in states.items():
         st.routes.clear()
+        st.ospf_lsdb = area_lsdb(ov)
         for r, via in preferred.first_hops(ov, name).items():
             for lan in ov.devices[r].lans:
                 st.routes[str(lan)] = [Route(protocol="ospf", nexthops=[NextHop(interface=i) for i in sorted(via)])]
