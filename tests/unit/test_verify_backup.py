@@ -110,3 +110,10 @@ def test_parse_router_lsdb_shapes(text):
 @pytest.mark.parametrize("text", ["", "vtysh: error", '{"neighbors":{}}', '{"routerLinkStates":{"areas":{}}}'])
 def test_parse_router_lsdb_nothing(text):
     assert lsdb.parse_router_lsdb(text) == {}
+
+
+def test_linux_parse_puts_the_lsdb_in_the_state(ov):
+    doc = '{"routerId":"10.1.2.1","routerLinkStates":{"areas":{"0.0.0.0":[{' + LINK.format(a="10.1.4.1", n="10.1.2.1")
+    frr = '{"neighbors":{}}\n{"interfaces":{}}\n' + doc + '}]}}}\n{}'
+    st = collect.parse(ov, "osaka", None, {"run": f"{collect.MARK}frr\n{frr}\n"})
+    assert st.ospf_lsdb == {"10.1.4.1": RouterLsa(links={"10.1.2.1": 100}, stubs=["10.1.4.0/24"])}
