@@ -9,7 +9,7 @@ from __future__ import annotations
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network, IPv6Interface, IPv6Network
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_serializer, model_validator
 
 from .family import unusable6
 from .model_values import (  # noqa: F401 - re-exported: the intent's value types
@@ -156,7 +156,7 @@ class Site(Router):
     @classmethod
     def _hub_or_hubs(cls, v):
         if isinstance(v, dict) and v.get("hubs") is not None:
-            if v.get("hub") is not None and v["hub"] != (v["hubs"] or [None])[0]:
+            if v.get("hub") is not None:  # even the primary: one way to say it, never two to keep in step
                 raise ValueError("name either hub (one hub) or hubs ([primary, backup]), not both")
             hubs = v["hubs"]
             if isinstance(hubs, (list, tuple)) and hubs and isinstance(hubs[0], str):
@@ -169,6 +169,14 @@ class Site(Router):
         if v is not None and len(set(v)) != len(v):
             raise ValueError(f"hubs {list(v)} name the same hub twice")
         return v
+
+    @model_serializer(mode="wrap")
+    def _without_derived_hub(self, handler):
+        """A dual-homed site dumps ``hubs`` only (``hub`` is derived from it), so a dump validates again."""
+        out = handler(self)
+        if self.hubs is not None and isinstance(out, dict):
+            out.pop("hub", None)
+        return out
 
     @property
     def homes(self) -> tuple[str, ...]:
@@ -355,8 +363,12 @@ class Overlay(Strict):
                    for d in (t.hub, t.site))
 
     def scoped(self, site: str | None) -> list[Tunnel]:
-        """The tunnels a ``--site`` scope touches (all without one)."""
-        return [t for t in self.tunnels if site is None or t.site == site]
+        """The tunnels a ``--site`` verify judges (all without one): the site's, and for a dual-homed
+        site the hub-to-hub tunnel between its hubs (it carries a hub's LAN when the primary fails)."""
+        if site is None:
+            return list(self.tunnels)
+        homes = set(self.intent.sites[site].homes)
+        return [t for t in self.tunnels if t.site == site or (t.kind == "hubs" and {t.hub, t.site} <= homes)]
 
     def devices_in_scope(self, site: str | None = None, device: str | None = None) -> list[str]:
         """Devices a --site/--device scope touches: the site and its hub, or everything."""

@@ -41,3 +41,28 @@ def first_hops(overlay: Overlay, device: str) -> dict[str, set[str]]:
 def peer_of(overlay: Overlay, device: str, interface: str) -> str:
     """The peer behind one of ``device``'s tunnel interfaces."""
     return next(t.end(device).peer for t in overlay.tunnels_of(device) if t.end(device).interface == interface)
+
+
+def backup_gaps(overlay: Overlay, site: str, lsdb: dict) -> tuple[bool, list[str]]:
+    """A dual-homed site's backup path in the OSPF database (``lsdb``: router id -> ``RouterLsa``):
+    whether the site <-> backup hub link is there both ways (each end's router LSA names the other),
+    and the remote LANs (IPv4) that, with the site's link to its primary left out, no router reachable
+    over two-way links advertises: what the site could not reach should the primary fail."""
+    rid = {n: str(d.router_id) for n, d in overlay.devices.items()}
+    primary, backup = overlay.intent.sites[site].homes[:2]
+    s, p, b = rid[site], rid[primary], rid[backup]
+
+    def two_way(x: str, y: str) -> bool:
+        return x in lsdb and y in lsdb and y in lsdb[x].links and x in lsdb[y].links
+
+    seen, todo = {s}, [s] if two_way(s, b) else []
+    while todo:
+        x = todo.pop()
+        for y in lsdb[x].links:
+            if y not in seen and {x, y} != {s, p} and two_way(x, y):
+                seen.add(y)
+                todo.append(y)
+    gaps = [str(lan) for name in sorted(overlay.devices) if name != site
+            for lan in overlay.lans_of(name, "ipv4")
+            if rid[name] not in seen or str(lan) not in lsdb[rid[name]].stubs]
+    return two_way(s, b), gaps

@@ -104,6 +104,12 @@ class DfProbe(_State):
     mtu: int | None = None          # the MTU the refusal named, if it named one
 
 
+class RouterLsa(_State):
+    """One router's LSA in the OSPF database (IPv4, the area's): its point-to-point links and stub networks."""
+    links: dict[str, int] = {}   # neighbor router id -> metric
+    stubs: list[str] = []        # prefixes (a.b.c.d/len)
+
+
 class DeviceState(_State):
     gre: dict[str, GreTunnel] = {}
     ike_sas: list[IkeSa] = []
@@ -119,6 +125,9 @@ class DeviceState(_State):
     ospf6_interfaces: dict[str, OspfInterface] = {}
     routes6: dict[str, list[Route]] = {}
     probes6: dict[str, dict[str, DfProbe]] = {}
+    # redundant hubs (issue 23): the OSPF database's router LSAs by advertising router id (read only
+    # where a site is dual-homed; verify proves the backup path from it)
+    ospf_lsdb: dict[str, RouterLsa] = {}
     daemons: dict[str, bool] = {}   # "ike": the IKE daemon answers
     auth_failed: list[str] = []     # peer WAN addresses whose latest IKE event is an auth failure
     unavailable: dict[str, str] = Field(default_factory=dict)  # check group -> why this target cannot tell

@@ -1,7 +1,10 @@
 """Verify checks: pure. Vendor-neutral device state (``controller.state``) + the intent in, checks out.
 
 Check names are stable (``gre.link``, ``ike.sa`` ...); failures carry reason codes in the
-spirit of Batfish (IKE_PHASE1_FAILED, OSPF_HELLO_MISMATCH, RECURSIVE_ROUTING, ...). A check
+spirit of Batfish (IKE_PHASE1_FAILED, OSPF_HELLO_MISMATCH, RECURSIVE_ROUTING, ...; with redundant
+hubs PATH_NOT_PREFERRED: a remote LAN learned through another tunnel than the preferred path's, and
+OSPF_BACKUP_PATH_MISSING: a dual-homed site's OSPF database lacks its backup link or, with the
+primary left out, a remote LAN). A check
 group a target cannot observe (``DeviceState.unavailable``) is reported ``n/a`` with
 NOT_AVAILABLE_ON_TARGET, never as passed.
 """
@@ -241,6 +244,8 @@ def check_device(overlay: Overlay, device: str, st: DeviceState) -> list[Check]:
     dev = overlay.devices[device]
     if preferred.multi_hub(overlay):
         out += _preferred_routes(overlay, device, st)
+        if dev.role == "site" and len(overlay.intent.sites[device].homes) > 1:
+            out.append(_backup_path(overlay, device, st))
     for t in ([] if preferred.multi_hub(overlay) else overlay.tunnels_of(device)):
         end = t.end(device)
         remote = [end.peer] if dev.role == "site" else [t.site]
@@ -287,6 +292,23 @@ def _preferred_routes(overlay: Overlay, device: str, st: DeviceState) -> list[Ch
                                  "" if ok else f"{r}'s LAN {lan} is not learned through the preferred "
                                  f"{','.join(sorted(want))}"))
     return out
+
+
+def _backup_path(overlay: Overlay, site: str, st: DeviceState) -> Check:
+    """A dual-homed site's backup is more than a Full adjacency: its OSPF database holds the link to
+    the backup hub both ways and, without the primary, every remote LAN (OSPF_BACKUP_PATH_MISSING)."""
+    backup = overlay.intent.sites[site].homes[1]
+    iface = next(t.site_end.interface for t in overlay.tunnels_of(site) if t.hub == backup)
+    linked, gaps = preferred.backup_gaps(overlay, site, st.ospf_lsdb)
+    lans = sum(len(overlay.lans_of(n, "ipv4")) for n in overlay.devices if n != site)
+    ok = linked and not gaps
+    seen = f"{lans - len(gaps)}/{lans} remote LANs via {iface}" if linked else f"no two-way link to {backup}"
+    why = (f"the OSPF database has no two-way router-LSA link between {site} and its backup hub {backup}"
+           if not linked else f"without the primary, the OSPF database reaches no router advertising "
+           f"{', '.join(gaps)}")
+    return Check(site, backup, "ospf.backup", "pass" if ok else "fail", seen,
+                 f"{lans}/{lans} remote LANs via {iface} (OSPF database, primary left out)",
+                 "" if ok else "OSPF_BACKUP_PATH_MISSING", "" if ok else why)
 
 
 def check_config(device: str, st: DeviceState) -> list[Check]:

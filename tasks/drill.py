@@ -24,8 +24,10 @@ BACKUP_GROUPS = ("gre", "ike", "ipsec", "ospf", "ospf6")
 
 
 def backup_red(overlay: Overlay, p: d.Plan, checks) -> list[str]:
-    """The backup tunnel's checks (both ends) that are not green: a drill needs them all green."""
-    ends = {(p.site, p.backup_hub), (p.backup_hub, p.site)}
+    """The backup tunnel's checks (both ends, ``ospf.backup`` among them) and the hub-to-hub link's
+    between the site's two hubs (it carries the down hub's LAN) that are not green: a drill needs
+    them all green."""
+    ends = {(p.site, p.backup_hub), (p.backup_hub, p.site), (p.down_hub, p.backup_hub), (p.backup_hub, p.down_hub)}
     return [f"{c.device} {c.check} {c.reason or c.status}: {c.observed}" for c in checks
             if (c.device, c.peer) in ends and c.group in BACKUP_GROUPS and c.status != "pass"]
 

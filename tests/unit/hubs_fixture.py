@@ -3,6 +3,7 @@ from pathlib import Path
 
 import yaml
 
+from controller.state import RouterLsa
 from tests.conftest import copy_inventory, edit_yaml
 
 NAGOYA_HOST = {"hostname": "172.31.255.14", "groups": ["lab_linux"], "data": {"role": "hub"}}
@@ -23,3 +24,14 @@ def dual_homed(tmp_path: Path, sets: dict | None = None, deletes: list | None = 
     edit_yaml(inv / "overlay.yaml", DUAL, deletes=["sites.osaka.hub", "sites.fukuoka.hub"])
     edit_yaml(inv / "overlay.yaml", sets, deletes)
     return inv
+
+
+def area_lsdb(ov) -> dict[str, RouterLsa]:
+    """The one area's router LSAs as correctly configured routers would flood them, from the intent:
+    a point-to-point link per tunnel (its cost) and stubs for the LANs and tunnel subnets."""
+    out = {}
+    for name, dev in ov.devices.items():
+        links = {str(ov.devices[t.end(name).peer].router_id): t.cost for t in ov.tunnels_of(name)}
+        stubs = [str(n) for n in dev.lans] + [str(t.subnet) for t in ov.tunnels_of(name)]
+        out[str(dev.router_id)] = RouterLsa(links=links, stubs=sorted(stubs))
+    return out

@@ -83,6 +83,25 @@ def test_red_backup_refuses(ov):
     assert red and all(r.startswith("nagoya ospf.neighbor") for r in red)
 
 
+def _hub_link_down(states):
+    states["tokyo"].ospf_neighbors = [n for n in states["tokyo"].ospf_neighbors if n.interface != "gre-nagoya"]
+
+
+def _backup_not_in_lsdb(states):
+    states["osaka"].ospf_lsdb["10.1.4.1"].links.pop("10.1.2.1")
+
+
+@pytest.mark.parametrize("break_it, starts", [
+    (_hub_link_down, "tokyo ospf.neighbor OSPF_NO_SESSION"),                # the hub-to-hub link
+    (_backup_not_in_lsdb, "osaka ospf.backup OSPF_BACKUP_PATH_MISSING"),   # the backup not in OSPF's database
+])
+def test_red_backup_path_refuses(ov, break_it, starts):
+    states = preferred_routes(ov, healthy(ov))
+    break_it(states)
+    red = backup_red(ov, d.plan(ov, "osaka"), verify.evaluate(ov, states, "osaka"))
+    assert red and all(r.startswith(starts) for r in red), red
+
+
 @pytest.fixture
 def fake_ip(tmp_path):
     bin_dir, log = tmp_path / "bin", tmp_path / "ip.log"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import shlex
 
-from ... import probes
+from ... import preferred, probes
 from ...models import Overlay, Tunnel
 from ...state import (
     ChildSa,
@@ -20,14 +20,17 @@ from ...state import (
     Route,
     RouteLookup,
 )
-from . import parsers
+from . import lsdb, parsers
 
 MARK = parsers.MARK
 LOGS = "/run/charon.log /var/log/charon.log /var/log/syslog"
 
 
 def _tunnels(overlay: Overlay, device: str, site: str | None) -> list[Tunnel]:
-    return overlay.tunnels_of(device, site)
+    """The tunnels verify judges on ``device`` (with ``--site``, its hubs' link too: ``Overlay.scoped``)."""
+    if site is None:
+        return overlay.tunnels_of(device)
+    return [t for t in overlay.scoped(site) if device in (t.hub, t.site)]
 
 
 def _peers_wan(overlay: Overlay, device: str, site: str | None) -> list[str]:
@@ -39,7 +42,7 @@ def _targets(overlay: Overlay, device: str, site: str | None) -> list[tuple[str,
     return probes.df_targets(overlay, device, _tunnels(overlay, device, site))
 
 
-def state_script(peers_wan: list[str], vty_dir: str | None = None, ipv6: bool = False) -> str:
+def state_script(peers_wan: list[str], vty_dir: str | None = None, ipv6: bool = False, with_lsdb: bool = False) -> str:
     """The state reads before the probes, few processes (each spawn is costly on small routers and
     under UML): one ip for the GRE links and the underlay lookups, one ip for the ESP packet counters
     (the kernel's, keys hidden: no IKE daemon round trip), one vtysh for OSPF and routes. The IKE
@@ -48,7 +51,7 @@ def state_script(peers_wan: list[str], vty_dir: str | None = None, ipv6: bool = 
     # one ip process for the GRE links and the underlay lookups (one JSON array per line)
     s = [f"echo '{MARK}ip'; ip -d -j -force -batch - 2>&1 <<EOF\n{batch}\nEOF",
          f"echo '{MARK}xfrm'; ip -s xfrm state list nokeys 2>&1",
-         f"echo '{MARK}frr'; {frr_read(vty_dir or VTY_DIR)}"]
+         f"echo '{MARK}frr'; {frr_read(vty_dir or VTY_DIR, FRR_SHOW_LSDB if with_lsdb else None)}"]
     if ipv6:  # a router with dual-stack tunnels: the OSPFv3 and IPv6 route reads, a section of their own
         s.append(f"echo '{MARK}frr6'; {frr_read(vty_dir or VTY_DIR, FRR_SHOW6)}")
     return "\n".join(s) + "\n"
@@ -56,6 +59,8 @@ def state_script(peers_wan: list[str], vty_dir: str | None = None, ipv6: bool = 
 
 VTY_DIR = "/var/run/frr"
 FRR_SHOW = {"ospfd": ("show ip ospf neighbor json", "show ip ospf interface json"), "zebra": ("show ip route json",)}
+# with redundant hubs (issue 23) ospfd's router LSAs too: verify proves the backup path from them
+FRR_SHOW_LSDB = {**FRR_SHOW, "ospfd": FRR_SHOW["ospfd"] + (lsdb.SHOW,)}
 FRR_SHOW6 = {"ospf6d": ("show ipv6 ospf6 neighbor json", "show ipv6 ospf6 interface json"),
              "zebra": ("show ipv6 route json",)}
 
@@ -201,8 +206,8 @@ def commands(overlay: Overlay, device: str, site: str | None) -> list[list[str]]
     """One round trip: the state, then the DF pings, then the SAs (their counters moved)."""
     peers, six = _peers_wan(overlay, device, site), _ipv6(overlay, device, site)
     targets6 = probes.df_targets6(overlay, device, _tunnels(overlay, device, site)) if six else []
-    return [[state_script(peers, ipv6=six) + ping_script(_targets(overlay, device, site)) + ping6_script(targets6)
-             + sas_script(peers)]]
+    state = state_script(peers, ipv6=six, with_lsdb=preferred.multi_hub(overlay))
+    return [[state + ping_script(_targets(overlay, device, site)) + ping6_script(targets6) + sas_script(peers)]]
 
 
 def _child_sas(sas: list[dict], before: dict[int, dict] | None = None) -> list[ChildSa]:
@@ -269,6 +274,7 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
         route_lookups={p: RouteLookup(interface=r.get("dev"), gateway=r.get("gateway"), error=r.get("error"))
                        for p, r in rg.items()},
         probes=probes,
+        ospf_lsdb=lsdb.parse_router_lsdb(sec.get("frr", "")),
         **_state6(overlay, device, site, sec),
         daemons={"ike": charon == "charon 0"},
         auth_failed=sorted(by_name[p] for p in failed if p in by_name))
