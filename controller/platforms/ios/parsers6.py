@@ -31,7 +31,7 @@ NEIGHBOR_DOC = """\
 Neighbor ID     Pri   State           Dead Time   Interface ID    Interface
 10.1.1.1          0   FULL/  -        00:00:39    13              Tunnel1
 """
-_NBR = re.compile(r"(\d+\.\d+\.\d+\.\d+)\s+(\d+)\s+(\S+(?:/\s*\S+)?)\s+(\d+:\d+:\d+|-)\s+(\d+)\s+(\S+)")
+_NBR = re.compile(r"(\d+\.\d+\.\d+\.\d+) +(\d+) +([A-Za-z0-9-]+(?:/ *[^ /]*)?) +(\d+:\d+:\d+|-) +(\d+) +(\S+)")
 _IF = re.compile(r"(\S+) is (up|down|administratively down), line protocol is (\w+)")
 _AREA = re.compile(r"\s*Area (\S+), Process ID (\d+)")
 _TYPE = re.compile(r"\s*Network Type (\S+), Cost")
