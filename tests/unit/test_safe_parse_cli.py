@@ -43,6 +43,11 @@ CONCRETE = {
     "display ospf interface Tunnel0/0/N": "display ospf interface Tunnel0/0/1",
     "display ip routing-table A.B.C.D": "display ip routing-table 10.1.2.0",
     "ping -c C -f -s N A": "ping -c 2 -f -s 1400 172.16.0.2",
+    "show ipv6 ospf interface [TunnelN]": "show ipv6 ospf interface Tunnel11",
+    "show ipv6 route [ospf]": "show ipv6 route ospf",
+    "ping ipv6 X:X::X size N df-bit repeat N": "ping ipv6 2001:DB8::2 size 1400 df-bit repeat 2",
+    "display ospfv3 interface Tunnel0/0/N": "display ospfv3 interface Tunnel0/0/1",
+    "ping ipv6 -c C -s N X:X::X": "ping ipv6 -c 2 -s 1352 2001:DB8::2",
 }
 # a platform without show-command parsers (linux reads JSON over its own agent) is still asked
 NO_PARSER = {"linux": ["ip -j link show", "swanctl --list-sas --raw"]}

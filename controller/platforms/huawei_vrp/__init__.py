@@ -7,6 +7,7 @@ commands grounded in Huawei's documentation (templates/vrp.j2 cites each page), 
 """
 from __future__ import annotations
 
+from .. import dualstack
 from ..base import Capabilities, Platform, Problem
 from . import collect, values
 from . import lab as _lab
@@ -26,7 +27,8 @@ class VrpPlatform(Platform):
             return out
         have = {str(p).split(":")[0] for p in out}
         return (out + [Problem.intent(p) for p in _render.problems(overlay, device) if p.split(":")[0] not in have]
-                + [Problem.intent(p) for p in _render.range_problems(overlay, device)])
+                + [Problem.intent(p) for p in _render.range_problems(overlay, device)]
+                + dualstack.problems(self, overlay, device))
 
     def check_psk(self, key):
         return values.check_psk(key)
@@ -79,6 +81,7 @@ PLATFORM = VrpPlatform("huawei_vrp", Capabilities(
     transforms=_render.TRANSFORMS, ike_ciphers=frozenset({"aes-cbc"}), dh_groups=frozenset(_render.DH),
     ifname_max=64, ownership="objects", commit_confirm="emulated", transport="ssh-cli",
     napalm_driver="vrp_grectl", driver_unmasks=True, netmiko_device_type="huawei", renders=True, clab=_lab.CLAB,
+    families=frozenset({"ipv4", "ipv6"}),
     notes=("ESP AES-CBC with SHA-1/SHA-2, IKEv2 AES-CBC, DH group 14: what the cited AR pages show",
            "VRPv8: commit trial; VRP5 commit-confirm emulated (checkpoint as next startup + scheduled reboot)",
            "driver session logic proven on recorded transcripts only (no Huawei router here)")))

@@ -29,6 +29,7 @@ from ...state import (
     Route,
     RouteLookup,
 )
+from . import collect6
 
 TEMPLATES = Path(__file__).parent / "textfsm"
 # (platform, command) -> ntc-templates template; nothing else is looked up in ntc-templates
@@ -202,7 +203,9 @@ def ping_command(far: str, size: int, count: int) -> str:
 
 
 COMMANDS = ["display interface Tunnel0/0/N", IKE_SA, IPSEC_SA, OSPF_PEER, "display ospf interface Tunnel0/0/N",
-            OSPF_ROUTES, "display ip routing-table A.B.C.D", "ping -c C -f -s N A", "display interface brief"]
+            OSPF_ROUTES, "display ip routing-table A.B.C.D", "ping -c C -f -s N A", "display interface brief",
+            "display ospfv3 peer", "display ospfv3 interface Tunnel0/0/N", "display ipv6 routing-table protocol ospfv3",
+            "ping ipv6 -c C -s N X:X::X"]
 
 
 def parse_command(command: str, output: str) -> DeviceState:
@@ -225,6 +228,8 @@ def parse_command(command: str, output: str) -> DeviceState:
         return DeviceState(route_lookups={c.split()[-1]: parse_route_lookup(output)})
     if c.startswith("display ip routing-table"):
         return DeviceState(routes=parse_routes(output))
+    if (six := collect6.parse_command(c, output, parse_ping)) is not None:
+        return six
     if c.startswith("ping "):
         m = re.search(r"-s (\d+)", c)
         r = parse_ping(output)
@@ -245,8 +250,9 @@ def commands(overlay: Overlay, device: str, site: str | None) -> list[list[str]]
     second = []
     for far, size in targets(overlay, device, site):
         second += [ping_command(far, size, 2), ping_command(far, size + 1, 1)]
-    second += [after_command(t.end(device).interface) for t in ts]   # the SAs again, after the probes
-    return [first, second]
+    first6, second6 = collect6.commands(overlay, device, site)
+    second += second6 + [after_command(t.end(device).interface) for t in ts]   # the SAs again, after the probes
+    return [first + first6, second]
 
 
 def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, str]) -> DeviceState:
@@ -269,4 +275,5 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
         child_sas_after=[c for t in ts
                          for c in parse_ipsec_sa(outputs.get(after_command(t.end(device).interface), ""))],
         ospf_neighbors=parse_ospf_peer(outputs.get(OSPF_PEER, "")), ospf_interfaces=ospf_if,
-        routes=parse_routes(outputs.get(OSPF_ROUTES, "")), route_lookups=lookups, probes=probes)
+        routes=parse_routes(outputs.get(OSPF_ROUTES, "")), route_lookups=lookups, probes=probes,
+        **collect6.state6(overlay, device, site, outputs, parse_ping))

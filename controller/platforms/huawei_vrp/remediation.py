@@ -45,12 +45,13 @@ OVERRIDE = ("description", "ip address", "mtu", "tcp adjust-mss", "ospf timer he
             "ike-proposal", "remote-address", "local-id-type", "encryption-algorithm", "dh",
             "authentication-algorithm", "integrity-algorithm", "prf", "sa duration", "esp authentication-algorithm",
             "esp encryption-algorithm", "encapsulation-mode", "transform", "proposal", "ike-peer", "tunnel-protocol",
-            "authentication-method")
+            "authentication-method", "ospfv3 network-type", "ospfv3 timer hello", "ospfv3 timer dead", "router-id")
 UNDO_BARE = ("description", "mtu", "tcp adjust-mss", "ospf timer hello", "ospf timer dead", "ospf network-type",
-             "gre key", "ipsec profile")
+             "gre key", "ipsec profile", "ospfv3 network-type", "ospfv3 timer hello", "ospfv3 timer dead")
 # removal order: bindings first (interfaces), then what they reference
 KINDS = (("interface Tunnel", 0), ("ipsec profile grectl-", 1), ("ike peer grectl-", 2),
-         ("ipsec proposal grectl", 3), ("ike proposal 99", 4))
+         ("ipsec proposal grectl", 3), ("ike proposal 99", 4), ("ospfv3 ", 5))
+_LAN6 = re.compile(r"ospfv3 (\d+) area \S+")
 
 
 def blocks(text: str) -> list[tuple[str, list[str]]]:
@@ -79,7 +80,17 @@ def _owned(header: str, children: list[str], intended_headers: set[str]) -> bool
         return False
     if k == 0:
         return header in intended_headers or any(c.strip().startswith("description grectl") for c in children)
+    if k == 5:  # the intent's OSPFv3 process (same number as its OSPF one): goes with the last IPv6 LAN
+        return any(h.split()[:2] == ["ospf", header.split()[1]] for h in intended_headers)
     return True
+
+
+def _lan6_lines(header: str, children: list[str], intended_headers: set[str]) -> list[str]:
+    """On someone's (non-tunnel) interface, grectl's lines: ``ospfv3 <the process> area A``."""
+    if not header.startswith("interface ") or header.startswith("interface Tunnel"):
+        return []
+    procs = {h.split()[1] for h in intended_headers if h.split()[:1] == ["ospf"]}
+    return [c for c in children if (m := _LAN6.fullmatch(c.strip())) and m.group(1) in procs]
 
 
 def _key(line: str) -> str | None:
@@ -143,6 +154,10 @@ def _owned_running(run, want, full: bool) -> tuple[dict[str, list[str]], list[st
                 mine = [x for x in mine if x.strip() not in wanted or x.strip().startswith("area ")]
             out[wh] = _merge_ospf(out.get(wh, []), mine)
             stale.append((wh, _networks(mine, wanted)))
+        elif h.startswith("interface ") and not h.startswith("interface Tunnel"):
+            lines = _lan6_lines(h, c, set(want_by))
+            if lines or h in want_by:
+                out[h] = lines if full else [x for x in lines if x.strip() in {y.strip() for y in want_by.get(h, [])}]
         elif h in want_by or (full and _owned(h, c, set(want_by))):
             out[h] = c
     return out, [h for h, _c in owned], stale
@@ -184,6 +199,9 @@ def _ospf_line_owned(line: str, wanted: set[str], nets: set, full: bool) -> bool
 def _target(want, have: dict[str, list[str]]) -> list[tuple[str, list[str]]]:
     """The intended blocks, plus each running OSPF process and area as a section (lines only go)."""
     target = [(h, list(c)) for h, c in want]
+    heads = {h for h, _c in target}
+    target += [(h, []) for h in have if h.startswith("interface ") and not h.startswith("interface Tunnel")
+               and h not in heads]  # someone's interface: only grectl's lines go, never the interface
     for h, c in have.items():
         if _ospf(h):
             w = next((wc for wh, wc in target if wh == h), None)
@@ -214,7 +232,9 @@ def _emit(rem: HConfig, running_tree: HConfig, printed: list[str], stale: list[t
     """Whole objects undone (bindings first), stale OSPF networks, then the intended blocks. A block
     the running config prints twice is undone once per print, as the device listed it."""
     gone = {c.text for c in rem.children if c.text.startswith("undo ") and not c.children}
-    out = [f"undo {h}" for h in sorted(printed, key=_kind) if f"undo {h}" in gone]
+    undo = [f"undo {h}" for h in sorted(printed, key=_kind) if f"undo {h}" in gone]
+    last = [u for u in undo if u.startswith("undo ospfv3 ")]  # after every interface's OSPFv3 line went
+    out = [u for u in undo if u not in last]
     undone = {(c.text, area.text, x.text.removeprefix("undo ")) for c in rem.children if _ospf(c.text)
               for area in c.children for x in area.children if x.text.startswith("undo ")}
     for process, pairs in stale:
@@ -235,7 +255,7 @@ def _emit(rem: HConfig, running_tree: HConfig, printed: list[str], stale: list[t
                          + (["quit"] if c.children else []))
         else:
             later.append(_section(c.text, [(x.text, [y.text for y in x.children]) for x in c.children]))
-    return out + [line for part in later for line in part]
+    return out + [line for part in later for line in part] + last
 
 
 def _ospf_additions(ospf) -> list[tuple[str, list[str]]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ... import proposals as neutral
 from ...models import Overlay
+from .. import dualstack
 from ..derived import mtu_problems
 from ..templating import environment
 from . import values
@@ -64,6 +65,7 @@ def _env():
     env = environment(__file__)
     env.filters.setdefault("w", values.word)
     env.filters.setdefault("d", values.text)
+    env.filters.setdefault("v6", lambda a: values.word(str(a).upper()))
     return env
 
 
@@ -102,8 +104,11 @@ def render(overlay: Overlay, device: str, secrets: dict[str, str], site: str | N
         tunnels.append(dict(interface=end.interface, address=end.address, subnet=end.address.network,
                             wan=end.wan, peer_wan=end.peer_wan, mtu=mtu, mss=mtu - 40,
                             key=t.hub_end.number if i.gre.key else None, name=f"{GROUP}-{end.peer}",
-                            secret=secrets[t.site], description=f"grectl: {end.peer}"))
+                            secret=secrets[t.site], description=f"grectl: {end.peer}",
+                            **dualstack.end6(overlay, t, device)))
     ctx = dict(tunnels=tunnels, group=GROUP, ike_number=IKE_NUMBER, ike=i.ike, ipsec=i.ipsec, ospf=i.ospf,
                ike_p=ike(i.ike.proposal), esp_p=esp(i.ipsec.transform), nat_t=i.nat_t,
-               full=site is None or dev.role == "site", router_id=dev.router_id, lans=dev.lans)
+               full=site is None or dev.role == "site", router_id=dev.router_id, lans=dev.lans,
+               ospf6=any(t["ipv6"] for t in tunnels) or (site is None and bool(dev.lans6)),
+               lans6=dualstack.lan6_pairs(overlay, device, values.canonical_interface))
     return _env().get_template("vrp.j2").render(ctx)

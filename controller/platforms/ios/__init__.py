@@ -11,9 +11,10 @@ NAPALM merge, committed with the IOS archive's revert timer.
 """
 from __future__ import annotations
 
+from .. import dualstack
 from ..base import Capabilities, Platform, Problem
 from ..tables import CBC, GCM_IOS
-from . import collect, limits, names, options, parsers, proposals
+from . import collect, limits, names, options, parsers, parsers6, proposals
 from . import lab as _lab
 from . import remediation as _remediation
 from . import render as _render
@@ -39,7 +40,7 @@ class IosPlatform(Platform):
                 out.append(Problem("intent", field, f"{where} cannot do this: {what}"))
         out += [Problem.intent(p) for p in limits.problems(overlay, device, limits.IOS, self.name)
                 if p.split(":")[0] not in seen]
-        return out
+        return out + dualstack.problems(self, overlay, device)
 
     def check_psk(self, key):
         return _secrets.check_psk(key)
@@ -74,16 +75,17 @@ class IosPlatform(Platform):
         return collect.parse(overlay, device, site, outputs)
 
     def parse_command(self, command, output):
-        return parsers.parse_command(command, output)
+        six = parsers6.parse_command(command, output)
+        return six if six is not None else parsers.parse_command(command, output)
 
     def commands(self):
-        return list(parsers.COMMANDS)
+        return list(parsers.COMMANDS) + list(parsers6.COMMANDS)
 
 
 PLATFORM = IosPlatform("ios", Capabilities(
     transforms=frozenset(GCM_IOS | CBC | {"3des-sha1"}), ifname_max=64, ownership="objects",
     commit_confirm="native", transport="ssh-cli", napalm_driver="ios", netmiko_device_type="cisco_ios",
     revert_step=60, revert_max=7200,
-    clab=_lab.CLAB,
+    clab=_lab.CLAB, families=frozenset({"ipv4", "ipv6"}),
     renders=True, notes=("revert_in needs the IOS archive (`archive`) and `file prompt quiet`; "
                          "the revert timer counts whole minutes (60-7200 s)",)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ... import probes
 from ...models import Overlay, Tunnel
 from ...state import DeviceState, GreTunnel, RouteLookup
-from . import names, options, parsers
+from . import names, options, parsers, parsers6
 
 
 def _tunnels(overlay: Overlay, device: str, site: str | None) -> list[Tunnel]:
@@ -42,17 +42,55 @@ def probe_commands(overlay: Overlay, t: Tunnel, device: str) -> tuple[str, str]:
     return (f"ping {far} size {mtu} df-bit repeat 2", f"ping {far} size {mtu + 1} df-bit repeat 2")
 
 
+def probe6_commands(overlay: Overlay, t: Tunnel, device: str) -> tuple[str, str] | None:
+    """(max, over) IPv6 DF pings, ``size`` the whole datagram; only to a global tunnel address (a
+    link-local one needs IOS's interactive output-interface prompt: no IPv6 DF check then)."""
+    far = probes.far_address(t, device, "ipv6") if "ipv6" in t.families else "%"
+    if "%" in far:
+        return None
+    mtu, addr = overlay.tunnel_mtu(t), far.upper()
+    return (f"ping ipv6 {addr} size {mtu} df-bit repeat 2", f"ping ipv6 {addr} size {mtu + 1} df-bit repeat 2")
+
+
+def _six(tunnels: list[Tunnel]) -> bool:
+    return any("ipv6" in t.families for t in tunnels)
+
+
 def commands(overlay: Overlay, device: str, site: str | None) -> list[list[str]]:
     tunnels = _tunnels(overlay, device, site)
     first = [ike_command(overlay), "show ip ospf neighbor", "show ip route ospf", LOG]
+    if _six(tunnels):  # a router with dual-stack tunnels: the OSPFv3 and IPv6 route reads too
+        first += ["show ipv6 ospf neighbor", "show ipv6 route ospf"]
     second = []
     for t in tunnels:
         end = t.end(device)
         first += [f"show interfaces {end.interface}", f"show ip interface {end.interface}",
                   f"show ip ospf interface {end.interface}", ipsec_command(overlay, device, t),
                   f"show ip cef {end.peer_wan}"]
-        second += list(probe_commands(overlay, t, device)) + [ipsec_command(overlay, device, t) + " detail"]
+        if "ipv6" in t.families:
+            first.append(f"show ipv6 ospf interface {end.interface}")
+        second += list(probe_commands(overlay, t, device)) + list(probe6_commands(overlay, t, device) or ())
+        second.append(ipsec_command(overlay, device, t) + " detail")
     return [first, second]
+
+
+def _parse6(overlay: Overlay, device: str, tunnels: list[Tunnel], outputs: dict[str, str], st: DeviceState) -> None:
+    """The IPv6 facts of a router with dual-stack tunnels (none otherwise: the state is as before)."""
+    if not _six(tunnels):
+        return
+    st.ospf6_neighbors = parsers6.ospf6_neighbor(outputs.get("show ipv6 ospf neighbor", "")).ospf6_neighbors
+    st.routes6 = parsers6.routes6_ospf(outputs.get("show ipv6 route ospf", "")).routes6
+    for t in tunnels:
+        if "ipv6" not in t.families:
+            continue
+        ifname = t.end(device).interface
+        st.ospf6_interfaces.update(parsers6.ospf6_interface(
+            outputs.get(f"show ipv6 ospf interface {ifname}", "")).ospf6_interfaces)
+        cmds = probe6_commands(overlay, t, device)
+        if cmds:
+            far = probes.far_address(t, device, "ipv6")
+            st.probes6[far] = {which: parsers6.ping6(outputs[c]) for which, c in zip(("max", "over"), cmds)
+                               if c in outputs}
 
 
 def _invalid(output: str | None) -> bool:
@@ -94,4 +132,5 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
         p_max, p_over = probe_commands(overlay, t, device)
         st.probes[far] = {which: parsers.ping(outputs[cmd], far) for which, cmd in (("max", p_max), ("over", p_over))
                           if cmd in outputs}
+    _parse6(overlay, device, tunnels, outputs, st)
     return st

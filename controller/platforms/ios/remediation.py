@@ -6,8 +6,12 @@ grectl owns, and only ever changes:
   ``crypto ipsec transform-set|profile GRECTL...``, ``crypto map GRECTL <seq>``,
   ``ip access-list extended GRECTL-...``, ``crypto isakmp policy 10``;
 - ``interface TunnelN`` carrying ``description grectl: <peer>``;
-- ``router ospf <the intent's process>``;
-- on any other interface, only the lines ``crypto map GRECTL`` and ``ip access-group GRECTL-WAN-IN in``;
+- ``router ospf <the intent's process>`` and ``ipv6 router ospf <the same process>`` (dual-stack,
+  issue 22: owned even when not intended, so going back to IPv4 only removes it);
+- ``ipv6 unicast-routing`` only while intended: added for a dual-stack router, never removed (the
+  router may route IPv6 for other reasons);
+- on any other interface, only the lines ``crypto map GRECTL``, ``ip access-group GRECTL-WAN-IN in``
+  and ``ipv6 ospf <the process> area A`` (an IPv6 LAN, OSPFv3 being per interface);
 - ``crypto isakmp key ... address A`` and ``crypto isakmp keepalive`` for the peers of its own objects.
 
 Order of the commands: build (new objects first, then the sections that reference them, in the
@@ -75,6 +79,10 @@ _IDEMPOTENT = _idem(
     ("crypto ikev2 keyring ", "peer ", "address "), ("crypto ikev2 keyring ", "peer ", "pre-shared-key "),
     ("crypto isakmp policy ", "encr"), ("crypto isakmp policy ", "hash "), ("crypto isakmp policy ", "group "),
     ("crypto isakmp policy ", "lifetime "), ("router ospf ", "router-id "),
+    ("interface ", "ipv6 mtu "), ("interface ", "ipv6 tcp adjust-mss "), ("interface ", "ipv6 ospf hello-interval "),
+    ("interface ", "ipv6 ospf dead-interval "), ("interface ", "ipv6 ospf network "),
+    ("interface ", r"^ipv6 ospf \d+ area "), ("interface ", r"^ipv6 address \S+ link-local$"),
+    ("ipv6 router ospf ", "router-id "),
     r"^crypto isakmp key \S+(?: \S+)? address (\S+)", "crypto isakmp keepalive ")
 
 
@@ -101,10 +109,22 @@ def text_of(config: HConfig) -> str:
 
 
 # ---------------------------------------------------------------- ownership
+def _ospf_owned(intended: HConfig):
+    """(the owned top-level OSPF lines, whether a line of someone's interface is grectl's): the
+    intent's ``router ospf N``, ``ipv6 router ospf N`` always (so it goes with the last IPv6 LAN),
+    ``ipv6 unicast-routing`` only while intended; on interfaces, ``ipv6 ospf N area A`` too."""
+    ospf = {c.text for c in intended.children if c.text.startswith("router ospf ")}
+    procs = [t.split()[-1] for t in ospf]
+    ospf |= {f"ipv6 {t}" for t in ospf} | {c.text for c in intended.children if c.text == "ipv6 unicast-routing"}
+    lan6 = re.compile(rf"ipv6 ospf ({'|'.join(map(re.escape, procs)) or '-'}) area \S+")
+    return ospf, lambda text: bool(_OWNED_IF_LINE.match(text) or lan6.fullmatch(text))
+
+
 def owned(running: HConfig, intended: HConfig) -> HConfig:
     """The grectl-owned part of ``running`` (see the module doc)."""
     out = HConfig(running.driver)
-    ospf = {c.text for c in intended.children if c.text.startswith("router ospf ")}
+    ospf, own_line = _ospf_owned(intended)
+
     wan = {c.text for c in intended.children if c.text.startswith("interface ") and not _TUNNEL.fullmatch(c.text)}
     peers = {m.group(1) for c in intended.children if (m := _ISAKMP_KEY.match(c.text))}
     keep = []
@@ -113,11 +133,10 @@ def owned(running: HConfig, intended: HConfig) -> HConfig:
             keep.append(c)
         elif _TUNNEL.fullmatch(c.text) and c.get_child(startswith=f"description {names.DESCRIPTION}") is not None:
             keep.append(c)
-        elif c.text.startswith("interface ") and (c.text in wan
-                                                  or any(_OWNED_IF_LINE.match(x.text) for x in c.children)):
+        elif c.text.startswith("interface ") and (c.text in wan or any(own_line(x.text) for x in c.children)):
             part = out.add_child(c.text)
             for x in c.children:
-                if _OWNED_IF_LINE.match(x.text):
+                if own_line(x.text):
                     part.add_deep_copy_of(x)
             continue
         else:
@@ -161,6 +180,8 @@ def _order(rem: HConfig) -> None:
     for i, c in enumerate(rem.children):
         if c.text.startswith("no interface Tunnel"):
             c.order_weight = 100
+        elif c.text.startswith("no ipv6 router ospf "):
+            c.order_weight = 200 + len(_TEARDOWN) + 1  # last: after every interface's OSPFv3 line went
         elif all_negated(c) and not c.text.startswith("router ospf "):
             rank = next((k for k, p in enumerate(_TEARDOWN) if re.search(p, c.text)), len(_TEARDOWN))
             c.order_weight = 200 + rank
@@ -201,6 +222,7 @@ def _site_line(parent: str, line: str, t) -> bool:
             or (parent.startswith(f"crypto ikev2 profile {P}")
                 and line.startswith(f"match identity remote address {peer} "))
             or (parent.startswith(f"ip access-list extended {names.WAN_ACL}") and f"host {peer} " in line)
+            or (parent.startswith("ipv6 router ospf ") and line == f"no passive-interface {end.interface}")
             or (parent.startswith("router ospf ") and (line == f"no passive-interface {end.interface}"
                                                        or line.startswith(f"network {sub}"))))
 

@@ -3,12 +3,20 @@ IOS configuration text out (the grectl-owned objects only; never a whole router 
 from __future__ import annotations
 
 from ...models import Overlay
+from .. import dualstack
 from ..templating import environment
 from . import names, options, proposals
 
 
+def v6(value) -> str:
+    """An IPv6 address or interface as IOS prints it: compressed, upper case."""
+    return str(value).upper()
+
+
 def _env():
-    return environment(__file__)
+    env = environment(__file__)
+    env.filters["v6"] = v6
+    return env
 
 
 def context(overlay: Overlay, device: str, site: str | None, secrets: dict[str, str]) -> dict:
@@ -22,7 +30,8 @@ def context(overlay: Overlay, device: str, site: str | None, secrets: dict[str, 
         mtu = overlay.tunnel_mtu(t)
         tunnels.append(dict(peer=end.peer, interface=end.interface, number=end.number, address=end.address,
                             subnet=t.subnet, peer_wan=end.peer_wan, mtu=mtu, mss=mtu - 40,
-                            secret=secrets[t.site], acl=names.gre_acl(end.number)))
+                            secret=secrets[t.site], acl=names.gre_acl(end.number),
+                            **dualstack.end6(overlay, t, device)))
     v = i.ike.version
     return dict(
         names=names, style=opts.style, wan_acl=opts.wan_acl, role=dev.role, full=site is None or dev.role == "site",
@@ -32,7 +41,10 @@ def context(overlay: Overlay, device: str, site: str | None, secrets: dict[str, 
         proposal_name=names.proposal_name(i.ike.proposal),
         ts_name=names.transform_set_name(i.ipsec.transform), transform_set=proposals.transform_set(i.ipsec.transform),
         wan_if=names.canonical_ifname(dev.wan.interface), wan_ip=dev.wan.address.ip,
-        router_id=dev.router_id, lans=dev.lans, tunnels=tunnels)
+        router_id=dev.router_id, lans=dev.lans, tunnels=tunnels,
+        lans6=dualstack.lan6_pairs(overlay, device, names.canonical_ifname),
+        ipv6=any(t["ipv6"] for t in tunnels) or (site is None and bool(dev.lans6)),
+        ospf6=any(t["ipv6"] for t in tunnels) or (site is None and bool(dev.lans6)))
 
 
 def render(overlay: Overlay, device: str, site: str | None, secrets: dict[str, str]) -> str:

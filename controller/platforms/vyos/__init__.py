@@ -9,6 +9,7 @@ verify through op-mode commands (FRR's own text for OSPF and routes).
 """
 from __future__ import annotations
 
+from .. import dualstack
 from ..base import Capabilities, Platform, Problem
 from ..tables import CBC, GCM
 from . import collect, proposals, values
@@ -30,7 +31,16 @@ class VyosPlatform(Platform):
         if any(p.stops for p in out):
             return out
         return out + [Problem.intent(p) for p in proposals.problems(overlay, device)
-                      + proposals.range_problems(overlay, device)]
+                      + proposals.range_problems(overlay, device)] + self.ipv6_problems(overlay, device)
+
+    def ipv6_problems(self, overlay, device):
+        """Dual-stack renders in 1.4+ syntax only; the IPv6 LANs' interfaces from ``lan6_interfaces``."""
+        if "ipv6" not in overlay.families(device):
+            return []
+        if _render.release(overlay, device) == "1.3":
+            return [Problem("host_data", "vyos_release", f"{device!r} carries IPv6 (dual-stack tunnels): grectl "
+                            "renders OSPFv3 and tunnel IPv6 in VyOS 1.4+ syntax only, not 1.3", self.name)]
+        return dualstack.problems(self, overlay, device)
 
     def check_psk(self, key):
         return values.check_psk(key)
@@ -71,7 +81,8 @@ class VyosPlatform(Platform):
         """The hub candidate with ``tunnel``'s lines exactly as they run."""
         iface = tunnel.hub_end.interface
         mine = (f"interfaces tunnel {iface} ", f"grectl-{tunnel.site} ", f"peer {tunnel.site_end.wan} ",
-                f"ospf interface {iface} ", f"passive-interface-exclude '{iface}'", f"'{tunnel.subnet}'")
+                f"ospf interface {iface} ", f"ospfv3 interface {iface} ", f"passive-interface-exclude '{iface}'",
+                f"'{tunnel.subnet}'")
 
         def ours(line):
             return any(k in line + " " for k in mine)
@@ -104,7 +115,7 @@ PLATFORM = VyosPlatform("vyos", Capabilities(
     transforms=frozenset(GCM | CBC | {"chacha20poly1305"}), ifname_max=15, ownership="objects",
     commit_confirm="native", transport="ssh-cli", napalm_driver="vyos_grectl", driver_unmasks=True,
     netmiko_device_type="vyos",
-    renders=True,
+    renders=True, families=frozenset({"ipv4", "ipv6"}),
     clab=_lab.CLAB,
     notes=("1.4/1.5 syntax by default; hosts.yaml data: {vyos_release: '1.3'} for equuleus syntax",
            "deploy through napalm_vyos_grectl: remediation, commit-confirm in whole minutes, confirm + save",

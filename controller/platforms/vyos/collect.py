@@ -10,6 +10,11 @@ Formats, as VyOS documents and prints them:
   packet counts (it rounds to K/M), so the exact numbers come from strongSwan itself:
   ``sudo swanctl --list-sas --raw`` (VyOS runs strongSwan with vici; the op-mode shell runs it).
 - FRR's own text for OSPF and routes (``controller.platforms.frr_text``).
+- Dual-stack tunnels (issue 22): OSPFv3 and the IPv6 table from FRR itself in JSON
+  (``vtysh -c 'show ipv6 ospf6 neighbor json'``, ``... interface json``, ``show ipv6 route json``),
+  VyOS running FRR's ospf6d for ``protocols ospfv3``: the Linux collector's parsers (FRR 8.4's JSON,
+  proven in the UML lab on Linux; not on a VyOS router, none here); IPv6 DF pings to the far end's
+  global tunnel address with the same op-mode ping (iputils picks IPv6 from the address).
 - ``ping A size N do-not-fragment count C``: VyOS's op-mode ping runs iputils ping with
   ``-s N -M do``: N is the ICMP payload, as on Linux (seed 004: 1448 passes, 1449 fails with
   "Message too long, mtu=1476" on a 1476-byte tunnel).
@@ -70,13 +75,28 @@ def targets(overlay: Overlay, device: str, site: str | None) -> list[tuple[str, 
     return probes.df_targets(overlay, device, _tunnels(overlay, device, site))
 
 
+FRR6 = tuple(f"vtysh -c '{c}'" for c in ("show ipv6 ospf6 neighbor json", "show ipv6 ospf6 interface json",
+                                          "show ipv6 route json"))
+
+
+def targets6(overlay: Overlay, device: str, site: str | None) -> list[tuple[str, int]]:
+    """IPv6 DF targets with a global far address (a link-local one needs an interface: not probed)."""
+    return [(far, size) for far, size in probes.df_targets6(overlay, device, _tunnels(overlay, device, site))
+            if "%" not in far]
+
+
+def _six(overlay: Overlay, device: str, site: str | None) -> bool:
+    return any("ipv6" in t.families for t in _tunnels(overlay, device, site))
+
+
 def commands(overlay: Overlay, device: str, site: str | None, release: str) -> list[list[str]]:
     ts = _tunnels(overlay, device, site)
     first = [f"show interfaces tunnel {t.end(device).interface}" for t in ts]
     first += [IKE_SA, IPSEC_SA, SWANCTL, OSPF_NBR, OSPF_IF, ROUTES, log_command(release)]
     first += [f"show ip route {p}" for p in sorted({str(t.end(device).peer_wan) for t in ts})]
+    first += list(FRR6) if _six(overlay, device, site) else []
     second = []
-    for far, size in targets(overlay, device, site):
+    for far, size in targets(overlay, device, site) + targets6(overlay, device, site):
         second += [ping_command(far, size, 2), ping_command(far, size + 1, 1)]
     second.append(SWANCTL_AFTER)
     return [first, second]
@@ -251,17 +271,38 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
     for wan in sorted(set(by_peer.values())):
         r = frr_text.parse_route_lookup(outputs.get(f"show ip route {wan}", ""))
         lookups[wan] = RouteLookup(interface=r.get("dev"), gateway=r.get("gateway"), error=r.get("error"))
-    probes = {}
-    for far, size in targets(overlay, device, site):
-        probes[far] = {}
-        for which, n, count in (("max", size, 2), ("over", size + 1, 1)):
-            r = linux_parsers.parse_ping(outputs.get(ping_command(far, n, count), ""), 0)
-            probes[far][which] = DfProbe(size=n, sent=r["sent"], received=r["received"], error=r["error"], mtu=r["mtu"])
     return DeviceState(
+        **_state6(overlay, device, site, outputs), probes=_probes(targets(overlay, device, site), outputs),
         gre=gre, ike_sas=ike, child_sas=children, child_sas_after=after,
         ospf_neighbors=[OspfNeighbor(**n) for n in frr_text.parse_ospf_neighbors(outputs.get(OSPF_NBR, ""))],
         ospf_interfaces={k: OspfInterface(name=k, **v)
                          for k, v in frr_text.parse_ospf_interfaces(outputs.get(OSPF_IF, "")).items()},
-        routes=_routes(outputs.get(ROUTES, "")), route_lookups=lookups, probes=probes,
+        routes=_routes(outputs.get(ROUTES, "")), route_lookups=lookups,
         daemons={"ike": ike_daemon_up(ike_text)},
         auth_failed=sorted({conns[p] for p in failed}))
+
+
+def _probes(targets: list[tuple[str, int]], outputs: dict[str, str]) -> dict[str, dict[str, DfProbe]]:
+    out = {}
+    for far, size in targets:
+        out[far] = {}
+        for which, n, count in (("max", size, 2), ("over", size + 1, 1)):
+            r = linux_parsers.parse_ping(outputs.get(ping_command(far, n, count), ""), 0)
+            out[far][which] = DfProbe(size=n, sent=r["sent"], received=r["received"], error=r["error"], mtu=r["mtu"])
+    return out
+
+
+def _state6(overlay: Overlay, device: str, site: str | None, outputs: dict[str, str]) -> dict:
+    """The IPv6 facts (FRR's JSON, read as the Linux collector reads it); none without dual-stack tunnels."""
+    if not _six(overlay, device, site):
+        return {}
+    import json
+    nbr, ifaces, routes = linux_parsers.frr6_documents("\n".join(outputs.get(c, "") for c in FRR6))
+    return dict(
+        ospf6_neighbors=[OspfNeighbor(**n) for n in linux_parsers.parse_ospf6_neighbors(json.dumps(nbr))],
+        ospf6_interfaces={k: linux_collect._interface(k, v)
+                          for k, v in linux_parsers.parse_ospf6_interfaces(json.dumps(ifaces)).items()},
+        routes6={p: [Route(protocol=e["protocol"] or "unknown", selected=e["selected"],
+                           nexthops=[NextHop(ip=n["ip"], interface=n["interface"]) for n in e["nexthops"]])
+                     for e in es] for p, es in linux_parsers.parse_routes(json.dumps(routes)).items()},
+        probes6=_probes(targets6(overlay, device, site), outputs))

@@ -7,7 +7,9 @@ grectl owns, and only ever deletes under:
 - ``vpn ipsec ike-group grectl``, ``esp-group grectl``, ``authentication psk grectl-*``, site-to-site
   peers named ``grectl-*`` (1.4+) or described ``grectl...`` (1.3 names peers by address);
 - OSPF: ``interface tunN`` / ``passive-interface-exclude tunN`` of those tunnels, and ``area A
-  network P`` for P the subnet of one of those tunnels.
+  network P`` for P the subnet of one of those tunnels;
+- OSPFv3 (dual-stack, issue 22): every ``protocols ospfv3 interface X`` (OSPFv3 is the overlay's own
+  IGP for IPv6: its tunnels and IPv6 LANs), so a LAN that goes back to IPv4 only leaves OSPFv3.
 Shared leaves it sets (``vpn ipsec interface``, OSPF router-id, ``passive-interface default``, LAN
 networks) are set, never deleted. A ``--site`` piece (``full=False``) deletes only inside objects the
 piece renders.
@@ -32,7 +34,7 @@ import shlex
 MULTI = {"address", "id", "interface", "network", "passive-interface-exclude"}   # multi-valued leaves we use
 OBJECT_DEPTH = {("interfaces", "tunnel"): 3, ("vpn", "ipsec", "ike-group"): 4, ("vpn", "ipsec", "esp-group"): 4,
                 ("vpn", "ipsec", "authentication", "psk"): 5, ("vpn", "ipsec", "site-to-site", "peer"): 5,
-                ("protocols", "ospf", "interface"): 4}
+                ("protocols", "ospf", "interface"): 4, ("protocols", "ospfv3", "interface"): 4}
 
 
 def words(line: str) -> tuple[str, ...] | None:
@@ -65,10 +67,13 @@ def quote(ws: tuple[str, ...], verb: str = "set") -> str:
     return f"{verb} {' '.join(words)}"
 
 
-_VALUELESS = {("passive", "disable"), ("disable-mobike",), ("force-udp-encapsulation",)}
+_VALUELESS = {("passive", "disable"), ("disable-mobike",), ("force-udp-encapsulation",),
+              ("no-default-link-local",)}
 
 
 def _has_value(ws: tuple[str, ...]) -> bool:
+    if ws[:3] == ("protocols", "ospfv3", "interface") and ws[-1] == "passive" and len(ws) == 5:
+        return False  # OSPFv3's valueless passive leaf
     return not any(ws[-len(v):] == v for v in _VALUELESS)
 
 
@@ -91,6 +96,8 @@ def _owned_roots(running: list[tuple], intended: list[tuple]) -> set[tuple]:
         elif r[:4] in (("vpn", "ipsec", "authentication", "psk"), ("vpn", "ipsec", "site-to-site", "peer")) \
                 and name.startswith("grectl-"):
             roots.add(r)
+        elif r[:3] == ("protocols", "ospfv3", "interface"):
+            roots.add(r)  # OSPFv3 runs only on grectl's tunnels and IPv6 LANs: a LAN's goes with it
         elif "description" in w and len(w) > len(r) and w[len(r)] == "description" and w[-1].startswith("grectl"):
             roots.add(r)
     tunnels = {r[2] for r in roots if r[:2] == ("interfaces", "tunnel")}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pydantic import field_validator
 
 from ...models import Overlay
+from .. import dualstack
 from ..base import HostOptions
 from ..templating import environment
 from . import proposals, values
@@ -63,12 +64,13 @@ def context(overlay: Overlay, device: str, secrets: dict[str, str], site: str | 
             interface=end.interface, address=end.address, subnet=end.address.network, wan=end.wan,
             peer_wan=end.peer_wan, mtu=mtu, mss=mtu - 40, key=t.hub_end.number if i.gre.key else None,
             peer=end.peer, psk=f"{GROUP}-{end.peer}", secret=secrets[t.site],
-            description=f"grectl: {end.peer}"))
+            description=f"grectl: {end.peer}", **dualstack.end6(overlay, t, device)))
+    six = any(t["ipv6"] for t in tunnels) or (site is None and bool(dev.lans6))
     return dict(release=rel, tunnels=tunnels, role=dev.role, full=site is None or dev.role == "site",
                 wan_interface=dev.wan.interface, group=GROUP, ike=i.ike, ipsec=i.ipsec, ospf=i.ospf,
                 ike_p=proposals.ike(i.ike.proposal), esp_p=proposals.esp(i.ipsec.transform),
                 dpd_timeout=min(86400, max(2, i.ike.dpd_delay * 4)), gre_ttl=i.gre.ttl, nat_t=i.nat_t,
-                router_id=dev.router_id, lans=dev.lans)
+                router_id=dev.router_id, lans=dev.lans, ospf6=six, lans6=dualstack.lan6_pairs(overlay, device))
 
 
 def render(overlay: Overlay, device: str, secrets: dict[str, str], site: str | None = None,

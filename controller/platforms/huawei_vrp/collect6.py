@@ -1,0 +1,149 @@
+"""Huawei VRP IPv6 verify (dual-stack tunnels, issue 22, point 5): commands and parsers. Pure.
+
+Formats, written from Huawei's documented displays (``../shared/recorded`` has no IPv6 capture, so
+none is proven on a device):
+
+- ``display ospfv3 peer``: ``OSPFv3 Process (1)`` / ``OSPFv3 Area (0.0.0.0)`` then the table
+  ``Neighbor ID  Pri  State  Dead Time  Interface  Instance ID`` (state ``Full/ -``) [format as in
+  Huawei's command reference; the page was not retrieved here: unverified];
+- ``display ospfv3 interface Tunnel0/0/N``: NetEngine 8000 F1A command reference, "display ospfv3
+  interface" (a10.tagan.ru/huawei/netengine8000f1a/command/8090/display-ospfv3-interface(ospfcommom).html):
+  ``<if> is up, line protocol is up``, ``OSPFv3 Process (1), Area 0.0.0.1, Instance ID 0``,
+  ``Router ID 1.1.1.1, Network Type BROADCAST, Cost: 1``, ``Timer interval configured, Hello 10, Dead 40``;
+- ``display ipv6 routing-table protocol ospfv3``: one record per route, ``Destination  : P
+  PrefixLength : L`` / ``NextHop : A`` / ``Protocol : OSPFv3`` / ``Interface : I`` [unverified];
+- ``ping ipv6 -c C -s N A``: VRP's ping counters (``N packet(s) transmitted/received``). IPv6 has no
+  DF bit and no VRP page retrieved documents a don't-fragment option for ``ping ipv6``, so only the
+  largest payload is sent (df6.max); the one-byte-over probe is not (VRP would fragment it).
+
+>>> [(n.router_id, n.state, n.interface) for n in parse_ospfv3_peer(PEER_DOC)]
+[('10.1.1.1', 'full', 'Tunnel0/0/2')]
+"""
+from __future__ import annotations
+
+import re
+from ipaddress import IPv6Network
+
+from ... import probes
+from ...models import Overlay
+from ...state import DeviceState, DfProbe, NextHop, OspfInterface, OspfNeighbor, Route
+from . import values
+
+PEER6, ROUTES6 = "display ospfv3 peer", "display ipv6 routing-table protocol ospfv3"
+PEER_DOC = """\
+OSPFv3 Process (1)
+OSPFv3 Area (0.0.0.0)
+Neighbor ID     Pri  State            Dead Time Interface            Instance ID
+10.1.1.1        1    Full/ -          00:00:34  Tunnel0/0/2              0
+"""
+_PEER = re.compile(r"(\d+\.\d+\.\d+\.\d+) +(\d+) +([A-Za-z0-9-]+(?:/ *[^ /]*)?) +(\d+:\d+:\d+) +(\S+) +(\d+)")
+_IF = re.compile(r"(\S+) is (up|down|administratively down), line protocol is (\w+)")
+TYPES = {"POINT_TO_POINT": "point-to-point", "P2P": "point-to-point", "BROADCAST": "broadcast", "NBMA": "nbma",
+         "P2MP": "point-to-multipoint"}
+
+
+def parse_ospfv3_peer(text: str) -> list[OspfNeighbor]:
+    out = []
+    for line in (text or "").splitlines():
+        if m := _PEER.fullmatch(line.strip()):
+            out.append(OspfNeighbor(router_id=m.group(1), state=m.group(3),
+                                    interface=values.canonical_interface(m.group(5))))
+    return out
+
+
+def parse_ospfv3_interface(text: str) -> dict[str, OspfInterface]:
+    out: dict[str, dict] = {}
+    cur = None
+    for line in (text or "").splitlines():
+        if m := _IF.fullmatch(line.strip()):
+            name = values.canonical_interface(m.group(1))
+            cur = out.setdefault(name, dict(name=name, up=m.group(3) == "up"))
+        elif cur is None:
+            continue
+        elif m := re.search(r"OSPFv3 Process \(\d+\), Area (\S+?),", line):
+            cur["area"] = m.group(1)
+        elif m := re.search(r"Network Type (\S+?),", line):
+            cur["network_type"] = TYPES.get(m.group(1), m.group(1).lower())
+        elif m := re.search(r"Timer intervals? configured, Hello (\d+), Dead (\d+)", line):
+            cur["hello"], cur["dead"] = int(m.group(1)), int(m.group(2))
+        elif "silent" in line.lower():
+            cur["passive"] = True
+    return {k: OspfInterface(**v) for k, v in out.items() if "area" in v}
+
+
+def parse_routes6(text: str) -> dict[str, list[Route]]:
+    out: dict[str, list[Route]] = {}
+    rec: dict[str, str] = {}
+
+    def flush():
+        if "Destination" in rec and "PrefixLength" in rec and rec.get("Protocol", "").upper().startswith("OSPFV3"):
+            prefix = str(IPv6Network(f"{rec['Destination']}/{rec['PrefixLength']}", strict=False))
+            hop = NextHop(ip=rec.get("NextHop", "").lower() or None,
+                          interface=values.canonical_interface(rec["Interface"]) if rec.get("Interface") else None)
+            same = out.setdefault(prefix, [])
+            if same:
+                same[0].nexthops.append(hop)
+            else:
+                same.append(Route(protocol="ospf6", nexthops=[hop]))
+        rec.clear()
+
+    for line in (text or "").splitlines():
+        w = line.split()  # "Key : value" pairs, read by tokens (linear in the line, whatever it holds)
+        pairs = [(w[i], w[i + 2]) for i in range(len(w) - 2) if w[i + 1] == ":"]
+        if pairs and pairs[0][0] == "Destination":
+            flush()
+        rec.update(dict(pairs))
+    flush()
+    return out
+
+
+def targets6(overlay: Overlay, device: str, site: str | None) -> list[tuple[str, int]]:
+    """IPv6 DF targets with a global far address (a link-local one needs ``-i``: not probed)."""
+    return [(far, size) for far, size in probes.df_targets6(overlay, device, overlay.tunnels_of(device, site))
+            if "%" not in far]
+
+
+def ping6_command(far: str, size: int) -> str:
+    return f"ping ipv6 -c 2 -s {size} {far.upper()}"
+
+
+def six(overlay: Overlay, device: str, site: str | None) -> bool:
+    return any("ipv6" in t.families for t in overlay.tunnels_of(device, site))
+
+
+def commands(overlay: Overlay, device: str, site: str | None) -> tuple[list[str], list[str]]:
+    """(first round, second round) IPv6 commands; nothing without dual-stack tunnels."""
+    if not six(overlay, device, site):
+        return [], []
+    ts = [t for t in overlay.tunnels_of(device, site) if "ipv6" in t.families]
+    first = [PEER6, ROUTES6] + [f"display ospfv3 interface {t.end(device).interface}" for t in ts]
+    return first, [ping6_command(far, size) for far, size in targets6(overlay, device, site)]
+
+
+def state6(overlay: Overlay, device: str, site: str | None, outputs: dict[str, str], parse_ping) -> dict:
+    """The IPv6 facts of a router with dual-stack tunnels (none otherwise: the state is as before)."""
+    if not six(overlay, device, site):
+        return {}
+    ifs: dict[str, OspfInterface] = {}
+    for t in overlay.tunnels_of(device, site):
+        if "ipv6" in t.families:
+            ifs.update(parse_ospfv3_interface(outputs.get(f"display ospfv3 interface {t.end(device).interface}", "")))
+    return dict(ospf6_neighbors=parse_ospfv3_peer(outputs.get(PEER6, "")), ospf6_interfaces=ifs,
+                routes6=parse_routes6(outputs.get(ROUTES6, "")),
+                probes6={far: {"max": DfProbe(size=size, **parse_ping(outputs.get(ping6_command(far, size), "")))}
+                         for far, size in targets6(overlay, device, site)})
+
+
+def parse_command(c: str, output: str, parse_ping) -> DeviceState | None:
+    """The facts of one IPv6 command's output (``grectl parse``), or None when not an IPv6 one."""
+    if c.startswith(PEER6):
+        return DeviceState(ospf6_neighbors=parse_ospfv3_peer(output))
+    if c.startswith("display ospfv3 interface"):
+        return DeviceState(ospf6_interfaces=parse_ospfv3_interface(output))
+    if c.startswith("display ipv6 routing-table"):
+        return DeviceState(routes6=parse_routes6(output))
+    if c.startswith("ping ipv6 "):
+        m = re.search(r"-s (\d+)", c)
+        return DeviceState(probes6={c.split()[-1]: {"probe": DfProbe(size=int(m.group(1)) if m else 0,
+                                                                      **parse_ping(output))}})
+    return None
