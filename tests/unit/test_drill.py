@@ -123,8 +123,9 @@ def test_timer_restores_by_itself(fake_ip):
     down = float(run(router.arm("gre-tokyo", 1, str(agent)), env).split()[-1])
     assert abs(down - time.time()) < 5
     assert log.read_text().splitlines()[-1] == "link set dev gre-tokyo down"
-    for _ in range(50):  # the arming shell is gone; the timer is not
-        if not (agent / router.PID).exists():
+    revert_log = agent / "revert.log"
+    for _ in range(300):  # the arming shell is gone; the timer is not (up to 30 s on a loaded machine)
+        if not (agent / router.PID).exists() and revert_log.exists() and "restored" in revert_log.read_text():
             break
         time.sleep(0.1)
     assert log.read_text().splitlines()[-1] == "link set dev gre-tokyo up"
