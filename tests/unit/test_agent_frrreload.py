@@ -71,3 +71,22 @@ def test_a_refused_no_line_is_retried_shorter(monkeypatch):
     assert frrreload._reload(fr, FakeVtysh(log), "/etc/frr/frr.conf", "")
     tried = [e[1][-1] for e in log if isinstance(e, tuple) and e[0] == "vtysh"]
     assert tried == ["no ip ospf authentication message-digest", "no ip ospf authentication"]
+
+
+@pytest.mark.parametrize("adds, first", [
+    ([(("router ospf",), None), (("router ospf",), "network 10.1.2.0/24 area 0.0.0.0"),
+      (("router ospf",), "ospf router-id 10.1.2.1")], "ospf router-id 10.1.2.1"),
+    ([(("interface lan0",), "ip ospf passive"), (("router ospf6",), "ospf6 router-id 10.1.2.1")],
+     "ospf6 router-id 10.1.2.1"),
+    ([(("router ospf",), "network 10.1.2.0/24 area 0.0.0.0")], "network 10.1.2.0/24 area 0.0.0.0"),
+])
+def test_router_id_is_applied_first(monkeypatch, adds, first):
+    """ospfd must not start the links under the router-id zebra picked (issue 26)."""
+    log = []
+    fr = fake_fr(log, [(list(adds), [])])
+    fr["lines_to_config"] = lambda keys, line, delete: [*keys] + ([line] if line else [])
+    monkeypatch.setattr(frrreload, "_marked", lambda *a: object())
+    assert frrreload._reload(fr, FakeVtysh(log), "/etc/frr/frr.conf", "")
+    lines = [ln for ln in next(e[1] for e in log if isinstance(e, tuple) and e[0] == "exec").splitlines() if ln]
+    assert lines[1] == first
+    assert sorted(lines) == sorted(ln for k, x in adds for ln in [*k] + ([x] if x else []))

@@ -16,11 +16,17 @@ from __future__ import annotations
 import logging
 import marshal
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
 FRR_RELOAD = "/usr/lib/frr/frr-reload.py"
+# Applied before every other added line: the file's order (linuxconf's natural order) puts
+# "network" before "ospf router-id", so ospfd started the tunnels under the router-id zebra picked
+# (the WAN address), sent hellos and LSAs with it, then switched: its neighbours saw a second
+# neighbour on the link until its dead interval, and the first LSAs were under the wrong id.
+ROUTER_ID = re.compile(r"ospf6? router-id \S+")
 VTYSH_DIR = "/usr/bin"
 CONF_DIR = "/etc/frr"
 
@@ -104,7 +110,7 @@ def _reload(fr: dict, vtysh, conf: str, running_text: str | None) -> bool:
             running.load_from_show_running(None)
         adds, dels = fr["compare_context_objects"](new, running)
         if x == 0:
-            first_adds = adds
+            adds = first_adds = sorted(adds, key=lambda a: not ROUTER_ID.fullmatch(a[1] or ""))
         else:
             adds = adds + first_adds
         if x == 0:
