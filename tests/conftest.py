@@ -18,6 +18,19 @@ def copy_inventory(dst: Path, psk: str = TEST_PSK) -> Path:
     return inv
 
 
+def ipv4_only(inv: Path) -> Path:
+    """The copied example without its IPv6 (LANs and tunnel_pool6): for tests of a platform that
+    takes IPv4 only so far (issue 22: IPv6 is Linux's yet) or of IPv4-only behaviour."""
+    doc = yaml.safe_load((inv / "overlay.yaml").read_text())
+    for k in ("tunnel_pool6", "tunnel_prefixlen6"):
+        doc.pop(k, None)
+    for group in ("hubs", "sites"):
+        for dev in (doc.get(group) or {}).values():
+            dev["lans"] = [x for x in dev.get("lans", []) if ":" not in str(x)]
+    (inv / "overlay.yaml").write_text(yaml.safe_dump(doc, sort_keys=False))
+    return inv
+
+
 def set_path(doc: dict, dotted: str, value) -> None:
     *parents, last = dotted.split(".")
     for p in parents:

@@ -21,6 +21,7 @@ from controller.platforms.clab import ClabKind
 
 ROUTER_IMAGE = "quay.io/frrouting/frr:9.1.0"   # Alpine based; strongSwan and sshd added by exec
 HOST_IMAGE = "alpine:3.19"
+IPV6_ON = {"net.ipv6.conf.all.disable_ipv6": 0}   # Docker starts containers with IPv6 off
 
 
 def _inet_ifname(name: str, i: int) -> str:
@@ -39,16 +40,18 @@ def _router(topo: LabTopology, r, image: str) -> dict:
     exec_ = [
         sh("apk add --no-cache strongswan openssh-server >/dev/null"),
         f"ip addr add {r.wan} dev {r.wan_interface}",
-        *(f"ip addr add {lan.gateway} dev {lan.interface}" for lan in r.lans if lan.gateway is not None),
+        *(f"ip addr add {a} dev {lan.interface}"
+          for lan in r.lans for a in (lan.gateway, lan.gateway6) if a is not None),
         f"ip route replace default via {r.wan_gateway} dev {r.wan_interface}",
         sh("sed -i 's/^ospfd=no/ospfd=yes/' /etc/frr/daemons && "
-           f"printf 'hostname {r.name}\\n' > /etc/frr/frr.conf && /usr/lib/frr/frrinit.sh restart"),
+           + ("sed -i 's/^ospf6d=no/ospf6d=yes/' /etc/frr/daemons && " if r.ipv6 else "")
+           + f"printf 'hostname {r.name}\\n' > /etc/frr/frr.conf && /usr/lib/frr/frrinit.sh restart"),
         sh("ssh-keygen -A && printf 'PermitRootLogin prohibit-password\\nPasswordAuthentication no\\n"
            f"ListenAddress {r.mgmt_ip}\\n' >> /etc/ssh/sshd_config && /usr/sbin/sshd"),
         sh("/usr/libexec/ipsec/charon >/var/log/charon.log 2>&1 &"),
     ]
     return {"kind": "linux", "image": image, "mgmt-ipv4": str(r.mgmt_ip),
-            "sysctls": {"net.ipv4.ip_forward": 1},
+            "sysctls": {"net.ipv4.ip_forward": 1, **(IPV6_ON | {"net.ipv6.conf.all.forwarding": 1} if r.ipv6 else {})},
             "binds": ["/lib/modules:/lib/modules:ro", "lab_key.pub:/root/.ssh/authorized_keys:ro"],
             "exec": exec_}
 
@@ -110,9 +113,13 @@ def containerlab(topo: LabTopology, image: str = ROUTER_IMAGE, host_image: str =
         for j, lan in enumerate(r.lans):
             host = f"lan-{r.name}-{j}"
             nodes[host] = {"kind": "linux", "image": host_image, "mgmt-ipv4": str(next(spare)),
-                           "exec": [f"ip addr add {lan.host} dev eth1",
-                                    f"ip route replace default via {lan.gateway.ip} dev eth1"]
-                           if lan.gateway is not None else []}  # IPv6 LANs: not in the export yet
+                           **({"sysctls": dict(IPV6_ON)} if lan.gateway6 is not None else {}),
+                           "exec": [*([f"ip addr add {lan.host} dev eth1",
+                                       f"ip route replace default via {lan.gateway.ip} dev eth1"]
+                                      if lan.gateway is not None else []),
+                                    *([f"ip -6 addr add {lan.host6} dev eth1",
+                                       f"ip -6 route replace default via {lan.gateway6.ip} dev eth1"]
+                                      if lan.gateway6 is not None else [])]}
             links.append({"endpoints": [f"{r.name}:{ends[lan.interface]}", f"{host}:eth1"]})
     # the internet router knows only the WAN prefixes (connected routes, no default route)
     inet_mgmt: IPv4Address = next(spare)

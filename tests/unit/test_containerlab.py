@@ -48,3 +48,19 @@ def test_export_validates_and_keeps_mtu(validator, topo):
             assert f"lan-{r.name}-{j}" in nodes
     mgmt = [n["mgmt-ipv4"] for n in nodes.values()]
     assert len(mgmt) == len(set(mgmt)) and str(topo.mgmt_host.ip) not in mgmt
+
+
+def test_dual_stack_example_exports_its_ipv6(validator, inv):
+    """The example is dual-stack (issue 22): each router gets its IPv6 LAN gateway, IPv6 forwarding
+    and ospf6d; each LAN host its IPv6 address and default route."""
+    from controller import lab
+    clab = containerlab(lab.from_inventory(inv))
+    assert not list(validator.iter_errors(clab))
+    nodes = clab["topology"]["nodes"]
+    osaka, host = nodes["osaka"], nodes["lan-osaka-0"]
+    assert "ip addr add 2001:db8:1:2::1/64 dev lan0" in osaka["exec"]
+    assert osaka["sysctls"]["net.ipv6.conf.all.forwarding"] == 1
+    assert any("ospf6d=yes" in e for e in osaka["exec"])
+    assert host["exec"][-2:] == ["ip -6 addr add 2001:db8:1:2::a/64 dev eth1",
+                                 "ip -6 route replace default via 2001:db8:1:2::1 dev eth1"]
+    assert host["sysctls"] == {"net.ipv6.conf.all.disable_ipv6": 0}

@@ -22,6 +22,9 @@ def test_merge_of_an_unchanged_site_is_no_diff(hub):
     assert d.compare_config() == ""
 
 
+SIX = " link_local fe80::1/64 address6 2001:db8:ffff::1/64"  # the example is dual-stack (issue 22)
+
+
 def test_merge_changes_only_that_site_and_never_shows_a_key(hub):
     ov, d, running = hub
     part = linuxconf.parse(render.render_all(ov, site="osaka", show_secrets=True)["tokyo"])
@@ -30,8 +33,8 @@ def test_merge_changes_only_that_site_and_never_shows_a_key(hub):
     diff = d.compare_config()
     changed = [ln for ln in diff.splitlines() if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
     assert changed == [
-        "-gre-osaka local 198.51.100.2 remote 198.51.100.6 ttl 64 key 0 mtu 1442 address 172.16.0.1/30",
-        "+gre-osaka local 198.51.100.2 remote 198.51.100.6 ttl 64 key 0 mtu 1400 address 172.16.0.1/30"]
+        "-gre-osaka local 198.51.100.2 remote 198.51.100.6 ttl 64 key 0 mtu 1442 address 172.16.0.1/30" + SIX,
+        "+gre-osaka local 198.51.100.2 remote 198.51.100.6 ttl 64 key 0 mtu 1400 address 172.16.0.1/30" + SIX]
     assert "test-psk" not in diff
     assert "test-psk" not in d.get_config(retrieve="candidate")["candidate"]
 

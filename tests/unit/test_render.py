@@ -14,17 +14,20 @@ def test_site_scope_holds_only_that_site(inv):
     assert list(hub.tunnels) == ["gre-osaka"]
     assert list(hub.connections) == ["osaka"] and list(hub.secrets) == ["ike-osaka"]
     assert "fukuoka" not in cfg["tokyo"] and "172.16.0.4" not in cfg["tokyo"]
-    assert [h for h, _ in hub.frr] == ["interface gre-osaka", "router ospf"]
+    assert [h for h, _ in hub.frr] == ["interface gre-osaka", "router ospf", "router ospf6"]
     assert dict(hub.frr)["router ospf"] == ["network 172.16.0.0/30 area 0.0.0.0"]
+    assert "2001:db8:ffff:1::" not in cfg["tokyo"]  # fukuoka's IPv6 tunnel subnet neither
 
 
 def test_full_render_contents(inv):
     doc = linuxconf.parse(render.render_all(inventory.load(inv))["tokyo"])
     assert doc.tunnels["gre-osaka"] == {"local": "198.51.100.2", "remote": "198.51.100.6", "ttl": "64",
-                                        "key": "0", "mtu": "1442", "address": "172.16.0.1/30"}
+                                        "key": "0", "mtu": "1442", "address": "172.16.0.1/30",
+                                        "link_local": "fe80::1/64", "address6": "2001:db8:ffff::1/64"}
     ospf = dict(doc.frr)["router ospf"]
     assert "network 10.1.1.0/24 area 0.0.0.0" in ospf
-    assert dict(doc.frr)["interface lan0"] == ["ip ospf passive"]
+    assert dict(doc.frr)["interface lan0"] == ["ip ospf passive", "ipv6 ospf6 area 0.0.0.0", "ipv6 ospf6 passive"]
+    assert dict(doc.frr)["router ospf6"] == ["log-adjacency-changes", "ospf6 router-id 10.1.1.1"]
     assert not any("198.51.100" in line for line in ospf)  # no WAN prefix in OSPF
     assert "start_action = trap" in doc.connections["osaka"]
     assert "mode = transport" in doc.connections["osaka"] and "local_ts = dynamic[gre]" in doc.connections["osaka"]

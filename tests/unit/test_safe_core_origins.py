@@ -13,7 +13,7 @@ import yaml
 from controller import inventory, platforms
 from controller.errors import InventoryError
 from controller.platforms.base import Capabilities, Platform
-from tests.conftest import edit_yaml
+from tests.conftest import edit_yaml, ipv4_only
 
 CAPS = Capabilities(transforms=frozenset({"aes128gcm16"}), renders=True)
 
@@ -69,6 +69,7 @@ DATA_CASES = [
 
 def _arrange(inv, how: str, key: str = "fake_mode", value="zzz") -> None:
     """osaka on fakeopt (platform set on the host), the bad ``key`` written per ``how``."""
+    ipv4_only(inv)  # the platform takes IPv4 only so far (issue 22)
     edit_yaml(inv / "hosts.yaml", {"osaka.platform": "fakeopt"})
     hosts = _read(inv, "hosts.yaml")
     if how == "host":
@@ -106,6 +107,7 @@ def test_older_hosts_form_is_mapped_too(inv, fake, how, where):
 
 
 def test_earlier_group_wins_and_is_named(inv, fake):
+    ipv4_only(inv)  # the platform takes IPv4 only so far (issue 22)
     edit_yaml(inv / "hosts.yaml", {"osaka.platform": "fakeopt", "osaka.groups": ["g1", "g2", "lab_linux"]})
     _groups(inv, g1={"data": {"fake_mode": "bad1"}}, g2={"data": {"fake_mode": "bad2"}})
     problems = _problems(inv)
@@ -114,6 +116,7 @@ def test_earlier_group_wins_and_is_named(inv, fake):
 
 
 def test_host_value_overrides_a_bad_group_value(inv, fake):
+    ipv4_only(inv)  # the platform takes IPv4 only so far (issue 22)
     edit_yaml(inv / "hosts.yaml", {"osaka.platform": "fakeopt", "osaka.groups": ["g1", "lab_linux"],
                                    "osaka.data.fake_mode": "b"})
     _groups(inv, g1={"data": {"fake_mode": "bad"}})
@@ -162,6 +165,7 @@ def test_platform_problem_names_where_it_is_set(inv, how, value, where, what):
 
 def test_no_renderer_refused_before_render(inv):
     """validate refuses junos: the problem is found by inventory.load, not later by render."""
+    ipv4_only(inv)  # the platform takes IPv4 only so far (issue 22)
     edit_yaml(inv / "hosts.yaml", {"osaka.platform": "junos"})
     assert not platforms.get("junos").can_render
     problems = _problems(inv)
@@ -169,6 +173,7 @@ def test_no_renderer_refused_before_render(inv):
 
 
 def test_host_own_value_has_no_host_suffix(inv):
+    ipv4_only(inv)  # the platform takes IPv4 only so far (issue 22)
     edit_yaml(inv / "hosts.yaml", {"osaka.platform": "nxos"})
     problems = _problems(inv)
     assert any("hosts.yaml: osaka.platform: unknown platform 'nxos' (known:" in p for p in problems), problems

@@ -1,10 +1,11 @@
 """Connection options: keys reach only drivers that swap placeholders themselves."""
 from controller import inventory
 from tasks.common import make_nornir
-from tests.conftest import edit_yaml
+from tests.conftest import edit_yaml, ipv4_only
 
 
 def test_keys_only_to_drivers_that_swap_placeholders(inv):
+    ipv4_only(inv)  # the platform takes IPv4 only so far (issue 22)
     edit_yaml(inv / "hosts.yaml", {"osaka.platform": "ios", "osaka.data": {"ios_style": "tunnel-protection"}})
     edit_yaml(inv / "overlay.yaml", {"sites.osaka.wan.interface": "Gi0/0"})
     ov = inventory.load(inv)

@@ -7,7 +7,7 @@ import pytest
 from controller import inventory, probes, verify, verify_view
 from controller.platforms.linux import collect, parsers
 from controller.state import DfProbe, NextHop, OspfInterface, OspfNeighbor, Route
-from tests.conftest import edit_yaml
+from tests.conftest import edit_yaml, ipv4_only
 from tests.unit.test_verify_checks import failing, healthy
 
 DUAL = {"tunnel_pool6": "2001:db8:ffff::/48", "hubs.tokyo.lans": ["10.1.1.0/24", "2001:db8:1:1::/64"],
@@ -58,7 +58,7 @@ def test_healthy_dual_stack_passes_with_ipv6_checks(dual):
 
 
 def test_ipv4_only_has_no_ipv6_checks_or_columns(inv):
-    ov = inventory.load(inv)
+    ov = inventory.load(ipv4_only(inv))
     checks = verify.evaluate(ov, healthy(ov))
     assert not [c for c in checks if c.check.split(".")[0] in verify.GROUPS6]
     assert verify_view.columns(checks) == verify_view.COLUMNS
@@ -128,6 +128,6 @@ def test_linux_collects_and_parses_the_ipv6_side(dual):
 
 
 def test_ipv4_only_script_has_no_ipv6_reads(inv):
-    ov = inventory.load(inv)
+    ov = inventory.load(ipv4_only(inv))
     script = collect.commands(ov, "osaka", None)[0][0]
     assert "ipv6" not in script and "ping -6" not in script and "frr6" not in script

@@ -2,9 +2,12 @@
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from controller import inventory, verify
 from controller.platforms.linux import parsers
 from tasks import verify as tv
+from tests.conftest import ipv4_only
 
 REC = Path(__file__).parent / "platforms" / "linux" / "cases" / "healthy-osaka"
 
@@ -29,6 +32,12 @@ class FakeRouter:
                                         "show_ip_route_json"))
         return (f"{m}ip\n{r('ip_-d_-j_link_show_type_gre')}\n{r('ip_-j_route_get_wan')}\n"
                 f"{m}xfrm\n{r('ip_-s_xfrm_state_list_nokeys') if self.xfrm is None else self.xfrm}\n{m}frr\n{frr}\n" + pings + f"\n{m}charon 0\n")
+
+
+@pytest.fixture
+def inv(inv):
+    """The recorded case is an IPv4-only osaka: the example without its IPv6."""
+    return ipv4_only(inv)
 
 
 def test_collect_task_builds_a_state_the_judge_passes(inv):

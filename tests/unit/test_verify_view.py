@@ -2,7 +2,7 @@
 from rich.console import Console
 
 from controller import inventory, verify, verify_view
-from tests.unit.test_verify_checks import healthy
+from tests.unit.test_verify6 import healthy6 as healthy  # the example is dual-stack: IPv6 facts too
 
 
 def _render(renderable) -> list[str]:

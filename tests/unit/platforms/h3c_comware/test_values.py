@@ -101,8 +101,8 @@ def test_dpd_interval_range(tmp_path, delay, refused):
     """``ike.dpd_delay`` becomes ``dpd interval D periodic`` in each IKEv2 profile (10..3600 s);
     below 10 validation refuses it, naming the field and the command."""
     from controller import inventory, render
-    from tests.conftest import copy_inventory, edit_yaml
-    inv = copy_inventory(tmp_path)
+    from tests.conftest import copy_inventory, edit_yaml, ipv4_only
+    inv = ipv4_only(copy_inventory(tmp_path))  # Comware takes IPv4 only so far (issue 22)
     edit_yaml(inv / "hosts.yaml", {"fukuoka.platform": "h3c_comware", "fukuoka.groups": []})
     edit_yaml(inv / "overlay.yaml", {"sites.fukuoka.wan.interface": "GigabitEthernet1/0/1", "ike.dpd_delay": delay,
                                      "ipsec.transform": "aes256-sha256", "ike.proposal": "aes256-sha256-modp2048"})
