@@ -4,7 +4,7 @@ from pathlib import Path
 import yaml
 
 from controller.state import RouterLsa
-from tests.conftest import copy_inventory, edit_yaml
+from tests.conftest import copy_inventory, edit_yaml, ipv4_only
 
 NAGOYA_HOST = {"hostname": "172.31.255.14", "groups": ["lab_linux"], "data": {"role": "hub"}}
 DUAL = {"hub_pool": "172.16.1.0/24",
@@ -17,7 +17,7 @@ DUAL = {"hub_pool": "172.16.1.0/24",
 
 def dual_homed(tmp_path: Path, sets: dict | None = None, deletes: list | None = None) -> Path:
     tmp_path.mkdir(parents=True, exist_ok=True)
-    inv = copy_inventory(tmp_path)
+    inv = ipv4_only(copy_inventory(tmp_path))   # the hub cases are IPv4 (the example became dual-stack)
     hosts = yaml.safe_load((inv / "hosts.yaml").read_text())
     hosts["nagoya"] = NAGOYA_HOST
     (inv / "hosts.yaml").write_text(yaml.safe_dump(hosts, sort_keys=False))

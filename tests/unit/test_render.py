@@ -27,7 +27,7 @@ def test_full_render_contents(inv):
     ospf = dict(doc.frr)["router ospf"]
     assert "network 10.1.1.0/24 area 0.0.0.0" in ospf
     assert dict(doc.frr)["interface lan0"] == ["ip ospf passive", "ipv6 ospf6 area 0.0.0.0", "ipv6 ospf6 passive"]
-    assert dict(doc.frr)["router ospf6"] == ["log-adjacency-changes", "ospf6 router-id 10.1.1.1"]
+    assert dict(doc.frr)["router ospf6"] == ["log-adjacency-changes", "ospf6 router-id 10.1.1.1", "timers lsa min-arrival 0"]
     assert not any("198.51.100" in line for line in ospf)  # no WAN prefix in OSPF
     assert "start_action = trap" in doc.connections["osaka"]
     assert "mode = transport" in doc.connections["osaka"] and "local_ts = dynamic[gre]" in doc.connections["osaka"]

@@ -29,3 +29,17 @@ def test_min_arrival_line(ov, device, site, expected):
     assert block.count(" timers lsa min-arrival 0") == expected, block
     if expected:
         assert block[-1] == " timers lsa min-arrival 0"   # natural order: after "ospf router-id"
+
+
+def _router_ospf6(text: str) -> list[str]:
+    lines = text.splitlines()
+    start = lines.index("router ospf6")
+    return lines[start + 1:lines.index("exit", start)]
+
+
+@pytest.mark.parametrize("device", ["tokyo", "osaka", "fukuoka"])
+def test_min_arrival_line_ospf6(ov, device):
+    """The dual-stack example: ospf6d gets the same line, after its router-id (ospf6d's own order)."""
+    block = _router_ospf6(render.render_all(ov, device=device)[device])
+    assert block.count(" timers lsa min-arrival 0") == 1, block
+    assert block.index(" timers lsa min-arrival 0") == block.index(next(x for x in block if "ospf6 router-id" in x)) + 1
