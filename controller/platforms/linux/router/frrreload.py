@@ -117,7 +117,7 @@ def _reload(fr: dict, vtysh, conf: str, running_text: str | None) -> bool:
             for ctx_keys, line in dels:
                 if line != "!":
                     ok = _delete(fr, vtysh, fr["lines_to_config"](ctx_keys, line, True)) and ok
-        lines = ["\n".join(fr["lines_to_config"](k, line, False)) + "\n" for k, line in adds
+        lines = ["\n".join(fr["lines_to_config"](k, line, False) + _leave(k, line)) + "\n" for k, line in adds
                  if line != "!" and not (x == 1 and k[0].startswith("no "))]
         if lines:
             fd, name = tempfile.mkstemp(prefix="grectl-reload-", suffix=".txt")
@@ -135,6 +135,18 @@ def _reload(fr: dict, vtysh, conf: str, running_text: str | None) -> bool:
     if conf != os.path.join(CONF_DIR, "frr.conf"):   # as frr-reload.py: keep what runs across a restart
         vtysh("write")
     return ok
+
+
+def _leave(ctx_keys: list[str], line: str | None) -> list[str]:
+    """``exit`` after a router-id moved to the front: the next line is read in the router's node
+    first, and ``router ospf6`` has an ``interface IFNAME area`` command, so an ``interface lan0``
+    following there is "Command incomplete" instead of falling back to the config node as vtysh
+    does for a command the node does not know.
+
+    >>> _leave(["router ospf6"], "ospf6 router-id 10.1.1.1"), _leave(["interface lan0"], "ip ospf passive")
+    (['exit'], [])
+    """
+    return ["exit"] if line and len(ctx_keys) == 1 and ROUTER_ID.fullmatch(line) else []
 
 
 def _delete(fr: dict, vtysh, cmd: list[str]) -> bool:
