@@ -33,8 +33,8 @@ def backup_red(overlay: Overlay, p: d.Plan, checks) -> list[str]:
 
 
 def _neighbors(conn, p: d.Plan, t0: float, label: str) -> str:
-    text = conn.cli(["vtysh -c 'show ip ospf neighbor json'"])["vtysh -c 'show ip ospf neighbor json'"]
-    states = {n["interface"]: n["state"] for n in parsers.parse_ospf_neighbors(text)}
+    cmd = parsers.OSPF_NEIGHBORS_CMD
+    states = parsers.ospf_states(conn.cli([cmd])[cmd])
     seen = ", ".join(f"{i} {states.get(i, 'none')}" for i in (p.interface, p.backup_interface))
     return f"+{time.monotonic() - t0:.1f}s {label}: {seen}"
 

@@ -160,6 +160,14 @@ def parse_xfrm_counters(text: str) -> dict[int, dict]:
 
 # ------------------------------------------------------------------ FRR
 
+OSPF_NEIGHBORS_CMD = "vtysh -c 'show ip ospf neighbor json'"   # what a drill snapshots
+
+
+def ospf_states(text: str) -> dict[str, str]:
+    """``{interface: state}`` from :data:`OSPF_NEIGHBORS_CMD`'s output (a drill's snapshots)."""
+    return {n["interface"]: n["state"] for n in parse_ospf_neighbors(text)}
+
+
 def parse_ospf_neighbors(text: str) -> list[dict]:
     """``show ip ospf neighbor json`` -> [{router_id, state, address, interface}]."""
     data = _json(text, {})
