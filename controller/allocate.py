@@ -65,9 +65,10 @@ def dual_stack(hub: Router, site: Router) -> bool:
     return bool(hub.lans6 or site.lans6)
 
 
-def default_name(device: str, peer: str, number: int) -> str:
+def default_name(device: str, peer: str, number: int, kind: str = "primary") -> str:
     """Tunnel interface naming when no platform says otherwise."""
-    return f"Tunnel{number}"
+    from .platforms.base import interface_number
+    return f"Tunnel{interface_number(number, kind)}"
 
 
 def backup_slot(pool, prefixlen: int, site_id: int):
@@ -98,6 +99,12 @@ def hub_pairs(intent: Intent) -> list[tuple[str, str]]:
     return [(a, b) for n, a in enumerate(named) for b in named[n + 1:]]
 
 
+def _name(ifname, device: str, peer: str, number: int, kind: str) -> str:
+    """One end's interface name: the end's kind (``platforms.base.interface_number``) is passed only
+    when it is not ``primary``, so a namer that knows no kinds keeps working for single-homed sites."""
+    return ifname(device, peer, number) if kind == "primary" else ifname(device, peer, number, kind)
+
+
 def _tunnel(intent: Intent, ifname, hub_name: str, site_name: str, hub: Router, site: Router, number: int,
             subnet, subnet6, kind: str, cost: int | None, psk) -> Tunnel:
     hub_ip, site_ip = tunnel_addresses(subnet)
@@ -108,10 +115,11 @@ def _tunnel(intent: Intent, ifname, hub_name: str, site_name: str, hub: Router, 
     return Tunnel(
         site=site_name, hub=hub_name, kind=kind, cost=cost, subnet=subnet, subnet6=subnet6,
         families=("ipv4", "ipv6") if six else ("ipv4",),
-        hub_end=TunnelEnd(device=hub_name, interface=ifname(hub_name, site_name, number), number=number,
+        hub_end=TunnelEnd(device=hub_name, interface=_name(ifname, hub_name, site_name, number,
+                                                           "hubs" if kind == "hubs" else "primary"), number=number,
                           address=hub_ip, link_local=hub_ll, address6=hub6,
                           wan=hub.wan.address.ip, peer_wan=site.wan.address.ip, peer=site_name),
-        site_end=TunnelEnd(device=site_name, interface=ifname(site_name, hub_name, number), number=number,
+        site_end=TunnelEnd(device=site_name, interface=_name(ifname, site_name, hub_name, number, kind), number=number,
                            address=site_ip, link_local=site_ll, address6=site6,
                            wan=site.wan.address.ip, peer_wan=hub.wan.address.ip, peer=hub_name),
         psk_ref=psk)

@@ -7,6 +7,8 @@ as ``InventoryError``.
 """
 from __future__ import annotations
 
+import inspect
+
 import ipaddress
 import socket
 from pathlib import Path
@@ -135,8 +137,11 @@ def _load(inventory_dir: Path | str) -> Overlay:
             lan_interfaces=tuple(f"lan{i}" for i in range(len(r.lans4))), data=dict(h.data),
             lans6=tuple(r.lans6), lan6_interfaces=tuple(f"lan{i}" for i in range(len(r.lans6))),
             origins=origins.get(name, {}))
-    def ifname(device: str, peer: str, number: int) -> str:
-        return platforms.get(devices[device].platform).interface_name(peer, number)
+    def ifname(device: str, peer: str, number: int, *kind: str) -> str:
+        plat = platforms.get(devices[device].platform)
+        if kind and "kind" not in inspect.signature(plat.interface_name).parameters:
+            kind = ()  # a plugin that names no kinds (it cannot do multi_hub: validate says so)
+        return plat.interface_name(peer, number, *kind)
 
     ov = Overlay(inventory_dir=str(inv), intent=intent, devices=devices,
                  tunnels=tuple(allocate.tunnels(intent, ifname)))

@@ -127,6 +127,23 @@ class Capabilities:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
+# Tunnel interface numbers with redundant hubs (issue 23). ``kind`` is what the interface is on its
+# device: ``primary`` (a site's tunnel to its primary hub, and a hub's tunnel to any site: the
+# site id), ``backup`` (a site's tunnel to its backup hub) or ``hubs`` (a hub-to-hub tunnel: its
+# pair slot). Each kind has its own range, so no two tunnels of a device share a number and adding
+# or removing a backup hub renames no other interface.
+BACKUP_BASE = 100000
+HUBS_BASE = 200000
+
+
+def interface_number(number: int, kind: str = "primary", backup_base: int = BACKUP_BASE,
+                     hubs_base: int = HUBS_BASE) -> int:
+    """>>> [interface_number(7), interface_number(7, "backup"), interface_number(1, "hubs")]
+    [7, 100007, 200001]
+    """
+    return number + {"primary": 0, "backup": backup_base, "hubs": hubs_base}[kind]
+
+
 class Platform:
     """Base: a capability row. Subclasses in ``controller/platforms/<name>/`` add the functions.
 
@@ -160,9 +177,10 @@ class Platform:
         return self.caps.renders
 
     # ------------------------------------------------------------ naming and validation
-    def interface_name(self, peer: str, number: int) -> str:
-        """The tunnel interface toward ``peer`` (tunnel ``number`` from the allocation)."""
-        return f"Tunnel{number}"
+    def interface_name(self, peer: str, number: int, kind: str = "primary") -> str:
+        """The tunnel interface toward ``peer`` (tunnel ``number`` from the allocation; ``kind``
+        of this end, see ``interface_number``)."""
+        return f"Tunnel{interface_number(number, kind)}"
 
     def check_device_name(self, name: str) -> str | None:
         """A problem with a derived interface name, or None."""
@@ -212,7 +230,7 @@ class Platform:
         if i.ipsec.mode not in self.caps.modes:
             out.append(Problem("intent", "ipsec.mode", f"platform {self.name} of {device!r} cannot do "
                                f"{i.ipsec.mode} mode"))
-        return out + family_problems(self, overlay, device)
+        return out + family_problems(self, overlay, device) + name_clash_problems(overlay, device)
 
     def ike_problems(self, overlay: "Overlay", device: str) -> list[Problem]:
         """The IKE proposal in neutral terms against the IKE ciphers and DH groups it can do."""
@@ -353,4 +371,18 @@ def multi_hub_problems(platform: Platform, overlay: "Overlay", device: str) -> l
         site = t.site if t.kind != "hubs" else next(n for n, s in sorted(i.sites.items()) if s.hubs)
         return [Problem("intent", f"sites.{site}.hubs", f"dual-homed site {site!r} ({list(i.sites[site].homes)}): "
                         f"platform {platform.name} of {device!r} cannot do redundant hubs yet")]
+    return []
+
+
+def name_clash_problems(overlay: "Overlay", device: str) -> list[Problem]:
+    """Two tunnels of ``device`` that its platform's naming gives one interface name (a site id
+    equal to a hub-to-hub tunnel's number on a platform with a small tunnel range): one problem."""
+    seen: dict[str, str] = {}
+    for t in overlay.tunnels_of(device):
+        end = t.end(device)
+        if end.interface in seen:
+            return [Problem("intent", f"sites.{t.site}.id" if t.kind != "hubs" else "hub_pool",
+                            f"tunnels to {seen[end.interface]!r} and {end.peer!r} would both be interface "
+                            f"{end.interface} on {device!r}")]
+        seen[end.interface] = end.peer
     return []

@@ -8,18 +8,21 @@ commands grounded in Huawei's documentation (templates/vrp.j2 cites each page), 
 from __future__ import annotations
 
 from .. import dualstack
-from ..base import Capabilities, Platform, Problem
+from ..base import Capabilities, Platform, Problem, interface_number
 from . import collect, values
 from . import lab as _lab
 from . import remediation as _rem
 from . import render as _render
 
 PSK_LINE = values.PSK_LINE
+BACKUP_BASE, HUBS_BASE = 30000, 60000
 
 
 class VrpPlatform(Platform):
-    def interface_name(self, peer: str, number: int) -> str:
-        return f"Tunnel0/0/{number}"
+    def interface_name(self, peer: str, number: int, kind: str = "primary") -> str:
+        # VRP takes tunnel numbers 0..65535 (values.RANGES): a site's backup tunnel is site id +
+        # 30000, a hub-to-hub tunnel 60000 + its pair slot (render.range_problems refuses the rest)
+        return f"Tunnel0/0/{interface_number(number, kind, BACKUP_BASE, HUBS_BASE)}"
 
     def problems(self, overlay, device):
         out = super().problems(overlay, device)

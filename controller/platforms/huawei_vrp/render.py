@@ -88,7 +88,11 @@ def range_problems(overlay: Overlay, device: str) -> list[str]:
     check("ospf.dead", "ospf_dead", i.ospf.dead, "ospf timer dead")
     for t in overlay.tunnels_of(device):
         end = t.end(device)
-        check(f"sites.{t.site}.id", "tunnel_number", end.number, "interface Tunnel0/0/N", " (N is the site id)")
+        n = int(end.interface.rsplit("/", 1)[1])
+        how = {"primary": "the site id", "backup": "the site id + 30000 (its backup tunnel)",
+               "hubs": "60000 + the hub pair's slot"}[t.kind if end is t.site_end or t.kind == "hubs" else "primary"]
+        check(f"sites.{t.site}.id" if t.kind != "hubs" else f"hubs.{t.site}.id", "tunnel_number", n,
+              "interface Tunnel0/0/N", f" (N is {how})")
         if i.gre.key:
             check(f"sites.{t.site}.id", "gre_key", t.hub_end.number, "gre key", " (the GRE key is the site id)")
         out += mtu_problems(overlay, device, t, who, check, f"{end.interface} mtu", f"{end.interface} tcp adjust-mss")
@@ -104,7 +108,7 @@ def render(overlay: Overlay, device: str, secrets: dict[str, str], site: str | N
         tunnels.append(dict(interface=end.interface, address=end.address, subnet=end.address.network,
                             wan=end.wan, peer_wan=end.peer_wan, mtu=mtu, mss=mtu - 40,
                             key=t.hub_end.number if i.gre.key else None, name=f"{GROUP}-{end.peer}",
-                            secret=secrets[t.site], description=f"grectl: {end.peer}",
+                            secret=secrets[t.site], description=f"grectl: {end.peer}", cost=t.cost,
                             **dualstack.end6(overlay, t, device)))
     ctx = dict(tunnels=tunnels, group=GROUP, ike_number=IKE_NUMBER, ike=i.ike, ipsec=i.ipsec, ospf=i.ospf,
                ike_p=ike(i.ike.proposal), esp_p=esp(i.ipsec.transform), nat_t=i.nat_t,

@@ -12,7 +12,7 @@ NAPALM merge, committed with the IOS archive's revert timer.
 from __future__ import annotations
 
 from .. import dualstack
-from ..base import Capabilities, Platform, Problem
+from ..base import Capabilities, Platform, Problem, interface_number
 from ..tables import CBC, GCM_IOS
 from . import collect, limits, names, options, parsers, parsers6, proposals
 from . import lab as _lab
@@ -22,8 +22,10 @@ from . import secrets as _secrets
 
 
 class IosPlatform(Platform):
-    def interface_name(self, peer, number):
-        return f"Tunnel{number}"
+    def interface_name(self, peer, number, kind="primary"):
+        """Tunnel<n>: the site id; a site's backup tunnel and a hub-to-hub tunnel in their own
+        ranges (``base.interface_number``), within IOS's 0-2147483647 (``limits``)."""
+        return f"Tunnel{interface_number(number, kind)}"
 
     options_model = options.IosOptions
 
@@ -40,7 +42,17 @@ class IosPlatform(Platform):
                 out.append(Problem("intent", field, f"{where} cannot do this: {what}"))
         out += [Problem.intent(p) for p in limits.problems(overlay, device, limits.IOS, self.name)
                 if p.split(":")[0] not in seen]
-        return out + dualstack.problems(self, overlay, device)
+        return out + dualstack.problems(self, overlay, device) + self.hub_problems(overlay, device)
+
+    def hub_problems(self, overlay, device):
+        """Redundant hubs render in the tunnel-protection style only: in crypto-map style a site's two
+        crypto map entries (and a hub's hub-to-hub one) would share a sequence number."""
+        if not any(t.cost is not None for t in overlay.tunnels_of(device)):
+            return []
+        if overlay.devices[device].data.get("ios_style", "tunnel-protection") != "crypto-map":
+            return []
+        return [Problem("host_data", "ios_style", f"{device!r} has redundant-hub tunnels (issue 23): grectl "
+                        "renders them in the tunnel-protection style only, not crypto-map", self.name)]
 
     def check_psk(self, key):
         return _secrets.check_psk(key)

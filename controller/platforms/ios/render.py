@@ -30,7 +30,7 @@ def context(overlay: Overlay, device: str, site: str | None, secrets: dict[str, 
         mtu = overlay.tunnel_mtu(t)
         tunnels.append(dict(peer=end.peer, interface=end.interface, number=end.number, address=end.address,
                             subnet=t.subnet, peer_wan=end.peer_wan, mtu=mtu, mss=mtu - 40,
-                            secret=secrets[t.site], acl=names.gre_acl(end.number),
+                            secret=secrets[t.site], acl=names.gre_acl(end.number), cost=t.cost, key=t.hub_end.number,
                             **dualstack.end6(overlay, t, device)))
     v = i.ike.version
     return dict(

@@ -10,7 +10,7 @@ verify through op-mode commands (FRR's own text for OSPF and routes).
 from __future__ import annotations
 
 from .. import dualstack
-from ..base import Capabilities, Platform, Problem
+from ..base import Capabilities, Platform, Problem, interface_number
 from ..tables import CBC, GCM
 from . import collect, proposals, values
 from . import lab as _lab
@@ -21,8 +21,10 @@ PSK_LINE = values.PSK_LINE
 
 
 class VyosPlatform(Platform):
-    def interface_name(self, peer: str, number: int) -> str:
-        return f"tun{number}"  # VyOS: tunnel interface must be named tunN
+    def interface_name(self, peer: str, number: int, kind: str = "primary") -> str:
+        # VyOS: tunnel interface must be named tunN; a site's backup tunnel and a hub-to-hub tunnel
+        # in their own ranges (base.interface_number): tun100007, tun200001 (at most 15 bytes)
+        return f"tun{interface_number(number, kind)}"
 
     options_model = _render.VyosOptions
 
@@ -31,7 +33,16 @@ class VyosPlatform(Platform):
         if any(p.stops for p in out):
             return out
         return out + [Problem.intent(p) for p in proposals.problems(overlay, device)
-                      + proposals.range_problems(overlay, device)] + self.ipv6_problems(overlay, device)
+                      + proposals.range_problems(overlay, device)] + self.ipv6_problems(overlay, device) \
+            + self.hub_problems(overlay, device)
+
+    def hub_problems(self, overlay, device):
+        """Redundant hubs (OSPF cost per tunnel) render in 1.4+ syntax only."""
+        if _render.release(overlay, device) != "1.3" or not any(t.cost is not None
+                                                                 for t in overlay.tunnels_of(device)):
+            return []
+        return [Problem("host_data", "vyos_release", f"{device!r} has redundant-hub tunnels (issue 23): grectl "
+                        "renders their OSPF costs in VyOS 1.4+ syntax only, not 1.3", self.name)]
 
     def ipv6_problems(self, overlay, device):
         """Dual-stack renders in 1.4+ syntax only; the IPv6 LANs' interfaces from ``lan6_interfaces``."""
