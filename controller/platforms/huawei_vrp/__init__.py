@@ -84,7 +84,7 @@ PLATFORM = VrpPlatform("huawei_vrp", Capabilities(
     transforms=_render.TRANSFORMS, ike_ciphers=frozenset({"aes-cbc"}), dh_groups=frozenset(_render.DH),
     ifname_max=64, ownership="objects", commit_confirm="emulated", transport="ssh-cli",
     napalm_driver="vrp_grectl", driver_unmasks=True, netmiko_device_type="huawei", renders=True, clab=_lab.CLAB,
-    families=frozenset({"ipv4", "ipv6"}),
+    families=frozenset({"ipv4", "ipv6"}), multi_hub=True,
     notes=("ESP AES-CBC with SHA-1/SHA-2, IKEv2 AES-CBC, DH group 14: what the cited AR pages show",
            "VRPv8: commit trial; VRP5 commit-confirm emulated (checkpoint as next startup + scheduled reboot)",
            "driver session logic proven on recorded transcripts only (no Huawei router here)")))

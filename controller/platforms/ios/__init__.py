@@ -46,8 +46,9 @@ class IosPlatform(Platform):
 
     def hub_problems(self, overlay, device):
         """Redundant hubs render in the tunnel-protection style only: in crypto-map style a site's two
-        crypto map entries (and a hub's hub-to-hub one) would share a sequence number."""
-        if not any(t.cost is not None for t in overlay.tunnels_of(device)):
+        crypto map entries (or a hub's hub-to-hub one and a site's) would share a sequence number."""
+        numbers = [t.end(device).number for t in overlay.tunnels_of(device)]
+        if len(set(numbers)) == len(numbers):
             return []
         if overlay.devices[device].data.get("ios_style", "tunnel-protection") != "crypto-map":
             return []
@@ -98,6 +99,6 @@ PLATFORM = IosPlatform("ios", Capabilities(
     transforms=frozenset(GCM_IOS | CBC | {"3des-sha1"}), ifname_max=64, ownership="objects",
     commit_confirm="native", transport="ssh-cli", napalm_driver="ios", netmiko_device_type="cisco_ios",
     revert_step=60, revert_max=7200,
-    clab=_lab.CLAB, families=frozenset({"ipv4", "ipv6"}),
+    clab=_lab.CLAB, families=frozenset({"ipv4", "ipv6"}), multi_hub=True,
     renders=True, notes=("revert_in needs the IOS archive (`archive`) and `file prompt quiet`; "
                          "the revert timer counts whole minutes (60-7200 s)",)))

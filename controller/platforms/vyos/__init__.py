@@ -126,7 +126,7 @@ PLATFORM = VyosPlatform("vyos", Capabilities(
     transforms=frozenset(GCM | CBC | {"chacha20poly1305"}), ifname_max=15, ownership="objects",
     commit_confirm="native", transport="ssh-cli", napalm_driver="vyos_grectl", driver_unmasks=True,
     netmiko_device_type="vyos",
-    renders=True, families=frozenset({"ipv4", "ipv6"}),
+    renders=True, families=frozenset({"ipv4", "ipv6"}), multi_hub=True,
     clab=_lab.CLAB,
     notes=("1.4/1.5 syntax by default; hosts.yaml data: {vyos_release: '1.3'} for equuleus syntax",
            "deploy through napalm_vyos_grectl: remediation, commit-confirm in whole minutes, confirm + save",

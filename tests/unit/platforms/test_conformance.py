@@ -9,13 +9,17 @@ theirs in ``tests/unit/platforms/<p>/``; a plugin keeps its own in its folder
 Checks: render determinism; every printed secret form masked (and masking is idempotent and leaves
 placeholders alone); the plan from the intended config to itself is empty; adding and removing the
 device's objects plans something; capability refusals; each documented fault case parses to the
-shared reason codes (the verify judge's).
+shared reason codes (the verify judge's). Gated by the capabilities: a dual-stack device
+(``"ipv6" in families``) and a dual-homed device with a hub-to-hub tunnel (``multi_hub``) pass the
+same checks (render, no problem, masking, remediation there and back); a platform without the
+capability refuses the intent at its field.
 """
 from __future__ import annotations
 
 import importlib
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -23,6 +27,7 @@ import pytest
 
 from controller import inventory, platforms, render, secrets, verify
 from controller.platforms.base import Platform
+from tests.unit.platforms import shapes
 from tests.unit.platforms.judge import failing, judge_case
 from tests.unit.platforms.mixed import load_case
 
@@ -168,3 +173,110 @@ def verify_reasons() -> set[str]:
     import re
     text = Path(verify.__file__).read_text()
     return set(re.findall(r'"([A-Z][A-Z0-9_]{3,})"', text))
+
+
+# ---------------------------------------------------------------- capability-gated intent shapes
+#
+# Derived from each platform's own inventory (tests/unit/platforms/shapes.py), so a platform that
+# declares the capability passes them, and one that does not is refused at its field.
+
+def _load_shaped(provider, tmp_path: Path, name: str, *edits) -> Path:
+    (tmp_path / name).mkdir(parents=True, exist_ok=True)
+    inv = provider.inventory(tmp_path / name)
+    for edit in edits:
+        edit(inv)
+    return inv
+
+
+def _spelled(addr) -> list[str]:
+    """An IPv6 address as a config may print it (compressed or exploded, either case)."""
+    return [str(addr).lower(), addr.exploded.lower()]
+
+
+def _shape_common(plat: Platform, ov, device: str) -> str:
+    """What holds for any device of any shape: no problem, the render deterministic, every printed
+    key masked, the plan from the intended config to itself empty. Returns the render."""
+    assert platforms.problems_of(plat, ov, device) == []
+    text = render.render_device(ov, device)
+    assert text and text == plat.render(ov, device, render.secret_texts(ov))
+    clear = plat.render(ov, device, {t.site: KEY for t in ov.tunnels_of(device)})
+    assert KEY in clear and KEY not in plat.mask(clear) and KEY not in platforms.mask_any(clear)
+    if _plans(plat) and plat.caps.ownership == "objects":
+        assert plat.remediation(text, text, True) == []
+    return text
+
+
+def _round_trip(plat: Platform, before: str, after: str) -> tuple[list[str], list[str]]:
+    """The remediation there and back (object platforms that compute it): both plan something,
+    neither carries a key."""
+    if not (_plans(plat) and plat.caps.ownership == "objects"):
+        return [], []
+    there, back = plat.remediation(before, after, True), plat.remediation(after, before, True)
+    assert there and back
+    assert not any(KEY in line for line in there + back)
+    return there, back
+
+
+@pytest.mark.parametrize("provider", PROVIDERS, ids=_id, indirect=True)
+def test_dual_stack_intent(provider, tmp_path):
+    plat = platforms.get(provider.PLATFORM)
+    dev = provider.DEVICE
+    lan6 = getattr(provider, "LAN6_INTERFACE", None)
+    inv = _load_shaped(provider, tmp_path, "six", shapes.single_stack, lambda i: shapes.dual_stack(i, dev, lan6))
+    if "ipv6" not in plat.caps.families:
+        with pytest.raises(inventory.InventoryError) as e:
+            inventory.load(inv)
+        assert ".lans[" in str(e.value) and "IPv6" in str(e.value)
+        return
+    ov = inventory.load(inv)
+    assert "ipv6" in ov.families(dev)
+    text = _shape_common(plat, ov, dev).lower()
+    for t in ov.tunnels_of(dev):
+        end = t.end(dev)
+        assert "ipv6" in t.families and end.link_local is not None and end.address6 is not None
+        for addr in (end.link_local.ip, end.address6.ip):
+            assert any(s in text for s in _spelled(addr)), f"{addr} of {end.interface} not rendered"
+    v4 = inventory.load(_load_shaped(provider, tmp_path, "four", shapes.single_stack))
+    there, back = _round_trip(plat, render.render_device(v4, dev), render.render_device(ov, dev))
+    assert all(any(s in "\n".join(there).lower() for s in _spelled(t.end(dev).address6.ip))
+               for t in ov.tunnels_of(dev)) or not there
+
+
+@pytest.mark.parametrize("provider", PROVIDERS, ids=_id, indirect=True)
+def test_dual_homed_intent(provider, tmp_path):
+    plat = platforms.get(provider.PLATFORM)
+    dev = provider.DEVICE
+    homed: list = []
+    inv = _load_shaped(provider, tmp_path, "dual", lambda i: homed.extend(shapes.dual_homed(i, dev)))
+    site, backup = homed
+    if not plat.caps.multi_hub:
+        with pytest.raises(inventory.InventoryError) as e:
+            inventory.load(inv)
+        assert f"sites.{site}.hubs" in str(e.value)
+        return
+    ov = inventory.load(inv)
+    hubs_link = next(t for t in ov.tunnels if t.kind == "hubs")
+    for name in (dev, backup):           # the device, and a hub on its platform (backup + hub-to-hub)
+        tunnels = ov.tunnels_of(name)
+        names = [t.end(name).interface for t in tunnels]
+        assert len(names) >= 2 and len(set(names)) == len(names), names   # one interface per tunnel
+        text = _shape_common(plat, ov, name)
+        for t in tunnels:                # own address, own MTU, the intent's cost: each tunnel
+            assert str(t.end(name).address.ip) in text
+            assert re.search(rf"\b{ov.tunnel_mtu(t)}\b", text), (t.end(name).interface, ov.tunnel_mtu(t))
+            assert t.cost in (shapes.COST, shapes.BACKUP_COST) and re.search(rf"\b{t.cost}\b", text)
+    mtus = {t.hub: ov.tunnel_mtu(t) for t in ov.tunnels_of(site)}
+    assert mtus[backup] <= shapes.BACKUP_MTU < max(mtus.values())   # each tunnel its own MTU (the backup's WAN is smaller)
+    scoped = plat.render(ov, backup, render.secret_texts(ov), site)   # --site: that tunnel's hub side only
+    assert str(next(t for t in ov.tunnels_of(site) if t.hub == backup).hub_end.address.ip) in scoped
+    assert str(hubs_link.end(backup).address.ip) not in scoped
+    single = inventory.load(_load_shaped(provider, tmp_path, "single"))
+    there, back = _round_trip(plat, render.render_device(single, dev), render.render_device(ov, dev))
+    new = sorted({t.end(dev).interface for t in ov.tunnels_of(dev)}
+                 - {t.end(dev).interface for t in single.tunnels_of(dev)})
+    kept = sorted({t.end(dev).interface for t in single.tunnels_of(dev)})
+    for iface in new if there else []:   # adding the backup adds its interface, removing removes it
+        assert any(iface in line for line in there) and any(iface in line for line in back), iface
+    for iface in kept:                   # ... and never takes the primary tunnel down
+        gone = re.compile(rf"(?:no|undo|delete)\s+interfaces?\s+(?:tunnel\s+)?{re.escape(iface)}")
+        assert not any(gone.fullmatch(line.strip()) for line in there), iface
