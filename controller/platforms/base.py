@@ -138,7 +138,9 @@ HUBS_BASE = 200000
 
 def interface_number(number: int, kind: str = "primary", backup_base: int = BACKUP_BASE,
                      hubs_base: int = HUBS_BASE) -> int:
-    """>>> [interface_number(7), interface_number(7, "backup"), interface_number(1, "hubs")]
+    """The interface number of a tunnel end of ``kind`` whose tunnel is number ``number``.
+
+    >>> [interface_number(7), interface_number(7, "backup"), interface_number(1, "hubs")]
     [7, 100007, 200001]
     """
     return number + {"primary": 0, "backup": backup_base, "hubs": hubs_base}[kind]

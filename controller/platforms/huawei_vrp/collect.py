@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ... import probes
+from ... import preferred, probes
 from ...models import Overlay
 from ...state import (
     ChildSa,
@@ -29,6 +29,7 @@ from ...state import (
     Route,
     RouteLookup,
 )
+from .. import lsdb_text
 from . import collect6
 
 TEMPLATES = Path(__file__).parent / "textfsm"
@@ -37,6 +38,7 @@ NTC = {("huawei_vrp", "display interface brief"): "huawei_vrp_display_interface_
 IKE_SA, IPSEC_SA, OSPF_PEER, OSPF_ROUTES = ("display ike sa", "display ipsec sa", "display ospf peer",
                                             "display ip routing-table protocol ospf")
 IP = r"\d{1,3}(?:\.\d{1,3}){3}"
+LSDB = "display ospf lsdb router"   # redundant hubs (issue 23): lsdb_text.vrp_router_lsdb
 NETWORK_TYPES = {"P2P": "point-to-point", "BROADCAST": "broadcast", "NBMA": "nbma", "P2MP": "point-to-multipoint"}
 PROTOCOLS = {"OSPF": "ospf", "O_ASE": "ospf", "O_NSSA": "ospf", "Static": "static", "Direct": "connected",
              "EBGP": "bgp", "IBGP": "bgp", "RIP": "rip", "ISIS": "isis", "Unr": "unreachable"}
@@ -205,7 +207,7 @@ def ping_command(far: str, size: int, count: int) -> str:
 COMMANDS = ["display interface Tunnel0/0/N", IKE_SA, IPSEC_SA, OSPF_PEER, "display ospf interface Tunnel0/0/N",
             OSPF_ROUTES, "display ip routing-table A.B.C.D", "ping -c C -f -s N A", "display interface brief",
             "display ospfv3 peer", "display ospfv3 interface Tunnel0/0/N", "display ipv6 routing-table protocol ospfv3",
-            "ping ipv6 -c C -s N X:X::X"]
+            "ping ipv6 -c C -s N X:X::X", LSDB]
 
 
 def parse_command(command: str, output: str) -> DeviceState:
@@ -234,6 +236,8 @@ def parse_command(command: str, output: str) -> DeviceState:
         m = re.search(r"-s (\d+)", c)
         r = parse_ping(output)
         return DeviceState(probes={c.split()[-1]: {"probe": DfProbe(size=int(m.group(1)) if m else 0, **r)}})
+    if c == LSDB:
+        return DeviceState(ospf_lsdb=lsdb_text.vrp_router_lsdb(output))
     raise NotImplementedError(f"platform huawei_vrp has no parser for {command!r}")
 
 
@@ -247,6 +251,7 @@ def commands(overlay: Overlay, device: str, site: str | None) -> list[list[str]]
     first += [IKE_SA, IPSEC_SA, OSPF_PEER, OSPF_ROUTES]
     first += [f"display ospf interface {t.end(device).interface}" for t in ts]
     first += [f"display ip routing-table {p}" for p in sorted({str(t.end(device).peer_wan) for t in ts})]
+    first += [LSDB] if preferred.multi_hub(overlay) else []
     second = []
     for far, size in targets(overlay, device, site):
         second += [ping_command(far, size, 2), ping_command(far, size + 1, 1)]
@@ -276,4 +281,5 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
                          for c in parse_ipsec_sa(outputs.get(after_command(t.end(device).interface), ""))],
         ospf_neighbors=parse_ospf_peer(outputs.get(OSPF_PEER, "")), ospf_interfaces=ospf_if,
         routes=parse_routes(outputs.get(OSPF_ROUTES, "")), route_lookups=lookups, probes=probes,
+        ospf_lsdb=lsdb_text.vrp_router_lsdb(outputs[LSDB]) if LSDB in outputs else {},
         **collect6.state6(overlay, device, site, outputs, parse_ping))

@@ -88,11 +88,15 @@ class IosPlatform(Platform):
         return collect.parse(overlay, device, site, outputs)
 
     def parse_command(self, command, output):
+        if command == collect.LSDB:
+            from ...state import DeviceState
+            from .. import lsdb_text
+            return DeviceState(ospf_lsdb=lsdb_text.cisco_router_lsdb(output))
         six = parsers6.parse_command(command, output)
         return six if six is not None else parsers.parse_command(command, output)
 
     def commands(self):
-        return list(parsers.COMMANDS) + list(parsers6.COMMANDS)
+        return list(parsers.COMMANDS) + list(parsers6.COMMANDS) + [collect.LSDB]
 
 
 PLATFORM = IosPlatform("ios", Capabilities(

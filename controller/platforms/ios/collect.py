@@ -7,10 +7,13 @@ form of the same command, so both rounds' outputs keep their own key).
 """
 from __future__ import annotations
 
-from ... import probes
+from ... import preferred, probes
 from ...models import Overlay, Tunnel
 from ...state import DeviceState, GreTunnel, RouteLookup
+from .. import lsdb_text
 from . import names, options, parsers, parsers6
+
+LSDB = "show ip ospf database router"   # redundant hubs (issue 23): lsdb_text.cisco_router_lsdb
 
 
 def _tunnels(overlay: Overlay, device: str, site: str | None) -> list[Tunnel]:
@@ -61,6 +64,8 @@ def commands(overlay: Overlay, device: str, site: str | None) -> list[list[str]]
     first = [ike_command(overlay), "show ip ospf neighbor", "show ip route ospf", LOG]
     if _six(tunnels):  # a router with dual-stack tunnels: the OSPFv3 and IPv6 route reads too
         first += ["show ipv6 ospf neighbor", "show ipv6 route ospf"]
+    if preferred.multi_hub(overlay):  # redundant hubs: the router LSAs prove a site's backup path
+        first.append(LSDB)
     second = []
     for t in tunnels:
         end = t.end(device)
@@ -132,5 +137,7 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
         p_max, p_over = probe_commands(overlay, t, device)
         st.probes[far] = {which: parsers.ping(outputs[cmd], far) for which, cmd in (("max", p_max), ("over", p_over))
                           if cmd in outputs}
+    if LSDB in outputs:
+        st.ospf_lsdb = lsdb_text.cisco_router_lsdb(outputs[LSDB])
     _parse6(overlay, device, tunnels, outputs, st)
     return st

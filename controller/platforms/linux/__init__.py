@@ -23,8 +23,9 @@ from . import render as _render
 
 
 class LinuxPlatform(Platform):
-    def interface_name(self, peer: str, number: int) -> str:
-        return f"gre-{peer}"  # named after the peer, never gre0 (the kernel's fallback device)
+    def interface_name(self, peer: str, number: int, kind: str = "primary") -> str:
+        # named after the peer, never gre0 (the kernel's fallback device): one per peer, any kind
+        return f"gre-{peer}"
 
     def check_device_name(self, name: str) -> str | None:
         return names.check_interface_name(name)

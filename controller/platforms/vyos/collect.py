@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from ... import probes
+from ... import preferred, probes
 from ...models import Overlay, Tunnel
 from ...state import (
     ChildSa,
@@ -43,6 +43,7 @@ from ...state import (
 from .. import frr_text
 from ..linux import collect as linux_collect
 from ..linux import parsers as linux_parsers
+from ..linux import lsdb as linux_lsdb
 
 IKE_DOC = """Peer ID / IP                            Local ID / IP
 ------------                            -------------
@@ -79,6 +80,11 @@ FRR6 = tuple(f"vtysh -c '{c}'" for c in ("show ipv6 ospf6 neighbor json", "show 
                                           "show ipv6 route json"))
 
 
+# redundant hubs (issue 23): FRR's router LSAs as JSON, read as the Linux collector reads them (its
+# lsdb.parse_router_lsdb), through vtysh like the OSPFv3 reads above
+LSDB = "vtysh -c 'show ip ospf database router json'"
+
+
 def targets6(overlay: Overlay, device: str, site: str | None) -> list[tuple[str, int]]:
     """IPv6 DF targets with a global far address (a link-local one needs an interface: not probed)."""
     return [(far, size) for far, size in probes.df_targets6(overlay, device, _tunnels(overlay, device, site))
@@ -95,6 +101,7 @@ def commands(overlay: Overlay, device: str, site: str | None, release: str) -> l
     first += [IKE_SA, IPSEC_SA, SWANCTL, OSPF_NBR, OSPF_IF, ROUTES, log_command(release)]
     first += [f"show ip route {p}" for p in sorted({str(t.end(device).peer_wan) for t in ts})]
     first += list(FRR6) if _six(overlay, device, site) else []
+    first += [LSDB] if preferred.multi_hub(overlay) else []
     second = []
     for far, size in targets(overlay, device, site) + targets6(overlay, device, site):
         second += [ping_command(far, size, 2), ping_command(far, size + 1, 1)]
@@ -230,6 +237,8 @@ def parse_command(command: str, output: str) -> DeviceState:
         # connections (not addresses: the log names them) whose latest event is an auth failure
         names = sorted(set(re.findall(r"<([^|>]+)\|", output or "")))
         return DeviceState(auth_failed=linux_parsers.auth_failed(output, {n: f"<{n}|" for n in names}))
+    if c == LSDB:
+        return DeviceState(ospf_lsdb=linux_lsdb.parse_router_lsdb(output))
     if c.startswith("ping "):
         m = re.search(r"size (\d+)", c)
         r = linux_parsers.parse_ping(output, 0)
@@ -240,7 +249,7 @@ def parse_command(command: str, output: str) -> DeviceState:
 
 
 COMMANDS = ["show interfaces tunnel tunN", "show interfaces tunnel", "show interfaces", IKE_SA, IPSEC_SA, SWANCTL,
-            OSPF_NBR, OSPF_IF, ROUTES, "show ip route A.B.C.D", "ping A size N do-not-fragment count C"]
+            OSPF_NBR, OSPF_IF, ROUTES, "show ip route A.B.C.D", "ping A size N do-not-fragment count C", LSDB]
 
 
 def _routes(text: str) -> dict[str, list[Route]]:
@@ -279,7 +288,8 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
                          for k, v in frr_text.parse_ospf_interfaces(outputs.get(OSPF_IF, "")).items()},
         routes=_routes(outputs.get(ROUTES, "")), route_lookups=lookups,
         daemons={"ike": ike_daemon_up(ike_text)},
-        auth_failed=sorted({conns[p] for p in failed}))
+        auth_failed=sorted({conns[p] for p in failed}),
+        ospf_lsdb=linux_lsdb.parse_router_lsdb(outputs[LSDB]) if LSDB in outputs else {})
 
 
 def _probes(targets: list[tuple[str, int]], outputs: dict[str, str]) -> dict[str, dict[str, DfProbe]]:
