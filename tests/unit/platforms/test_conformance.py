@@ -280,3 +280,26 @@ def test_dual_homed_intent(provider, tmp_path):
     for iface in kept:                   # ... and never takes the primary tunnel down
         gone = re.compile(rf"(?:no|undo|delete)\s+interfaces?\s+(?:tunnel\s+)?{re.escape(iface)}")
         assert not any(gone.fullmatch(line.strip()) for line in there), iface
+
+
+@pytest.mark.parametrize("provider", PROVIDERS, ids=_id, indirect=True)
+def test_dual_homed_dual_stack_intent(provider, tmp_path):
+    """Both capabilities at once: each tunnel of a dual-stack, dual-homed site carries both families
+    and the intent's cost in each (OSPF and OSPFv3)."""
+    plat = platforms.get(provider.PLATFORM)
+    if not plat.caps.multi_hub or "ipv6" not in plat.caps.families:
+        pytest.skip(f"{plat.name}: not both multi_hub and ipv6 (each is refused in its own case above)")
+    dev, lan6, homed = provider.DEVICE, getattr(provider, "LAN6_INTERFACE", None), []
+    inv = _load_shaped(provider, tmp_path, "both", shapes.single_stack, lambda i: homed.extend(shapes.dual_homed(i, dev)),
+                       lambda i: shapes.dual_stack(i, homed[0], lan6 if homed[0] == dev else None))
+    ov = inventory.load(inv)
+    site, backup = homed
+    for name in (site, backup):
+        if ov.devices[name].platform != plat.name:
+            continue
+        text = _shape_common(plat, ov, name)
+        for t in ov.tunnels_of(name):
+            if "ipv6" not in t.families:
+                continue
+            assert any(s in text.lower() for s in _spelled(t.end(name).link_local.ip))
+            assert len(re.findall(rf"\b{t.cost}\b", text)) >= 2, (name, t.end(name).interface, t.cost)

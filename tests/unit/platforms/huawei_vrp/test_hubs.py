@@ -14,17 +14,28 @@ HERE = Path(__file__).parent
 PLAT = platforms.get(conf.PLATFORM)
 
 
-def load(tmp: Path, dual: bool = True):
+def load(tmp: Path, dual: bool = True, six: bool = False):
+    """The platform's inventory, its device dual-homed (on its hub and a second hub of its platform);
+    with ``six`` IPv4-only but for the device's IPv6 LAN (its tunnels dual-stack)."""
     tmp.mkdir(parents=True, exist_ok=True)
     inv = conf.inventory(tmp)
+    if six:
+        shapes.single_stack(inv)
     if dual:
         shapes.dual_homed(inv, conf.DEVICE)
+    if six:
+        shapes.dual_stack(inv, conf.DEVICE, conf.LAN6_INTERFACE)
     return inventory.load(inv)
 
 
 @pytest.mark.parametrize("device", [conf.DEVICE, shapes.BACKUP])
 def test_golden(tmp_path, device):
     golden(HERE / "golden" / f"hubs-{device}.cfg", render.render_device(load(tmp_path), device))
+
+
+@pytest.mark.parametrize("device", [conf.DEVICE, shapes.BACKUP])
+def test_golden_dual_stack(tmp_path, device):
+    golden(HERE / "golden" / f"hubs6-{device}.cfg", render.render_device(load(tmp_path, six=True), device))
 
 
 def test_one_interface_per_hub_and_hub_link(tmp_path):

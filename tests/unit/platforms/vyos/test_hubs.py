@@ -15,17 +15,28 @@ HERE = Path(__file__).parent
 PLAT = platforms.get(conf.PLATFORM)
 
 
-def load(tmp: Path, dual: bool = True):
+def load(tmp: Path, dual: bool = True, six: bool = False):
+    """The platform's inventory, its device dual-homed (on its hub and a second hub of its platform);
+    with ``six`` IPv4-only but for the device's IPv6 LAN (its tunnels dual-stack)."""
     tmp.mkdir(parents=True, exist_ok=True)
     inv = conf.inventory(tmp)
+    if six:
+        shapes.single_stack(inv)
     if dual:
         shapes.dual_homed(inv, conf.DEVICE)
+    if six:
+        shapes.dual_stack(inv, conf.DEVICE, conf.LAN6_INTERFACE)
     return inventory.load(inv)
 
 
 @pytest.mark.parametrize("device", [conf.DEVICE, shapes.BACKUP])
 def test_golden(tmp_path, device):
     golden(HERE / "golden" / f"hubs-{device}.set", render.render_device(load(tmp_path), device))
+
+
+@pytest.mark.parametrize("device", [conf.DEVICE, shapes.BACKUP])
+def test_golden_dual_stack(tmp_path, device):
+    golden(HERE / "golden" / f"hubs6-{device}.set", render.render_device(load(tmp_path, six=True), device))
 
 
 def test_one_interface_per_hub_and_hub_link(tmp_path):
@@ -76,3 +87,12 @@ def test_release_13_refuses_a_dual_homed_device(tmp_path):
     (inv / "hosts.yaml").write_text(yaml.safe_dump(h))
     with pytest.raises(InventoryError, match="vyos_release.*1.4"):
         inventory.load(inv)
+
+
+@need_defs
+@pytest.mark.parametrize("device", [conf.DEVICE, shapes.BACKUP])
+def test_vyos_definitions_accept_the_dual_stack_hub_lines(tmp_path, device):
+    text = render.render_device(load(tmp_path, six=True), device)
+    assert "set protocols ospfv3 interface tun100001 cost '173'" in text or device != conf.DEVICE
+    c = cli_check.Checker(VYOS_DEFS)
+    assert c.check(text) == [] and not c.unjudged, c.unjudged
