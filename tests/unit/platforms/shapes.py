@@ -86,3 +86,18 @@ def single_stack(inv: Path) -> None:
         if isinstance(h, dict) and isinstance(h.get("data"), dict):
             h["data"].pop("lan6_interfaces", None)
     _write(inv, doc, hosts)
+
+
+def own_hub(inv: Path, device: str) -> str:
+    """``inv`` edited in place: the site ``device``'s hub runs on ``device``'s platform too (its host
+    entry copied, its WAN on the device's WAN interface name). Returns the hub's name."""
+    doc, hosts = _read(inv)
+    hub = doc["sites"][device]["hub"]
+    host = dict(hosts[device])
+    host["hostname"] = (hosts.get(hub) or {}).get("hostname", "192.0.2.51")
+    host["data"] = {**(host.get("data") or {}), "role": "hub"}
+    host["data"].pop("lan6_interfaces", None)
+    hosts[hub] = host
+    doc["hubs"][hub]["wan"]["interface"] = doc["sites"][device]["wan"]["interface"]
+    _write(inv, doc, hosts)
+    return hub

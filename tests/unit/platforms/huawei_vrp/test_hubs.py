@@ -60,3 +60,27 @@ def test_adding_the_backup_hub_and_removing_it(tmp_path):
     assert not any(line.strip().endswith(primary) and line.split()[0] in ("no", "undo", "delete")
                    for line in there + back)     # the primary tunnel stays up both ways
     assert PLAT.remediation(dual, dual, True) == [] and PLAT.remediation(single, single, True) == []
+
+
+def test_the_primary_hub_gains_the_hub_link_and_loses_it_again(tmp_path):
+    """The primary hub on this platform too: a site of it going dual-homed adds the hub-to-hub
+    tunnel and the costs there, and nothing of its site tunnels goes; going back removes them."""
+    def hub_render(tmp, dual):
+        tmp.mkdir(parents=True)
+        inv = conf.inventory(tmp)
+        hub = shapes.own_hub(inv, conf.DEVICE)
+        if dual:
+            shapes.dual_homed(inv, conf.DEVICE)
+        ov = inventory.load(inv)
+        return ov, hub, render.render_device(ov, hub)
+    single_ov, hub, single = hub_render(tmp_path / "a", False)
+    ov, _, dual = hub_render(tmp_path / "b", True)
+    there, back = PLAT.remediation(single, dual, True), PLAT.remediation(dual, single, True)
+    link = next(t for t in ov.tunnels_of(hub) if t.kind == "hubs").end(hub).interface
+    assert any(link in line for line in there) and any(link in line for line in back)
+    for t in single_ov.tunnels_of(hub):     # every site tunnel stays, and gets its cost
+        iface = t.end(hub).interface
+        assert not any(line.strip().endswith(iface) and line.split()[0] in ("no", "undo", "delete")
+                       for line in there + back), iface
+    assert any(str(shapes.COST) in line for line in there)
+    assert PLAT.remediation(dual, dual, True) == []
