@@ -8,7 +8,6 @@ as ``InventoryError``.
 from __future__ import annotations
 
 import inspect
-
 import ipaddress
 import socket
 from pathlib import Path

@@ -116,6 +116,10 @@ class VyosPlatform(Platform):
         return collect.parse(overlay, device, site, outputs, _render.release(overlay, device))
 
     def parse_command(self, command, output):
+        if " ".join(command.split()) == collect.LSDB:   # redundant hubs: FRR's router LSAs (JSON)
+            from ...state import DeviceState
+            from ..linux import lsdb
+            return DeviceState(ospf_lsdb=lsdb.parse_router_lsdb(output))
         return collect.parse_command(command, output)
 
     def commands(self):

@@ -42,8 +42,8 @@ from ...state import (
 )
 from .. import frr_text
 from ..linux import collect as linux_collect
-from ..linux import parsers as linux_parsers
 from ..linux import lsdb as linux_lsdb
+from ..linux import parsers as linux_parsers
 
 IKE_DOC = """Peer ID / IP                            Local ID / IP
 ------------                            -------------
@@ -237,8 +237,6 @@ def parse_command(command: str, output: str) -> DeviceState:
         # connections (not addresses: the log names them) whose latest event is an auth failure
         names = sorted(set(re.findall(r"<([^|>]+)\|", output or "")))
         return DeviceState(auth_failed=linux_parsers.auth_failed(output, {n: f"<{n}|" for n in names}))
-    if c == LSDB:
-        return DeviceState(ospf_lsdb=linux_lsdb.parse_router_lsdb(output))
     if c.startswith("ping "):
         m = re.search(r"size (\d+)", c)
         r = linux_parsers.parse_ping(output, 0)

@@ -64,7 +64,8 @@ def context(overlay: Overlay, device: str, secrets: dict[str, str], site: str | 
             interface=end.interface, address=end.address, subnet=end.address.network, wan=end.wan,
             peer_wan=end.peer_wan, mtu=mtu, mss=mtu - 40, key=t.hub_end.number if i.gre.key else None,
             peer=end.peer, psk=f"{GROUP}-{end.peer}", secret=secrets[t.site],
-            description=f"grectl: {end.peer}", cost=t.cost, initiator=end is t.site_end, **dualstack.end6(overlay, t, device)))
+            description=f"grectl: {end.peer}", cost=t.cost, initiator=end is t.site_end,
+            **dualstack.end6(overlay, t, device)))
     six = any(t["ipv6"] for t in tunnels) or (site is None and bool(dev.lans6))
     return dict(release=rel, tunnels=tunnels, role=dev.role, full=site is None or dev.role == "site",
                 wan_interface=dev.wan.interface, group=GROUP, ike=i.ike, ipsec=i.ipsec, ospf=i.ospf,

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from controller import inventory, platforms, render
-from tests.unit.platforms import shapes
-from tests.unit.platforms.vyos import conformance as conf
 from controller.platforms.vyos import cli_check
+from tests.unit.platforms import shapes
 from tests.unit.platforms.mixed import VYOS_DEFS, golden, need_defs
+from tests.unit.platforms.vyos import conformance as conf
 
 HERE = Path(__file__).parent
 PLAT = platforms.get(conf.PLATFORM)
