@@ -84,3 +84,22 @@ def test_the_primary_hub_gains_the_hub_link_and_loses_it_again(tmp_path):
                        for line in there + back), iface
     assert any(str(shapes.COST) in line for line in there)
     assert PLAT.remediation(dual, dual, True) == []
+
+
+@pytest.mark.parametrize("site_id, why", [
+    (40000, "interface Tunnel0/0/N"),          # its backup tunnel would be Tunnel0/0/70000: past 65535
+    (60001, "would both be interface Tunnel0/0/60001"),   # the backup hub's tunnel to it = the hub link
+])
+def test_tunnel_numbers_vrp_cannot_take_are_refused(tmp_path, site_id, why):
+    import yaml
+
+    from controller.errors import InventoryError
+    inv = conf.inventory(tmp_path)
+    shapes.dual_homed(inv, conf.DEVICE)
+    doc = yaml.safe_load((inv / "overlay.yaml").read_text())
+    doc["sites"][conf.DEVICE]["id"] = site_id
+    doc["tunnel_pool"] = "10.64.0.0/10"   # room for the id
+    (inv / "overlay.yaml").write_text(yaml.safe_dump(doc))
+    with pytest.raises(InventoryError) as e:
+        inventory.load(inv)
+    assert why in str(e.value) and f"sites.{conf.DEVICE}.id" in str(e.value), str(e.value)
