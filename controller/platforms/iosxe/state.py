@@ -23,6 +23,7 @@ from .build import object_name
 
 GET_CONFIG = "netconf get-config running"
 OPERATIONAL = ("ike", "ipsec", "df", "ospf", "routes", "underlay")
+OPERATIONAL6 = ("df6", "ospf6", "routes6")   # a dual-stack device's IPv6 groups (issue 22): operational too
 WHY = ("NETCONF target: configuration only (running datastore); SAs, OSPF, routes and probes are "
        "operational state this target does not carry")
 
@@ -121,7 +122,8 @@ def parse_config(xml: str) -> DeviceState:
 
 def parse(overlay: Overlay, device: str, site: str | None, xml: str) -> DeviceState:
     st = parse_config(xml)
-    st.unavailable.update({g: WHY for g in OPERATIONAL})
+    six = OPERATIONAL6 if "ipv6" in overlay.families(device) else ()
+    st.unavailable.update({g: WHY for g in OPERATIONAL + six})
     return st
 
 
