@@ -122,6 +122,6 @@ class IosXePlatform(Platform):
 PLATFORM = IosXePlatform("iosxe", Capabilities(
     transforms=frozenset(GCM_IOS | CBC), dh_groups=frozenset(yang_map.GROUPS), ifname_max=64,
     ownership="objects", commit_confirm="native", transport="netconf", napalm_driver="iosxe_netconf",
-    driver_unmasks=True, families=frozenset({"ipv4", "ipv6"}),
+    driver_unmasks=True, families=frozenset({"ipv4", "ipv6"}), multi_hub=True,
     netmiko_device_type="cisco_xe", renders=True, lab_kind="netconf", clab=_lab.CLAB,
     notes=("verify reads the configuration over NETCONF; operational groups need show commands",)))

@@ -48,6 +48,7 @@ LAN_TYPES = ("Ethernet", "FastEthernet", "GigabitEthernet", "TenGigabitEthernet"
              "TwoGigabitEthernet", "TwentyFiveGigE", "FortyGigabitEthernet", "HundredGigE", "Port-channel",
              "Loopback", "BDI", "Vlan")
 LAN_PATHS = tuple(f"interface/{t}/ipv6/ospf/process" for t in LAN_TYPES)
+KEYS.update({t: ("name",) for t in LAN_TYPES})
 
 # owned list entries, in the order they may be removed (what references comes before what is referenced)
 OWNED = (("interface/Tunnel", NATIVE), *((p, OSPF) for p in LAN_PATHS), ("crypto/ipsec/profile", CRYPTO),
