@@ -9,7 +9,8 @@ is the ``ios`` platform's (controller/platforms/ios/templates/ios.j2, references
 - ``/native/ipv6/router/ospf[id]`` (Cisco-IOS-XE-ipv6, "Open Shortest Path First (OSPFv3)"):
   ``ipv6 router ospf N``. In this model set the list holds its key alone: the OSPFv3 router-id
   (``router-id`` under it, or ``router ospfv3``) lives in Cisco-IOS-XE-ospfv3, which the shared
-  closure does not hold, so it is not written (the router then takes its own: see README);
+  closure does not hold, so it is not written: the router picks its own OSPFv3 router-id (IOS:
+  the highest IPv4 address of a loopback, else of an up interface), not necessarily the intent's;
 - ``/native/interface/Tunnel/ipv6/address/link-local-address[address]/link-local``
   (Cisco-IOS-XE-interfaces, "Use link-local address"): ``ipv6 address FE80::X link-local``;
 - ``.../ipv6/address/prefix-list[prefix]`` (ios-types:ipv6-prefix): ``ipv6 address X/64``;

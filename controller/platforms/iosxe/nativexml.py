@@ -5,13 +5,10 @@ grectl owns, inside the device's shared configuration:
 - ``/native/interface/Tunnel`` entries whose description starts with ``grectl``;
 - ``/native/crypto/ikev2/{keyring,policy,profile,proposal}`` and
   ``/native/crypto/ipsec/{transform-set,profile}`` entries whose name starts with ``grectl``;
-- the ``/native/router/router-ospf/ospf/process-id`` entries its tunnels run OSPF in, and (dual-stack,
-  issue 22) the ``/native/ipv6/router/ospf`` entries of the same ids (``ipv6 router ospf N``) and the
-  ``ipv6/ospf/process`` entries of those ids on the LAN interfaces (``ipv6 ospf N area A``: OSPFv3 has
-  no ``network`` statement, so an IPv6 LAN is advertised from its interface). Of a LAN interface only
-  that entry is ever written or removed, never the interface (``LAN_TYPES``).
-Nothing else is ever read into a diff, written or removed. ``ipv6 unicast-routing`` is written
-when IPv6 is intended and never removed (other IPv6 of the router may need it).
+- the ``/native/router/router-ospf/ospf/process-id`` entries its tunnels run OSPF in, the
+  ``/native/ipv6/router/ospf`` entries of those ids, and on LAN interfaces (``LAN_TYPES``) their
+  ``ipv6/ospf/process`` entries of those ids alone (OSPFv3 has no ``network`` statement), never the interface.
+Nothing else is ever read into a diff, written or removed (``ipv6 unicast-routing`` is written, never removed).
 
 >>> doc = parse('<config><native xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-native"><interface>'
 ...   '<Tunnel><name>1</name><description>grectl: osaka</description><ip><mtu>1442</mtu></ip></Tunnel>'
@@ -42,8 +39,7 @@ KEYS = {"Tunnel": ("name",), "keyring": ("name",), "peer": ("name",), "policy": 
         "process-id": ("id",), "area": ("area-id",), "network": ("ip", "wildcard"), "ipv4": ("ipv4-address",),
         "process": ("id",), "link-local-address": ("address",), "prefix-list": ("prefix",), "ospf": ("id",)}
 
-# LAN interface lists whose ``ipv6`` container Cisco-IOS-XE-ospf augments with ``ospf/process``
-# (17.12.1: ``augment "/ios:native/ios:interface/ios:GigabitEthernet/ios:ipv6"``, config-interface-ipv6-ospf-grouping)
+# LAN interface lists whose ``ipv6`` Cisco-IOS-XE-ospf 17.12.1 augments with config-interface-ipv6-ospf-grouping
 LAN_TYPES = ("Ethernet", "FastEthernet", "GigabitEthernet", "TenGigabitEthernet", "FiveGigabitEthernet",
              "TwoGigabitEthernet", "TwentyFiveGigE", "FortyGigabitEthernet", "HundredGigE", "Port-channel",
              "Loopback", "BDI", "Vlan")
@@ -132,16 +128,13 @@ def key_of(entry) -> tuple[str, ...]:
     return tuple(_text(entry, k) for k in KEYS.get(local(entry), ()) if _child(entry, k) is not None)
 
 
-def _lan_interface(process):
-    """The interface entry a LAN ``ipv6/ospf/process`` entry sits in."""
+def _lan_interface(process):  # the interface a LAN ``ipv6/ospf/process`` entry sits in
     return process.getparent().getparent().getparent()
 
 
 def entry_key(path: str, entry) -> tuple[str, ...]:
     """An owned entry's key: its list keys; a LAN OSPFv3 entry's is (interface name, process id)."""
-    if path in LAN_PATHS:
-        return (_text(_lan_interface(entry), "name"),) + key_of(entry)
-    return key_of(entry)
+    return ((_text(_lan_interface(entry), "name"),) if path in LAN_PATHS else ()) + key_of(entry)
 
 
 def _is_owned(path: str, entry, ospf_ids: set[str]) -> bool:
@@ -181,20 +174,16 @@ def _parent(dst, src, path: str, entry):
     interface's stub (the name alone) and the ``ipv6/ospf`` containers."""
     if path not in LAN_PATHS:
         return _ensure(dst, src, path)
-    iface = _lan_interface(entry)
-    name = _text(iface, "name")
+    iface, name = _lan_interface(entry), _text(_lan_interface(entry), "name")
     parent = _ensure(dst, src, path.rsplit("/", 3)[0])
     stub = next((i for i in _children(parent, local(iface)) if _text(i, "name") == name), None)
     if stub is None:
         stub = etree.SubElement(parent, iface.tag)
         etree.SubElement(stub, _child(iface, "name").tag).text = name
-    v6 = _child(stub, "ipv6")
-    if v6 is None:
-        v6 = etree.SubElement(stub, entry.getparent().getparent().tag)
-    ospf = _child(v6, "ospf")
-    if ospf is None:
-        ospf = etree.SubElement(v6, entry.getparent().tag)
-    return ospf
+    for tag in (entry.getparent().getparent().tag, entry.getparent().tag):   # ipv6, then ospf
+        found = next((c for c in stub if c.tag == tag), None)
+        stub = found if found is not None else etree.SubElement(stub, tag)
+    return stub
 
 
 def _ensure(dst, src, path: str):
