@@ -128,10 +128,12 @@ def parse(overlay: Overlay, device: str, site: str | None, xml: str) -> DeviceSt
 
 
 def _entry_keys(tunnel: Tunnel) -> set[tuple[str, tuple[str, ...]]]:
-    """The hub-side owned entries of one tunnel, as (path, key)."""
-    end, name = tunnel.hub_end, object_name(tunnel.site)
-    return {("interface/Tunnel", (str(end.number),)), ("crypto/ipsec/profile", (name,)),
-            ("crypto/ikev2/profile", (name,)), ("crypto/ikev2/keyring", (name,))}
+    """The hub-side owned entries of one tunnel, as (path, key). A hub-to-hub tunnel (both ends
+    hubs, one number) is named after the peer on each: both names (a hub has none named after itself)."""
+    names = {object_name(tunnel.site)} | ({object_name(tunnel.hub)} if tunnel.kind == "hubs" else set())
+    return {("interface/Tunnel", (str(tunnel.hub_end.number),))} | \
+        {(path, (name,)) for name in names
+         for path in ("crypto/ipsec/profile", "crypto/ikev2/profile", "crypto/ikev2/keyring")}
 
 
 def keep_site(candidate: str, running: str, tunnel: Tunnel) -> str:

@@ -107,3 +107,17 @@ def test_lan6_interfaces_are_checked(tmp_path, value, why):
     with pytest.raises(InventoryError) as e:
         inventory.load(inv)
     assert why in str(e.value) and "lan6_interfaces" in str(e.value)
+
+
+def test_keep_site_of_a_hub_to_hub_tunnel_on_either_hub(homed):
+    """A failed peer hub's side is left as it runs on the iosxe hub nagoya: the link's ``site`` end,
+    whose objects are named after the link's ``hub`` (tokyo)."""
+    from controller.platforms.iosxe import state
+    link = next(t for t in homed.tunnels if t.kind == "hubs")
+    assert (link.hub, link.site) == ("tokyo", "nagoya")
+    for hub in ("nagoya",):
+        peer = link.end(hub).peer
+        cand = render.render_all(homed, device=hub)[hub]
+        kept = nx.lines(nx.parse(state.keep_site(cand, "<data/>", link)))       # absent from running: dropped
+        assert not any(f"grectl-{peer}" in x or f"Tunnel[name={link.hub_end.number}]" in x for x in kept), hub
+        assert any("grectl-" in x for x in kept)                                  # the other tunnels stay
