@@ -116,3 +116,20 @@ def test_owned_reads_the_lan_entry_not_the_interface(tmp_path):
     ls = nx.lines(nx.owned(nx.parse(running_of(six))))
     assert "native/interface/GigabitEthernet[name=2]/ipv6/ospf/process[id=1]/area = 0" in ls
     assert not any("description = LAN" in x or "10.1.4.1" in x and "GigabitEthernet" in x for x in ls)
+
+
+def test_site_back_to_one_hub_removes_its_backup_tunnel(tmp_path):
+    """osaka dual-homed (iosxe) -> homed on tokyo alone: the backup tunnel and its crypto objects go,
+    the primary is replaced, nothing else is removed."""
+    from tests.conftest import edit_yaml
+
+    from .dual import dual_homed_xe
+    inv = dual_homed_xe(tmp_path)
+    homed = render.render_all(inventory.load(inv), device="osaka")["osaka"]
+    edit_yaml(inv / "overlay.yaml", {"sites.osaka.hub": "tokyo"}, deletes=["sites.osaka.hubs"])
+    single = render.render_all(inventory.load(inv), device="osaka")["osaka"]
+    assert "<name>65537</name>" in homed and "65537" not in single
+    edits = load(running_of(homed, operator_lan=False), single)
+    removed = sorted(nx.lines(nx.parse(e))[0] for e in edits if "remove" in e)
+    assert removed == ["native/crypto/ikev2/keyring[name=grectl-nagoya]", "native/crypto/ikev2/profile[name=grectl-nagoya]",
+                       "native/crypto/ipsec/profile[name=grectl-nagoya]", "native/interface/Tunnel[name=65537]"]
