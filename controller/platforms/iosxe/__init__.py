@@ -16,12 +16,13 @@ from pydantic import field_validator
 
 from controller.platforms.iosxe import nativexml
 
+from .. import dualstack
 from ..base import Capabilities, HostOptions, Platform, Problem
 from ..ios import limits
 from ..ios import names as ios_names
 from ..ios import secrets as ios_secrets
 from ..tables import CBC, GCM_IOS
-from . import build, state, yang_map
+from . import build, build6, state, yang_map
 from . import lab as _lab
 
 
@@ -47,7 +48,11 @@ class IosXePlatform(Platform):
         for p in yang_map.problems(i.ike.proposal, i.ipsec.transform):
             out.append(Problem.intent(p.replace(": ", f": platform {self.name} of {device!r}: ", 1)))
         out += [Problem.intent(p) for p in limits.problems(overlay, device, limits.IOSXE, self.name)]
-        return list(dict.fromkeys(out))
+        six = dualstack.problems(self, overlay, device)   # lan6_interfaces: one IOS name per IPv6 LAN
+        if not six and overlay.devices[device].lans6:
+            six = [Problem("host_data", dualstack.KEY, why, self.name)
+                   for why in map(build6.lan_problem, dualstack.lan6_interfaces(overlay, device)) if why]
+        return list(dict.fromkeys(out + six))
 
     # Keys, interface names: the IOS rules. The key is a YANG string leaf (Cisco-IOS-XE-crypto
     # ``pre-shared-key/key``, pattern '.*': no line breaks) placed as element text by lxml, so XML
@@ -117,6 +122,6 @@ class IosXePlatform(Platform):
 PLATFORM = IosXePlatform("iosxe", Capabilities(
     transforms=frozenset(GCM_IOS | CBC), dh_groups=frozenset(yang_map.GROUPS), ifname_max=64,
     ownership="objects", commit_confirm="native", transport="netconf", napalm_driver="iosxe_netconf",
-    driver_unmasks=True,
+    driver_unmasks=True, families=frozenset({"ipv4", "ipv6"}), multi_hub=True,
     netmiko_device_type="cisco_xe", renders=True, lab_kind="netconf", clab=_lab.CLAB,
     notes=("verify reads the configuration over NETCONF; operational groups need show commands",)))

@@ -11,7 +11,9 @@ The same intent and meaning as the ``ios`` CLI rendering:
 - ``/native/interface/Tunnel<n>``: description ``grectl: <peer>``, address, ``ip mtu`` (the
   tunnel MTU both ends share), ``ip tcp adjust-mss``, OSPF on the interface (process, area,
   point-to-point, hello/dead), tunnel source/destination, key, ``tunnel protection ipsec profile``;
-- ``/native/router/router-ospf``: the process with its router-id and the LAN networks.
+- ``/native/router/router-ospf``: the process with its router-id and the LAN networks;
+- dual-stack (issue 22) and redundant hubs (issue 23): ``build6.py`` (IPv6 on the tunnels and LANs,
+  ``ipv6 router ospf``, ``ipv6 unicast-routing``; each tunnel's OSPF cost when the intent gives one).
 
 Elements come in an order that puts every leafref's target before the leaf that points at it
 (yuma123 checks leafrefs as the edit arrives). The PSK is written as given in ``secrets``
@@ -26,7 +28,7 @@ from lxml import etree
 from controller.platforms.iosxe.nativexml import CRYPTO, NATIVE, NC, OSPF, PREFIX, TUNNEL, pretty
 
 from ...models import Overlay, Tunnel
-from . import yang_map
+from . import build6, yang_map
 
 HOST_MASK = "255.255.255.255"
 
@@ -75,10 +77,14 @@ def build(overlay: Overlay, device: str, secrets: dict[str, str], site: str | No
     cfg = etree.Element(f"{{{NC}}}config", nsmap={None: NC})
     native = _sub(cfg, "native", ns=NATIVE)
     crypto = _sub(native, "crypto")
+    if build6.wants_ipv6(mine, dev.lans6, full):
+        build6.globals6(native, i.ospf.process)
     if mine:
         _ikev2(_sub(crypto, "ikev2", ns=CRYPTO), i, dev, mine, secrets, ike)
         _ipsec(_sub(crypto, "ipsec", ns=CRYPTO), i, mine, ts)
-        _tunnels(_sub(native, "interface"), overlay, mine)
+        _tunnels(_path(native, "interface"), overlay, mine)
+    if full and dev.lans6:
+        build6.lans6(_path(native, "interface"), overlay, device, area_id(i.ospf.area))
     if full or mine:  # the process the tunnels run in exists first (Cisco's YANG insists)
         ospf = _path(_path(native, "router"), "router-ospf", "ospf", ns=OSPF)
         pid = _sub(ospf, "process-id")
@@ -174,9 +180,12 @@ def _tunnels(interface, overlay: Overlay, mine: list) -> None:
         pid = _sub(ospf, "process-id")
         _sub(pid, "id", i.ospf.process)
         _sub(_sub(pid, "area"), "area-id", area_id(i.ospf.area))
+        if t.cost is not None:  # dual-homed site or hub-to-hub (issue 23): same cost on both ends
+            _sub(ospf, "cost", t.cost)
         _sub(ospf, "dead-interval", i.ospf.dead)
         _sub(ospf, "hello-interval", i.ospf.hello)
         _path(ospf, "network", "point-to-point")
+        build6.tunnel6(tun, overlay, t, end, area_id(i.ospf.area))
         tt = _sub(tun, "tunnel", ns=TUNNEL)
         _sub(tt, "source", end.wan)
         _sub(_sub(tt, "destination-config"), "ipv4", end.peer_wan)

@@ -5,8 +5,10 @@ grectl owns, inside the device's shared configuration:
 - ``/native/interface/Tunnel`` entries whose description starts with ``grectl``;
 - ``/native/crypto/ikev2/{keyring,policy,profile,proposal}`` and
   ``/native/crypto/ipsec/{transform-set,profile}`` entries whose name starts with ``grectl``;
-- the ``/native/router/router-ospf/ospf/process-id`` entries its tunnels run OSPF in.
-Nothing else is ever read into a diff, written or removed.
+- the ``/native/router/router-ospf/ospf/process-id`` entries its tunnels run OSPF in, the
+  ``/native/ipv6/router/ospf`` entries of those ids, and on LAN interfaces (``LAN_TYPES``) their
+  ``ipv6/ospf/process`` entries of those ids alone (OSPFv3 has no ``network`` statement), never the interface.
+Nothing else is ever read into a diff, written or removed (``ipv6 unicast-routing`` is written, never removed).
 
 >>> doc = parse('<config><native xmlns="http://cisco.com/ns/yang/Cisco-IOS-XE-native"><interface>'
 ...   '<Tunnel><name>1</name><description>grectl: osaka</description><ip><mtu>1442</mtu></ip></Tunnel>'
@@ -34,21 +36,30 @@ PLACEHOLDER_RE = re.compile(r"%\{psk:([0-9a-f]{12})\}")
 # list -> key leaves, for the list entries grectl's payloads carry (canonical lines, matching)
 KEYS = {"Tunnel": ("name",), "keyring": ("name",), "peer": ("name",), "policy": ("name",),
         "profile": ("name",), "proposal": ("name", "proposals"), "transform-set": ("tag",),
-        "process-id": ("id",), "area": ("area-id",), "network": ("ip", "wildcard"), "ipv4": ("ipv4-address",)}
+        "process-id": ("id",), "area": ("area-id",), "network": ("ip", "wildcard"), "ipv4": ("ipv4-address",),
+        "process": ("id",), "link-local-address": ("address",), "prefix-list": ("prefix",), "ospf": ("id",)}
+
+# LAN interface lists whose ``ipv6`` Cisco-IOS-XE-ospf 17.12.1 augments with config-interface-ipv6-ospf-grouping
+LAN_TYPES = ("Ethernet", "FastEthernet", "GigabitEthernet", "TenGigabitEthernet", "FiveGigabitEthernet",
+             "TwoGigabitEthernet", "TwentyFiveGigE", "FortyGigabitEthernet", "HundredGigE", "Port-channel",
+             "Loopback", "BDI", "Vlan")
+LAN_PATHS = tuple(f"interface/{t}/ipv6/ospf/process" for t in LAN_TYPES)
+KEYS.update({t: ("name",) for t in LAN_TYPES})
 
 # owned list entries, in the order they may be removed (what references comes before what is referenced)
-OWNED = (("interface/Tunnel", NATIVE), ("crypto/ipsec/profile", CRYPTO), ("crypto/ikev2/profile", CRYPTO),
-         ("crypto/ikev2/keyring", CRYPTO), ("crypto/ikev2/policy", CRYPTO), ("crypto/ikev2/proposal", CRYPTO),
-         ("crypto/ipsec/transform-set", CRYPTO), ("router/router-ospf/ospf/process-id", OSPF))
+OWNED = (("interface/Tunnel", NATIVE), *((p, OSPF) for p in LAN_PATHS), ("crypto/ipsec/profile", CRYPTO),
+         ("crypto/ikev2/profile", CRYPTO), ("crypto/ikev2/keyring", CRYPTO), ("crypto/ikev2/policy", CRYPTO),
+         ("crypto/ikev2/proposal", CRYPTO), ("crypto/ipsec/transform-set", CRYPTO),
+         ("router/router-ospf/ospf/process-id", OSPF), ("ipv6/router/ospf", NATIVE))
 
 # owned entries that point at other owned entries (removed before the intended ones are written;
 # the rest after, once nothing intended points at them any more)
 REFERENCING = frozenset({"interface/Tunnel", "crypto/ipsec/profile", "crypto/ikev2/profile"})
 
 # what get-config asks for: the containers holding grectl's objects (filtered further here)
-FILTER = (f'<native xmlns="{NATIVE}"><interface><Tunnel/></interface><crypto>'
+FILTER = (f'<native xmlns="{NATIVE}"><interface><Tunnel/>{"".join(f"<{t}/>" for t in LAN_TYPES)}</interface><crypto>'
           f'<ikev2 xmlns="{CRYPTO}"/><ipsec xmlns="{CRYPTO}"/></crypto>'
-          f'<router><router-ospf xmlns="{OSPF}"/></router></native>')
+          f'<router><router-ospf xmlns="{OSPF}"/></router><ipv6><router/></ipv6></native>')
 
 
 def fingerprint(psk: str) -> str:  # the same fingerprint as every grectl placeholder
@@ -117,9 +128,20 @@ def key_of(entry) -> tuple[str, ...]:
     return tuple(_text(entry, k) for k in KEYS.get(local(entry), ()) if _child(entry, k) is not None)
 
 
+def _lan_interface(process):  # the interface a LAN ``ipv6/ospf/process`` entry sits in
+    return process.getparent().getparent().getparent()
+
+
+def entry_key(path: str, entry) -> tuple[str, ...]:
+    """An owned entry's key: its list keys; a LAN OSPFv3 entry's is (interface name, process id)."""
+    return ((_text(_lan_interface(entry), "name"),) if path in LAN_PATHS else ()) + key_of(entry)
+
+
 def _is_owned(path: str, entry, ospf_ids: set[str]) -> bool:
     if path == "interface/Tunnel":
         return _text(entry, "description").startswith(PREFIX)
+    if path in LAN_PATHS or path == "ipv6/router/ospf":
+        return _text(entry, "id") in ospf_ids
     if path.endswith("process-id"):
         return _text(entry, "id") in ospf_ids
     name = _text(entry, "tag" if path.endswith("transform-set") else "name")
@@ -143,8 +165,25 @@ def owned(root, extra_ospf: set[str] = frozenset()):
     for path, _ in reversed(OWNED):  # creation order: referenced before referencing
         for entry in walk(src, path):
             if _is_owned(path, entry, ospf_ids):
-                _ensure(dst, src, path).append(deepcopy(entry))
+                _parent(dst, src, path, entry).append(deepcopy(entry))
     return out
+
+
+def _parent(dst, src, path: str, entry):
+    """Where a copy of ``entry`` goes under ``dst``: ``_ensure``, or for a LAN OSPFv3 entry its
+    interface's stub (the name alone) and the ``ipv6/ospf`` containers."""
+    if path not in LAN_PATHS:
+        return _ensure(dst, src, path)
+    iface, name = _lan_interface(entry), _text(_lan_interface(entry), "name")
+    parent = _ensure(dst, src, path.rsplit("/", 3)[0])
+    stub = next((i for i in _children(parent, local(iface)) if _text(i, "name") == name), None)
+    if stub is None:
+        stub = etree.SubElement(parent, iface.tag)
+        etree.SubElement(stub, _child(iface, "name").tag).text = name
+    for tag in (entry.getparent().getparent().tag, entry.getparent().tag):   # ipv6, then ospf
+        found = next((c for c in stub if c.tag == tag), None)
+        stub = found if found is not None else etree.SubElement(stub, tag)
+    return stub
 
 
 def _ensure(dst, src, path: str):
@@ -167,7 +206,7 @@ def entries(root) -> dict[tuple[str, tuple[str, ...]], object]:
         return out
     for path, _ in OWNED:
         for e in walk(src, path):
-            out[(path, key_of(e))] = e
+            out[(path, entry_key(path, e))] = e
     return out
 
 
@@ -338,10 +377,10 @@ def with_operation(root, op: str):
 def removal(path: str, key: tuple[str, ...], running) -> str:
     """``<config>`` removing one owned entry (as it appears in ``running``)."""
     src = native_of(running)
-    entry = next(e for e in walk(src, path) if key_of(e) == key)
+    entry = next(e for e in walk(src, path) if entry_key(path, e) == key)
     cfg = etree.Element(f"{{{NC}}}config", nsmap={"nc": NC})
     nat = etree.SubElement(cfg, f"{{{NATIVE}}}native", nsmap={None: NATIVE})
-    parent = _ensure(nat, src, path)
+    parent = _parent(nat, src, path, entry)
     stub = etree.SubElement(parent, entry.tag)
     for k in KEYS.get(local(entry), ()):
         kv = _child(entry, k)

@@ -23,6 +23,7 @@ from .build import object_name
 
 GET_CONFIG = "netconf get-config running"
 OPERATIONAL = ("ike", "ipsec", "df", "ospf", "routes", "underlay")
+OPERATIONAL6 = ("df6", "ospf6", "routes6")   # a dual-stack device's IPv6 groups (issue 22): operational too
 WHY = ("NETCONF target: configuration only (running datastore); SAs, OSPF, routes and probes are "
        "operational state this target does not carry")
 
@@ -121,15 +122,18 @@ def parse_config(xml: str) -> DeviceState:
 
 def parse(overlay: Overlay, device: str, site: str | None, xml: str) -> DeviceState:
     st = parse_config(xml)
-    st.unavailable.update({g: WHY for g in OPERATIONAL})
+    six = OPERATIONAL6 if "ipv6" in overlay.families(device) else ()
+    st.unavailable.update({g: WHY for g in OPERATIONAL + six})
     return st
 
 
 def _entry_keys(tunnel: Tunnel) -> set[tuple[str, tuple[str, ...]]]:
-    """The hub-side owned entries of one tunnel, as (path, key)."""
-    end, name = tunnel.hub_end, object_name(tunnel.site)
-    return {("interface/Tunnel", (str(end.number),)), ("crypto/ipsec/profile", (name,)),
-            ("crypto/ikev2/profile", (name,)), ("crypto/ikev2/keyring", (name,))}
+    """The hub-side owned entries of one tunnel, as (path, key). A hub-to-hub tunnel (both ends
+    hubs, one number) is named after the peer on each: both names (a hub has none named after itself)."""
+    names = {object_name(tunnel.site)} | ({object_name(tunnel.hub)} if tunnel.kind == "hubs" else set())
+    return {("interface/Tunnel", (str(tunnel.hub_end.number),))} | \
+        {(path, (name,)) for name in names
+         for path in ("crypto/ipsec/profile", "crypto/ikev2/profile", "crypto/ikev2/keyring")}
 
 
 def keep_site(candidate: str, running: str, tunnel: Tunnel) -> str:

@@ -13,8 +13,8 @@ SHARED_YANG = ROOT.parent / "shared" / "yang"
 def add_iosxe_site(inv: Path, name: str = "kagoshima", site_id: int = 3, mgmt: str = "172.31.255.14",
                    wan: str = "198.51.100.14/30", lan: str = "10.1.4.0/24") -> Path:
     """Add an iosxe site to a copied inventory (NETCONF on port 830); the IKE proposal becomes one
-    the IOS-XE YANG can express (x25519 is not in it). IPv4 only: IOS-XE takes no IPv6 yet (issue 22),
-    and the example's IPv6 LANs would make the hub's tunnel to it dual-stack."""
+    the IOS-XE YANG can express (x25519 is not in it). IPv4 only (the dual-stack cases build
+    on it in dual.py): the example's IPv6 LANs would make the hub's tunnel to it dual-stack."""
     ipv4_only(inv)
     edit_yaml(inv / "overlay.yaml", {"ike.proposal": "aes256-sha256-ecp256",
                                      f"sites.{name}": {"id": site_id, "hub": "tokyo", "lans": [lan],
