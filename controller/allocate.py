@@ -82,14 +82,6 @@ def backup_slot(pool, prefixlen: int, site_id: int):
     return tunnel_subnet(pool, prefixlen, pool_capacity(pool, prefixlen) - site_id + 1)
 
 
-# Tunnel numbers (``TunnelEnd.number``: ``Tunnel<n>`` on numbered platforms, the GRE key): a site's
-# primary tunnel is its site id (1..65535) as ever; its backup tunnel and the hub-to-hub tunnels are
-# counted above every site id, so no two tunnels of one device share a number (a dual-homed site
-# has two tunnels, a hub one per site, backup or hub peer).
-BACKUP_NUMBERS = 65536          # + site id: a site's tunnel to its backup hub
-HUB_NUMBERS = 2 * 65536         # + pair_slot: the tunnel between two hubs
-
-
 def pair_slot(low: int, high: int) -> int:
     """The 1-based slot of the hub-to-hub tunnel between hub ids ``low < high``: depends on those
     two ids only (pairs enumerated by the higher id), so adding a hub moves no other pair.
@@ -148,14 +140,13 @@ def tunnels(intent: Intent, ifname: Callable[[str, str, int], str] = default_nam
             subnet6 = slot(pool6, plen6, site.id) if pool6 is not None else None
             kind = "primary" if k == 0 else "backup"
             cost = None if not multi else (intent.ospf.cost if k == 0 else intent.ospf.backup_cost)
-            number = site.id if k == 0 else BACKUP_NUMBERS + site.id
-            out.append(_tunnel(intent, ifname, hub_name, name, intent.hubs[hub_name], site, number,
+            out.append(_tunnel(intent, ifname, hub_name, name, intent.hubs[hub_name], site, site.id,
                                slot(pool, plen, site.id), subnet6, kind, cost, site.psk or intent.psk))
     for a, b in hub_pairs(intent):
         ha, hb = intent.hubs[a], intent.hubs[b]
         if intent.hub_pool is None or ha.id is None or hb.id is None:
             continue  # validate says why (inventory_rules.hub_homes)
         n = pair_slot(*sorted((ha.id, hb.id)))
-        out.append(_tunnel(intent, ifname, a, b, ha, hb, HUB_NUMBERS + n, tunnel_subnet(intent.hub_pool, plen, n), None,
+        out.append(_tunnel(intent, ifname, a, b, ha, hb, n, tunnel_subnet(intent.hub_pool, plen, n), None,
                            "hubs", intent.ospf.cost, intent.psk))
     return out

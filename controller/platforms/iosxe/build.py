@@ -163,12 +163,18 @@ def _ipsec(ipsec, i, mine: list, ts: yang_map.TransformSet) -> None:
         _sub(st, "transform-set", PREFIX)
 
 
+def tunnel_number(end) -> str:
+    """The ``Tunnel<n>`` number of a tunnel end: its interface name's (``platforms.base.interface_number``
+    gives a dual-homed site's backup and a hub-to-hub tunnel their own ranges)."""
+    return end.interface.removeprefix("Tunnel")
+
+
 def _tunnels(interface, overlay: Overlay, mine: list) -> None:
     i = overlay.intent
     for t, end in mine:
         mtu = overlay.tunnel_mtu(t)
         tun = _sub(interface, "Tunnel")
-        _sub(tun, "name", end.number)
+        _sub(tun, "name", tunnel_number(end))
         _sub(tun, "description", f"{PREFIX}: {end.peer}")
         ip = _sub(tun, "ip")
         prim = _path(ip, "address", "primary")

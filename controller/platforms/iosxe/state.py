@@ -129,9 +129,11 @@ def parse(overlay: Overlay, device: str, site: str | None, xml: str) -> DeviceSt
 
 def _entry_keys(tunnel: Tunnel) -> set[tuple[str, tuple[str, ...]]]:
     """The hub-side owned entries of one tunnel, as (path, key). A hub-to-hub tunnel (both ends
-    hubs, one number) is named after the peer on each: both names (a hub has none named after itself)."""
+    hubs, one interface number) is named after the peer on each: both names (a hub has none named after itself)."""
     names = {object_name(tunnel.site)} | ({object_name(tunnel.hub)} if tunnel.kind == "hubs" else set())
-    return {("interface/Tunnel", (str(tunnel.hub_end.number),))} | \
+    ends = (tunnel.hub_end, tunnel.site_end) if tunnel.kind == "hubs" else (tunnel.hub_end,)
+    numbers = {e.interface.removeprefix("Tunnel") for e in ends if e.interface.startswith("Tunnel")}
+    return {("interface/Tunnel", (n,)) for n in numbers} | \
         {(path, (name,)) for name in names
          for path in ("crypto/ipsec/profile", "crypto/ikev2/profile", "crypto/ikev2/keyring")}
 

@@ -65,8 +65,8 @@ def test_ipv4_only_renders_no_ipv6(tmp_path):
 def test_dual_homed_site_has_one_tunnel_per_hub_with_its_cost(homed):
     ls = lines(homed, "osaka")
     assert f"{T}[name=1]/description = grectl: tokyo" in ls and f"{T}[name=1]/ip/router-ospf/ospf/cost = 10" in ls
-    assert f"{T}[name=65537]/description = grectl: nagoya" in ls
-    assert f"{T}[name=65537]/ip/router-ospf/ospf/cost = 100" in ls
+    assert f"{T}[name=100001]/description = grectl: nagoya" in ls
+    assert f"{T}[name=100001]/ip/router-ospf/ospf/cost = 100" in ls
     addrs = {x.split(" = ")[1] for x in ls if x.endswith("") and "/ip/address/primary/address" in x}
     assert len(addrs) == 2                                       # each tunnel its own address
     assert sum("/ip/mtu = " in x for x in ls) == 2               # and its own MTU
@@ -77,11 +77,11 @@ def test_hub_renders_backup_and_hub_to_hub_tunnels(homed):
     ls = lines(homed, "nagoya")
     descr = sorted(x.split(" = ")[1] for x in ls if x.endswith(tuple(["tokyo", "osaka", "fukuoka"])) and "description" in x)
     assert descr == ["grectl: fukuoka", "grectl: osaka", "grectl: tokyo"]
-    assert f"{T}[name=131073]/description = grectl: tokyo" in ls                  # hub-to-hub
-    assert f"{T}[name=131073]/ip/router-ospf/ospf/cost = 10" in ls
-    assert f"{T}[name=65537]/ip/router-ospf/ospf/cost = 100" in ls                # osaka's backup
+    assert f"{T}[name=200001]/description = grectl: tokyo" in ls                  # hub-to-hub
+    assert f"{T}[name=200001]/ip/router-ospf/ospf/cost = 10" in ls
+    assert f"{T}[name=1]/ip/router-ospf/ospf/cost = 100" in ls                    # osaka's backup
     scoped = lines(homed, "nagoya", site="osaka")
-    assert any("Tunnel[name=65537]" in x for x in scoped) and not any("name=2]" in x for x in scoped)
+    assert any("Tunnel[name=1]" in x for x in scoped) and not any("name=2]" in x for x in scoped)
 
 
 def test_payloads_are_yang_valid(six, homed, tmp_path):
@@ -119,5 +119,5 @@ def test_keep_site_of_a_hub_to_hub_tunnel_on_either_hub(homed):
         peer = link.end(hub).peer
         cand = render.render_all(homed, device=hub)[hub]
         kept = nx.lines(nx.parse(state.keep_site(cand, "<data/>", link)))       # absent from running: dropped
-        assert not any(f"grectl-{peer}" in x or f"Tunnel[name={link.hub_end.number}]" in x for x in kept), hub
+        assert not any(f"grectl-{peer}" in x or f"Tunnel[name={link.end(hub).interface.removeprefix('Tunnel')}]" in x for x in kept), hub
         assert any("grectl-" in x for x in kept)                                  # the other tunnels stay

@@ -128,8 +128,8 @@ def test_site_back_to_one_hub_removes_its_backup_tunnel(tmp_path):
     homed = render.render_all(inventory.load(inv), device="osaka")["osaka"]
     edit_yaml(inv / "overlay.yaml", {"sites.osaka.hub": "tokyo"}, deletes=["sites.osaka.hubs"])
     single = render.render_all(inventory.load(inv), device="osaka")["osaka"]
-    assert "<name>65537</name>" in homed and "65537" not in single
+    assert "<name>100001</name>" in homed and "100001" not in single
     edits = load(running_of(homed, operator_lan=False), single)
     removed = sorted(nx.lines(nx.parse(e))[0] for e in edits if "remove" in e)
     assert removed == ["native/crypto/ikev2/keyring[name=grectl-nagoya]", "native/crypto/ikev2/profile[name=grectl-nagoya]",
-                       "native/crypto/ipsec/profile[name=grectl-nagoya]", "native/interface/Tunnel[name=65537]"]
+                       "native/crypto/ipsec/profile[name=grectl-nagoya]", "native/interface/Tunnel[name=100001]"]
