@@ -10,6 +10,7 @@ native ``configuration commit delay`` / ``configuration commit``, ``session.py``
 """
 from __future__ import annotations
 
+from .. import dualstack
 from ..base import Capabilities, Platform, Problem
 from . import collect, values
 from . import remediation as _rem
@@ -25,7 +26,8 @@ class ComwarePlatform(Platform):
             return out
         have = {str(p).split(":")[0] for p in out}
         return (out + [Problem.intent(p) for p in _render.problems(overlay, device) if p.split(":")[0] not in have]
-                + [Problem.intent(p) for p in _render.range_problems(overlay, device)])
+                + [Problem.intent(p) for p in _render.range_problems(overlay, device)]
+                + dualstack.problems(self, overlay, device))
 
     def check_psk(self, key):
         return values.check_psk(key)
@@ -70,7 +72,7 @@ PLATFORM = ComwarePlatform("h3c_comware", Capabilities(
     transforms=_render.TRANSFORMS, ike_ciphers=frozenset({"aes-cbc"}), dh_groups=frozenset(_render.DH),
     modes=frozenset({"transport"}), ifname_max=63, ownership="objects", commit_confirm="native",
     transport="ssh-cli", napalm_driver="comware_grectl", driver_unmasks=True, netmiko_device_type="hp_comware",
-    revert_step=60, revert_max=65535 * 60, renders=True,
+    revert_step=60, revert_max=65535 * 60, renders=True, families=frozenset({"ipv4", "ipv6"}),
     notes=("ESP/IKEv2 AES-CBC with SHA-1/SHA-2, DH group 14: what the cited Comware pages show",
            "IKEv2 keychain/profile/proposal keywords unverified (no Comware 7 IKEv2 page retrieved)",
            "commit-confirm: configuration commit delay (minutes) + configuration commit, cited for Comware 7 "

@@ -210,6 +210,8 @@ RANGES: dict[str, tuple[int, int, str]] = {
     "gre_key":         (0, 4294967295, "gre key (tunnel interface view) [unverified]"),
     "tunnel_number":   (0, 1023, "interface tunnel N mode gre [unverified: conservative bound]"),
     "policy_seq":      (1, 65535, "ipsec policy NAME SEQ isakmp [unverified]"),
+    "ipv6_mtu":        (1280, 10240, "ipv6 mtu (interface view), HP MSR Layer 3 - IP Services CR (V7)"),
+    "ospf_cost":       (1, 65535, "ospf cost / ospfv3 cost (interface view) [unverified: the OSPF bound]"),
 }
 
 
