@@ -65,8 +65,9 @@ def dual_stack(hub: Router, site: Router) -> bool:
     return bool(hub.lans6 or site.lans6)
 
 
-def default_name(device: str, peer: str, number: int) -> str:
-    """Tunnel interface naming when no platform says otherwise."""
+def default_name(device: str, peer: str, number: int, kind: str = "primary") -> str:
+    """Tunnel interface naming when no platform says otherwise (``kind``: the tunnel's, for a
+    platform that numbers a dual-homed site's backup or a hub-to-hub tunnel apart)."""
     return f"Tunnel{number}"
 
 
@@ -108,10 +109,10 @@ def _tunnel(intent: Intent, ifname, hub_name: str, site_name: str, hub: Router, 
     return Tunnel(
         site=site_name, hub=hub_name, kind=kind, cost=cost, subnet=subnet, subnet6=subnet6,
         families=("ipv4", "ipv6") if six else ("ipv4",),
-        hub_end=TunnelEnd(device=hub_name, interface=ifname(hub_name, site_name, number), number=number,
+        hub_end=TunnelEnd(device=hub_name, interface=ifname(hub_name, site_name, number, kind), number=number,
                           address=hub_ip, link_local=hub_ll, address6=hub6,
                           wan=hub.wan.address.ip, peer_wan=site.wan.address.ip, peer=site_name),
-        site_end=TunnelEnd(device=site_name, interface=ifname(site_name, hub_name, number), number=number,
+        site_end=TunnelEnd(device=site_name, interface=ifname(site_name, hub_name, number, kind), number=number,
                            address=site_ip, link_local=site_ll, address6=site6,
                            wan=site.wan.address.ip, peer_wan=hub.wan.address.ip, peer=hub_name),
         psk_ref=psk)
@@ -119,7 +120,7 @@ def _tunnel(intent: Intent, ifname, hub_name: str, site_name: str, hub: Router, 
 
 def tunnels(intent: Intent, ifname: Callable[[str, str, int], str] = default_name) -> list[Tunnel]:
     """Every hub <-> site tunnel (a dual-homed site's to its primary, then its backup hub), then
-    the hub-to-hub tunnels. ``ifname(device, peer, number)`` names the tunnel interface on
+    the hub-to-hub tunnels. ``ifname(device, peer, number, kind)`` names the tunnel interface on
     ``device`` (each platform has its own naming)."""
     out = []
     multi = any(s.hubs for s in intent.sites.values())  # costs everywhere once any site is dual-homed

@@ -135,8 +135,14 @@ def _load(inventory_dir: Path | str) -> Overlay:
             lan_interfaces=tuple(f"lan{i}" for i in range(len(r.lans4))), data=dict(h.data),
             lans6=tuple(r.lans6), lan6_interfaces=tuple(f"lan{i}" for i in range(len(r.lans6))),
             origins=origins.get(name, {}))
-    def ifname(device: str, peer: str, number: int) -> str:
-        return platforms.get(devices[device].platform).interface_name(peer, number)
+    def ifname(device: str, peer: str, number: int, kind: str = "primary") -> str:
+        plat = platforms.get(devices[device].platform)
+        # a platform that numbers its tunnels names a dual-homed site's backup and a hub-to-hub tunnel
+        # apart from the site-id ones (issue 23); the others name by peer or are refused multi-hub
+        named = getattr(plat, "redundant_interface_name", None)
+        if named is not None and kind != "primary":
+            return named(devices[device].role, peer, number, kind)
+        return plat.interface_name(peer, number)
 
     ov = Overlay(inventory_dir=str(inv), intent=intent, devices=devices,
                  tunnels=tuple(allocate.tunnels(intent, ifname)))

@@ -29,6 +29,10 @@ class ComwarePlatform(Platform):
                 + [Problem.intent(p) for p in _render.range_problems(overlay, device)]
                 + dualstack.problems(self, overlay, device))
 
+    def redundant_interface_name(self, role, peer, number, kind):
+        """A dual-homed site's backup tunnel and a hub-to-hub tunnel (``values.tunnel_slot``)."""
+        return f"Tunnel{values.tunnel_slot(role, number, kind)}"
+
     def check_psk(self, key):
         return values.check_psk(key)
 
@@ -72,7 +76,7 @@ PLATFORM = ComwarePlatform("h3c_comware", Capabilities(
     transforms=_render.TRANSFORMS, ike_ciphers=frozenset({"aes-cbc"}), dh_groups=frozenset(_render.DH),
     modes=frozenset({"transport"}), ifname_max=63, ownership="objects", commit_confirm="native",
     transport="ssh-cli", napalm_driver="comware_grectl", driver_unmasks=True, netmiko_device_type="hp_comware",
-    revert_step=60, revert_max=65535 * 60, renders=True, families=frozenset({"ipv4", "ipv6"}),
+    revert_step=60, revert_max=65535 * 60, renders=True, families=frozenset({"ipv4", "ipv6"}), multi_hub=True,
     notes=("ESP/IKEv2 AES-CBC with SHA-1/SHA-2, DH group 14: what the cited Comware pages show",
            "IKEv2 keychain/profile/proposal keywords unverified (no Comware 7 IKEv2 page retrieved)",
            "commit-confirm: configuration commit delay (minutes) + configuration commit, cited for Comware 7 "

@@ -222,3 +222,27 @@ def out_of_range(what: str, value: int) -> str | None:
     'takes 128-2048 (H3C Comware: tcp mss (interface view), HP MSR2000/3000/4000 Layer 3 CR), not 8886'
     """
     return ranges.out_of_range(RANGES, "H3C Comware", what, value)
+
+
+def tunnel_slot(role: str, number: int, kind: str) -> int:
+    """The N of ``interface Tunnel<N>`` for one tunnel end (issue 23). A site-id tunnel (a primary,
+    a single-homed site's, a hub's end of a backup) is numbered by the site id, as before; a
+    dual-homed site's tunnel to its backup hub takes the top number (a site has two tunnels); a
+    hub-to-hub tunnel counts down from one below it by its pair slot, so neither moves a site's
+    tunnel. ``range_problems`` refuses a site id that meets one of them on the same router.
+
+    >>> [tunnel_slot("site", 3, "primary"), tunnel_slot("site", 3, "backup"), tunnel_slot("hub", 3, "backup"),
+    ...  tunnel_slot("hub", 1, "hubs")]
+    [3, 1023, 3, 1022]
+    """
+    top = RANGES["tunnel_number"][1]
+    if kind == "hubs":
+        return top - number
+    if kind == "backup" and role == "site":
+        return top
+    return number
+
+
+def interface_number(interface: str) -> int:
+    """``Tunnel12`` -> 12."""
+    return int(interface.removeprefix("Tunnel"))
