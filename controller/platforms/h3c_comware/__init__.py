@@ -82,4 +82,8 @@ PLATFORM = ComwarePlatform("h3c_comware", Capabilities(
            "commit-confirm: configuration commit delay (minutes) + configuration commit, cited for Comware 7 "
            "(HPE 5510 HI, Release 1121+), not an MSR page",
            "driver session logic proven on transcripts written from H3C's documented session only (no H3C "
-           "device here); parsers on written outputs and recorded captures")))
+           "device here); parsers on written outputs and recorded captures",
+           "dual-stack: ipv6 address/ipv6 mtu/ospfv3 cited for Comware 7; no IPv6 TCP MSS clamp (tcp mss is "
+           "IPv4 only); the IPv6 display layouts unverified (no IPv6 capture)",
+           "redundant hubs: a dual-homed site's backup tunnel is Tunnel1023, hub-to-hub tunnels Tunnel1022 down",
+           "drill: not on Comware (the drill runs on Linux sites only)")))

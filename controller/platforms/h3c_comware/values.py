@@ -211,7 +211,8 @@ RANGES: dict[str, tuple[int, int, str]] = {
     "tunnel_number":   (0, 1023, "interface tunnel N mode gre [unverified: conservative bound]"),
     "policy_seq":      (1, 65535, "ipsec policy NAME SEQ isakmp [unverified]"),
     "ipv6_mtu":        (1280, 10240, "ipv6 mtu (interface view), HP MSR Layer 3 - IP Services CR (V7)"),
-    "ospf_cost":       (1, 65535, "ospf cost / ospfv3 cost (interface view) [unverified: the OSPF bound]"),
+    "ospf_cost":       (1, 65535, "ospf cost / ospfv3 cost (interface view), HPE 3600 v2 / HP 6125G "
+                              "Comware OSPF guides"),
 }
 
 

@@ -17,13 +17,15 @@ CW = platforms.get("h3c_comware")
 WANS = {"tokyo": "GigabitEthernet0/0", "nagoya": "GigabitEthernet0/0", "fukuoka": "Dialer1"}
 
 
-def comware(inv: Path) -> Path:
+def comware(inv: Path, lan6: bool = False) -> Path:
     """tokyo and nagoya Comware hubs, fukuoka a Comware site (homed on nagoya, then tokyo); osaka
     stays Linux (homed on tokyo, then nagoya)."""
     hosts = yaml.safe_load((inv / "hosts.yaml").read_text())
     for name in WANS:
         hosts[name] = {"hostname": hosts[name]["hostname"], "platform": "h3c_comware", "username": "admin",
                        "data": {"role": "site" if name == "fukuoka" else "hub"}}
+    if lan6:
+        hosts["fukuoka"]["data"]["lan6_interfaces"] = ["GE0/1"]
     (inv / "hosts.yaml").write_text(yaml.safe_dump(hosts, sort_keys=False))
     doc = yaml.safe_load((inv / "overlay.yaml").read_text())
     for name, wan in WANS.items():
@@ -33,8 +35,8 @@ def comware(inv: Path) -> Path:
     return inv
 
 
-def load(tmp: Path, sets: dict | None = None, deletes: list | None = None):
-    return inventory.load(comware(dual_homed(tmp, sets, deletes)))
+def load(tmp: Path, sets: dict | None = None, deletes: list | None = None, lan6: bool = False):
+    return inventory.load(comware(dual_homed(tmp, sets, deletes), lan6))
 
 
 def test_capability_says_multi_hub():
@@ -121,3 +123,24 @@ def test_in_sync_is_empty(tmp_path):
     for device in ("fukuoka", "tokyo", "nagoya"):
         text = render.render_device(ov, device)
         assert CW.remediation(text, text, True) == []
+
+
+def test_site_scope_on_a_hub_adds_only_that_sites_backup(tmp_path):
+    """``--site fukuoka`` on tokyo (fukuoka's backup hub): its side of fukuoka's backup tunnel only;
+    nothing of osaka's tunnel or the hub-to-hub tunnel is undone."""
+    single, dual = _single(tmp_path / "a"), load(tmp_path / "b")
+    cmds = CW.remediation(render.render_device(single, "tokyo"), render.render_device(dual, "tokyo", site="fukuoka"),
+                          False)
+    assert not [c for c in cmds if c.startswith("undo") or c.strip().startswith("undo")]
+    assert "interface Tunnel2 mode gre" in cmds and " ospf cost 100" in cmds
+    assert "ipsec policy grectl 2 isakmp" in cmds and "interface Tunnel1022 mode gre" not in cmds
+
+
+def test_dual_stack_and_dual_homed_costs_both_families(tmp_path):
+    ov = load(tmp_path, sets={"tunnel_pool6": "2001:db8:ffff::/48",
+                              "sites.fukuoka.lans": ["10.1.3.0/24", "2001:db8:3::/64"]}, lan6=True)
+    text = render.render_device(ov, "fukuoka")
+    for n, cost in ((2, 10), (1023, 100)):
+        block = text.split(f"interface Tunnel{n} mode gre\n", 1)[1].split("#", 1)[0]
+        assert f" ospf cost {cost}\n" in block and f" ospfv3 cost {cost}\n" in block
+        assert " ospfv3 1 area 0.0.0.0\n" in block and " ipv6 address FE80::2 link-local\n" in block
