@@ -114,7 +114,10 @@ def _network(line: str):
 def owned(running: list[Node], intended: list[Node]) -> list[Node]:
     """The part of ``running`` grectl owns (containers it shares keep only its own lines)."""
     want_heads = {_head(n.line) for n in intended}
-    procs = {h.split()[1] for h in want_heads if h.split()[:1] == ["ospf"] and len(h.split()) > 1}
+    # the OSPFv3 process grectl owns has its OSPF process's number: the intent's, or with nothing
+    # intended (the driver's read of grectl's part) those of the OSPF processes running
+    heads = want_heads if intended else {_head(n.line) for n in running}
+    procs = {h.split()[1] for h in heads if h.split()[:1] == ["ospf"] and len(h.split()) > 1}
     tunnels = [n for n in running if n.line.startswith("interface Tunnel") and (
         n.line in want_heads or any(c.line.startswith("description grectl") for c in n.children))]
     nets = {_subnet(n) for n in tunnels + [n for n in intended if n.line.startswith("interface Tunnel")]} - {None}

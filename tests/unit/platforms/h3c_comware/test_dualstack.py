@@ -116,3 +116,15 @@ def test_a_site_scope_touches_no_ospfv3_process(tmp_path):
     ov = inventory.load(dual(tmp_path))
     hub = render.render_device(ov, "fukuoka", site="fukuoka")
     assert "ospfv3 1 area 0.0.0.0" in hub and "silent-interface" in hub
+
+
+def test_the_drivers_read_keeps_the_ipv6_part(tmp_path):
+    """The driver hands remediation grectl's part of the running config (``session.owned``, nothing
+    intended): it must hold the OSPFv3 process and the LAN's OSPFv3 line, or a second deploy would
+    send them again and going back to IPv4 only would leave them. The operator's process 7 stays out."""
+    from controller.platforms.h3c_comware import session
+    dual_ov, v4 = inventory.load(dual(tmp_path / "a")), inventory.load(dual(tmp_path / "b", six=False))
+    read = session.owned(_running(dual_ov, True))
+    assert "ospfv3 1\n" in read and " ospfv3 1 area 0.0.0.0\n" in read and "ospfv3 7" not in read
+    assert CW.remediation(read, render.render_device(dual_ov, "fukuoka"), True) == []
+    assert CW.remediation(read, render.render_device(v4, "fukuoka"), True)[-1] == "undo ospfv3 1"
