@@ -9,11 +9,14 @@ A case file (YAML) holds:
   symlinks        {relative path: target}
   chmod           {relative path: mode}  (skipped as root, where modes do not stop reads)
   env             {NAME: value} set for the run
+  families        {platform: [family, ...]} that platform's capabilities for the run (a platform
+                  that cannot do IPv6, now that every built-in one can)
   resolve         {name: [address, ...]} what the (fake, offline) resolver answers; other names fail
   expect          text every run must print (one `file: field: what is wrong` line holds it)
   also / absent   more text that must / must not appear
   secret          a value that must never appear in any output (problems, text CLI, --json CLI)
 """
+import dataclasses
 import json
 import os
 import socket
@@ -22,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from controller import cli, inventory
+from controller import cli, inventory, platforms
 from controller.errors import InventoryError
 from tests.conftest import TEST_PSK, edit_yaml
 
@@ -74,6 +77,9 @@ def apply_case(inv: Path, case: dict, monkeypatch=None) -> None:
     if monkeypatch is not None:
         for name, value in (case.get("env") or {}).items():
             monkeypatch.setenv(name, value)
+        for name, families in (case.get("families") or {}).items():
+            plat = platforms.get(name)
+            monkeypatch.setattr(plat, "caps", dataclasses.replace(plat.caps, families=frozenset(families)))
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ native ``configuration commit delay`` / ``configuration commit``, ``session.py``
 """
 from __future__ import annotations
 
+from .. import dualstack
 from ..base import Capabilities, Platform, Problem
 from . import collect, values
 from . import remediation as _rem
@@ -25,7 +26,13 @@ class ComwarePlatform(Platform):
             return out
         have = {str(p).split(":")[0] for p in out}
         return (out + [Problem.intent(p) for p in _render.problems(overlay, device) if p.split(":")[0] not in have]
-                + [Problem.intent(p) for p in _render.range_problems(overlay, device)])
+                + [Problem.intent(p) for p in _render.range_problems(overlay, device)]
+                + dualstack.problems(self, overlay, device))
+
+    def interface_name(self, peer: str, number: int, kind: str = "primary") -> str:
+        """Comware numbers tunnels 0..1023: a dual-homed site's backup tunnel and a hub-to-hub
+        tunnel take the top numbers (``values.tunnel_slot``), not ``base.interface_number``'s ranges."""
+        return f"Tunnel{values.tunnel_slot(number, kind)}"
 
     def check_psk(self, key):
         return values.check_psk(key)
@@ -70,10 +77,14 @@ PLATFORM = ComwarePlatform("h3c_comware", Capabilities(
     transforms=_render.TRANSFORMS, ike_ciphers=frozenset({"aes-cbc"}), dh_groups=frozenset(_render.DH),
     modes=frozenset({"transport"}), ifname_max=63, ownership="objects", commit_confirm="native",
     transport="ssh-cli", napalm_driver="comware_grectl", driver_unmasks=True, netmiko_device_type="hp_comware",
-    revert_step=60, revert_max=65535 * 60, renders=True,
+    revert_step=60, revert_max=65535 * 60, renders=True, families=frozenset({"ipv4", "ipv6"}), multi_hub=True,
     notes=("ESP/IKEv2 AES-CBC with SHA-1/SHA-2, DH group 14: what the cited Comware pages show",
            "IKEv2 keychain/profile/proposal keywords unverified (no Comware 7 IKEv2 page retrieved)",
            "commit-confirm: configuration commit delay (minutes) + configuration commit, cited for Comware 7 "
            "(HPE 5510 HI, Release 1121+), not an MSR page",
            "driver session logic proven on transcripts written from H3C's documented session only (no H3C "
-           "device here); parsers on written outputs and recorded captures")))
+           "device here); parsers on written outputs and recorded captures",
+           "dual-stack: ipv6 address/ipv6 mtu/ospfv3 cited for Comware 7; no IPv6 TCP MSS clamp (tcp mss is "
+           "IPv4 only); the IPv6 display layouts unverified (no IPv6 capture)",
+           "redundant hubs: a dual-homed site's backup tunnel is Tunnel1023, hub-to-hub tunnels Tunnel1022 down",
+           "drill: not on Comware (the drill runs on Linux sites only)")))

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-from ... import probes
+from ... import preferred, probes
 from ...models import Overlay
 from ...state import (
     ChildSa,
@@ -44,7 +44,7 @@ from ...state import (
     Route,
     RouteLookup,
 )
-from . import values
+from . import collect6, lsdb, values
 
 IKE_SA, IKEV2_SA, IPSEC_SA, OSPF_PEER, OSPF_ROUTES = ("display ike sa", "display ikev2 sa", "display ipsec sa",
                                                       "display ospf peer", "display ip routing-table protocol ospf")
@@ -247,7 +247,8 @@ def after_command(wan: str) -> str:
 
 COMMANDS = ["display interface Tunnel<n>", IKEV2_SA, IKE_SA, IPSEC_SA, OSPF_PEER,
             "display ospf interface Tunnel<n> verbose", OSPF_ROUTES, "display ip routing-table [A.B.C.D]",
-            "ping -f -s N -c C A"]
+            "ping -f -s N -c C A", collect6.PEER6, "display ospfv3 interface Tunnel<n>", collect6.ROUTES6,
+            "ping ipv6 -c C -s N X:X::X", lsdb.SHOW]
 
 
 def parse_command(command: str, output: str) -> DeviceState:
@@ -264,6 +265,10 @@ def parse_command(command: str, output: str) -> DeviceState:
         return DeviceState(ospf_neighbors=parse_ospf_peer(output))
     if c.startswith("display ospf interface"):
         return DeviceState(ospf_interfaces=parse_ospf_interface(output))
+    if (six := collect6.parse_command(c, output, parse_ping)) is not None:
+        return six
+    if c == lsdb.SHOW:
+        return DeviceState(ospf_lsdb=lsdb.parse_router_lsdb(output))
     if c.startswith("display ip routing-table") and re.fullmatch(IP, c.split()[-1]):
         return DeviceState(route_lookups={c.split()[-1]: parse_route_lookup(output)})
     if c.startswith("display ip routing-table"):
@@ -288,9 +293,13 @@ def commands(overlay: Overlay, device: str, site: str | None) -> list[list[str]]
     second = []
     for far, size in targets(overlay, device, site):
         second += [ping_command(far, size, 2), ping_command(far, size + 1, 1)]
+    first6, second6 = collect6.commands(overlay, device, site)
+    second += second6
+    if preferred.multi_hub(overlay):
+        first6.append(lsdb.SHOW)     # the backup path in the OSPF database (ospf.backup, issue 23)
     if ts:
         second.append(after_command(overlay.devices[device].wan.interface))   # the SAs again, after the probes
-    return [first, second]
+    return [first + first6, second]
 
 
 def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, str]) -> DeviceState:
@@ -312,4 +321,5 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
         gre=gre, ike_sas=parse_ikev2_sa(outputs.get(IKEV2_SA, "")), child_sas=parse_ipsec_sa(outputs.get(IPSEC_SA, "")),
         child_sas_after=parse_ipsec_sa(after), ospf_neighbors=parse_ospf_peer(outputs.get(OSPF_PEER, "")),
         ospf_interfaces=ospf_if, routes=parse_routes(outputs.get(OSPF_ROUTES, "")), route_lookups=lookups,
-        probes=found)
+        probes=found, ospf_lsdb=lsdb.parse_router_lsdb(outputs.get(lsdb.SHOW, "")),
+        **collect6.state6(overlay, device, site, outputs, parse_ping))

@@ -28,16 +28,20 @@ OVERRIDE = ("description", "ip address", "mtu", "tcp mss", "ospf timer hello", "
             "esp encryption-algorithm", "esp authentication-algorithm", "encryption", "integrity", "prf", "dh",
             "proposal", "rule 0", "address", "identity address", "pre-shared-key", "keychain", "identity local",
             "match remote identity", "sa duration time-based", "sa duration", "transform-set", "security acl",
-            "local-address", "remote-address", "ikev2-profile", "ipsec apply policy", "dpd interval")
+            "local-address", "remote-address", "ikev2-profile", "ipsec apply policy", "dpd interval",
+            "ipv6 mtu", "ospf cost", "ospfv3 cost", "ospfv3 network-type", "ospfv3 timer hello", "ospfv3 timer dead",
+            "router-id")
 # leaves undone by their keyword alone
 UNDO_BARE = ("description", "mtu", "tcp mss", "ospf timer hello", "ospf timer dead", "ospf network-type",
              "gre key", "ipsec apply policy", "source", "destination", "sa duration time-based", "rule 0",
-             "dpd interval")
+             "dpd interval", "ipv6 mtu", "ospf cost", "ospfv3 cost", "ospfv3 network-type", "ospfv3 timer hello",
+             "ospfv3 timer dead", "router-id")
 # removal order of whole objects: bindings first, then what they reference
 KINDS = (("interface Tunnel", 0), ("ipsec policy grectl ", 1), ("ikev2 profile grectl-", 2),
          ("ikev2 keychain grectl-", 3), ("acl advanced name grectl-", 4), ("ikev2 policy grectl", 5),
-         ("ikev2 proposal grectl", 6), ("ipsec transform-set grectl", 7))
+         ("ikev2 proposal grectl", 6), ("ipsec transform-set grectl", 7), ("ospfv3 ", 8))
 APPLY = "ipsec apply policy grectl"
+_LAN6 = re.compile(r"ospfv3 (\d+) area \S+")
 
 
 @dataclass
@@ -79,6 +83,8 @@ def _same(a: str, b: str) -> bool:
     # Comware prints a configured key as ``pre-shared-key ciphertext $c$3$...``, never as written
     if a.startswith("pre-shared-key") and b.startswith("pre-shared-key"):
         return True
+    if a.startswith("ipv6 address ") and b.startswith("ipv6 address "):
+        return a.lower() == b.lower()     # IPv6 is printed in one case, written in another
     return a == b
 
 
@@ -108,6 +114,10 @@ def _network(line: str):
 def owned(running: list[Node], intended: list[Node]) -> list[Node]:
     """The part of ``running`` grectl owns (containers it shares keep only its own lines)."""
     want_heads = {_head(n.line) for n in intended}
+    # the OSPFv3 process grectl owns has its OSPF process's number: the intent's, or with nothing
+    # intended (the driver's read of grectl's part) those of the OSPF processes running
+    heads = want_heads if intended else {_head(n.line) for n in running}
+    procs = {h.split()[1] for h in heads if h.split()[:1] == ["ospf"] and len(h.split()) > 1}
     tunnels = [n for n in running if n.line.startswith("interface Tunnel") and (
         n.line in want_heads or any(c.line.startswith("description grectl") for c in n.children))]
     nets = {_subnet(n) for n in tunnels + [n for n in intended if n.line.startswith("interface Tunnel")]} - {None}
@@ -117,10 +127,15 @@ def owned(running: list[Node], intended: list[Node]) -> list[Node]:
         if k == 0:
             if n in tunnels:
                 out.append(n)
+        elif k == 8:    # the intent's OSPFv3 process (the OSPF one's number): goes with the last IPv6 LAN
+            if n.line.split()[1:2] and n.line.split()[1] in procs:
+                out.append(n)
         elif k is not None:
             out.append(n)
         elif n.line.startswith("interface "):
-            mine = [c for c in n.children if c.line == APPLY]
+            # someone's interface: grectl's policy binding and its OSPFv3 line (an IPv6 LAN)
+            mine = [c for c in n.children if c.line == APPLY or (
+                (m := _LAN6.fullmatch(c.line)) and m.group(1) in procs)]
             if mine or n.line in want_heads:
                 out.append(Node(n.line, mine, shared=True))
         elif n.line.startswith("ospf "):
@@ -169,4 +184,6 @@ def _diff(run: list[Node], want: list[Node], indent: str, full: bool, top: bool 
 
 def remediation(running: str, intended: str, full: bool = True) -> list[str]:
     want = tree(intended)
-    return _diff(owned(tree(running), want), want, "", full, top=True)
+    out = _diff(owned(tree(running), want), want, "", full, top=True)
+    last = [c for c in out if c.startswith("undo ospfv3 ")]   # after every interface's OSPFv3 line went
+    return [c for c in out if c not in last] + last

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from ... import proposals as neutral
 from ...models import Overlay
+from .. import dualstack
 from ..derived import mtu_problems
 from ..templating import environment
 from . import values
@@ -64,6 +65,7 @@ def _env():
     env = environment(__file__)
     env.filters.setdefault("w", values.word)
     env.filters.setdefault("d", values.text)
+    env.filters.setdefault("v6", lambda a: values.word(str(a).upper()))
     return env
 
 
@@ -84,13 +86,27 @@ def range_problems(overlay: Overlay, device: str) -> list[str]:
     check("ospf.process", "ospf_process", i.ospf.process, "ospf")
     check("ospf.hello", "ospf_hello", i.ospf.hello, "ospf timer hello")
     check("ospf.dead", "ospf_dead", i.ospf.dead, "ospf timer dead")
+    taken: dict[int, tuple[str, str]] = {}
     for t in overlay.tunnels_of(device):
+        if t.cost is not None:
+            field = "ospf.backup_cost" if t.kind == "backup" else "ospf.cost"
+            check(field, "ospf_cost", t.cost, "ospf cost / ospfv3 cost")
+        if "ipv6" in t.families:
+            check(f"sites.{t.site}", "ipv6_mtu", overlay.tunnel_mtu(t), f"{t.end(device).interface} ipv6 mtu",
+                  " (the tunnel MTU)")
         end = t.end(device)
-        check(f"sites.{t.site}.id", "tunnel_number", end.number, "interface Tunnel N mode gre", " (N is the site id)")
-        check(f"sites.{t.site}.id", "policy_seq", t.hub_end.number, "ipsec policy grectl N isakmp",
-              " (N is the site id)")
+        n, field = values.interface_number(end.interface), _field(t)
+        what = " (N is the site id)" if n == end.number else f" (N is {device!r}'s {t.kind} tunnel number)"
+        check(field, "tunnel_number", n, "interface Tunnel N mode gre", what)
+        check(field, "policy_seq", n, "ipsec policy grectl N isakmp", what)
+        if n in taken:
+            other, other_field = taken[n]
+            at = other_field if t.kind == "hubs" else field     # the site's id is what to change
+            out.append(f"{at}: {who}: interface Tunnel{n} would carry both the tunnel to {end.peer} and the "
+                       f"one to {other}: give the site another id")
+        taken[n] = (end.peer, field)
         if i.gre.key:
-            check(f"sites.{t.site}.id", "gre_key", t.hub_end.number, "gre key", " (the GRE key is the site id)")
+            check(field, "gre_key", t.hub_end.number, "gre key", " (the GRE key is the site id)")
         why = values.check_name(f"{GROUP}-{end.peer}")
         if why:
             out.append(f"sites.{t.site}: {who}: object name {GROUP}-{end.peer} {why}")
@@ -98,17 +114,26 @@ def range_problems(overlay: Overlay, device: str) -> list[str]:
     return sorted(set(out), key=out.index)
 
 
+def _field(t) -> str:
+    """The intent field a tunnel's number comes from: the site's id, or the hubs' ids."""
+    return f"hubs.{t.site}.id" if t.kind == "hubs" else f"sites.{t.site}.id"
+
+
 def render(overlay: Overlay, device: str, secrets: dict[str, str], site: str | None = None) -> str:
     i, dev = overlay.intent, overlay.devices[device]
     tunnels = []
-    for t in sorted(overlay.tunnels_of(device, site), key=lambda t: t.hub_end.number):
+    for t in sorted(overlay.tunnels_of(device, site), key=lambda t: values.interface_number(t.end(device).interface)):
         end = t.end(device)
         mtu = overlay.tunnel_mtu(t)
         tunnels.append(dict(interface=end.interface, address=end.address, subnet=end.address.network,
-                            wan=end.wan, peer_wan=end.peer_wan, mtu=mtu, mss=mtu - 40, seq=t.hub_end.number,
+                            wan=end.wan, peer_wan=end.peer_wan, mtu=mtu, mss=mtu - 40,
+                            seq=values.interface_number(end.interface),
                             key=t.hub_end.number if i.gre.key else None, name=f"{GROUP}-{end.peer}",
-                            secret=secrets[t.site], description=f"grectl: {end.peer}"))
+                            secret=secrets[t.site], description=f"grectl: {end.peer}", cost=t.cost,
+                            **dualstack.end6(overlay, t, device)))
     ctx = dict(tunnels=tunnels, group=GROUP, ike=i.ike, ipsec=i.ipsec, ospf=i.ospf,
                ike_p=ike(i.ike.proposal), esp_p=esp(i.ipsec.transform), wan_interface=dev.wan.interface,
-               full=site is None or dev.role == "site", router_id=dev.router_id, lans=dev.lans)
+               full=site is None or dev.role == "site", router_id=dev.router_id, lans=dev.lans,
+               ospf6=any(t["ipv6"] for t in tunnels) or (site is None and bool(dev.lans6)),
+               lans6=dualstack.lan6_pairs(overlay, device, values.canonical_interface))
     return _env().get_template("comware.j2").render(ctx)

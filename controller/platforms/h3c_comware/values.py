@@ -210,6 +210,9 @@ RANGES: dict[str, tuple[int, int, str]] = {
     "gre_key":         (0, 4294967295, "gre key (tunnel interface view) [unverified]"),
     "tunnel_number":   (0, 1023, "interface tunnel N mode gre [unverified: conservative bound]"),
     "policy_seq":      (1, 65535, "ipsec policy NAME SEQ isakmp [unverified]"),
+    "ipv6_mtu":        (1280, 10240, "ipv6 mtu (interface view), HP MSR Layer 3 - IP Services CR (V7)"),
+    "ospf_cost":       (1, 65535, "ospf cost / ospfv3 cost (interface view), HPE 3600 v2 / HP 6125G "
+                              "Comware OSPF guides"),
 }
 
 
@@ -220,3 +223,27 @@ def out_of_range(what: str, value: int) -> str | None:
     'takes 128-2048 (H3C Comware: tcp mss (interface view), HP MSR2000/3000/4000 Layer 3 CR), not 8886'
     """
     return ranges.out_of_range(RANGES, "H3C Comware", what, value)
+
+
+def tunnel_slot(number: int, kind: str) -> int:
+    """The N of ``interface Tunnel<N>`` for one tunnel end of ``kind`` (issue 23; the kinds of
+    ``platforms.base.interface_number``). A site-id tunnel (``primary``: a site's to its primary hub,
+    a hub's to any site) is numbered by the site id, as before; a dual-homed site's tunnel to its
+    backup hub (``backup``) takes the top number (a site has two tunnels); a hub-to-hub tunnel
+    (``hubs``) counts down from one below it by its pair slot, so neither moves a site's tunnel.
+    ``range_problems`` refuses a site id that meets one of them on the same router.
+
+    >>> [tunnel_slot(3, "primary"), tunnel_slot(3, "backup"), tunnel_slot(1, "hubs")]
+    [3, 1023, 1022]
+    """
+    top = RANGES["tunnel_number"][1]
+    if kind == "hubs":
+        return top - number
+    if kind == "backup":
+        return top
+    return number
+
+
+def interface_number(interface: str) -> int:
+    """``Tunnel12`` -> 12."""
+    return int(interface.removeprefix("Tunnel"))

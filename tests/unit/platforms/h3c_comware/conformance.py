@@ -8,6 +8,7 @@ from tests.unit.platforms.mixed import mixed_inventory
 
 PLATFORM = "h3c_comware"
 DEVICE = "fukuoka"
+LAN6_INTERFACE = "GigabitEthernet0/1"   # the interface of an IPv6 LAN the shared dual-stack case adds
 CASES = Path(__file__).parent / "cases"
 
 
