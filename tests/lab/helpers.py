@@ -72,3 +72,21 @@ def wait_green(ov, site=None, wait=90):
     failed = [c for c in result if c.status == "fail"]
     assert not failed, "\n".join(f"{c.device} {c.peer} {c.check} {c.reason} {c.observed}" for c in failed)
     return seconds
+
+
+def pending_on(state, routers) -> list[str]:
+    """The routers with a commit waiting for its confirm (the agent's pending.json: gone once the
+    commit is confirmed, or once its timer has rolled it back)."""
+    import json
+    return [r for r in routers if json.loads(sh(state, r, "python3 /etc/grectl/agent.py pending"))["pending"]]
+
+
+def wait_no_pending(state, routers, timeout: float) -> float:
+    """Poll until no router has a pending commit: every confirm timer has run out (and its revert is
+    applied) or was stopped by a confirm. Seconds waited."""
+    import time
+    t0 = time.monotonic()
+    while left := pending_on(state, routers):
+        assert time.monotonic() - t0 < timeout, f"still pending after {timeout:.0f}s: {left}"
+        time.sleep(1)
+    return time.monotonic() - t0

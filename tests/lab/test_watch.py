@@ -1,4 +1,4 @@
-"""watch, history, metrics, remediation and the change lock on real lab routers (own lab `gwatch`).
+"""watch, history, metrics, remediation and the change lock on real lab routers (the session's lab).
 
 Each test leaves the overlay as the intent says (in sync, verify green) for the next one."""
 import json
@@ -11,39 +11,31 @@ import sys
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from controller import graph, history, inventory, lock
-from tests.conftest import ROOT, TEST_PSK, copy_inventory, edit_yaml
-from tests.lab.helpers import cli, fresh_lab, sh, wait_green
+from controller import graph, history, lock
+from tests.conftest import ROOT, TEST_PSK, edit_yaml
+from tests.lab.helpers import cli, sh, wait_green
 
 pytestmark = pytest.mark.lab
 
-LAB = "gwatch"
-MGMT = "172.31.249"
 ROUTERS = ("tokyo", "osaka", "fukuoka")
 
 
 @pytest.fixture(scope="module")
-def watch_lab(tmp_path_factory):
-    """The example overlay on lab gwatch, deployed and verified green."""
-    inv = copy_inventory(tmp_path_factory.mktemp("watch"))
-    edit_yaml(inv / "overlay.yaml", {"lab.name": LAB, "lab.mgmt_network": f"{MGMT}.0/24"})
-    edit_yaml(inv / "hosts.yaml", {f"{h}.hostname": f"{MGMT}.{n}" for h, n in zip(ROUTERS, (11, 12, 13))})
-    state = Path(f"/var/lib/grectl/test-{LAB}")
+def watch_lab(deployed, tmp_path_factory):
+    """The session's lab (tests/lab/conftest.py, the example overlay), brought to its intent by a
+    deploy through the CLI (0 changes after the modules before) and verified green."""
+    inv, state, ov, _ = deployed
     work = tmp_path_factory.mktemp("watch-state")
     t0 = time.monotonic()
-    with fresh_lab(inv, state):
-        up = time.monotonic() - t0
-        r = cli(inv, "deploy", "--confirm-timeout", "120", "--backup-dir", str(work / "backups"))
-        assert r.returncode == 0, r.stdout + r.stderr
-        ov = inventory.load(inv)
-        wait_green(ov)
-        print(f"lab up {up:.1f}s; deployed and green {time.monotonic() - t0 - up:.1f}s later")
-        yield inv, state, ov, work
+    r = cli(inv, "deploy", "--confirm-timeout", "120", "--backup-dir", str(work / "backups"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    wait_green(ov)
+    print(f"deployed and green in {time.monotonic() - t0:.1f}s")
+    yield inv, state, ov, work
 
 
 def grectl(*args, timeout=600):
