@@ -38,19 +38,8 @@ demo: setup
 lab-down: setup
 	$(BIN)/grectl lab down
 
-# Every test, in three runs: the hub + 24 scale lab (tests/lab/test_scale.py: one UML kernel, so one
-# CPU, for ~7 min) in the background while the unit suite uses the other CPU; then the other lab
-# modules, one at a time (their timers and proofs are measured on a lab alone). Fails if any run fails.
-SCALE_LOG := out/test-scale.log
 test: setup
-	@mkdir -p out
-	@$(BIN)/pytest tests/lab/test_scale.py >$(SCALE_LOG) 2>&1 & scale=$$!; \
-	echo "tests/lab/test_scale.py runs in the background (pid $$scale, output in $(SCALE_LOG))"; \
-	$(BIN)/pytest --ignore=tests/lab; unit=$$?; \
-	wait $$scale; scale_rc=$$?; echo "--- tests/lab/test_scale.py (exit $$scale_rc):"; cat $(SCALE_LOG); \
-	$(BIN)/pytest tests/lab --ignore=tests/lab/test_scale.py; lab=$$?; \
-	echo "exit codes: unit $$unit, scale $$scale_rc, other lab modules $$lab"; \
-	test $$unit -eq 0 && test $$scale_rc -eq 0 && test $$lab -eq 0
+	$(BIN)/pytest
 
 bench: setup
 	$(BIN)/python bench/bench_render.py
