@@ -75,6 +75,7 @@ class OspfInterface(_State):
     mtu: int | None = None
     passive: bool = False
     up: bool = True
+    cost: int | None = None         # the interface's OSPF cost as the router runs it (None: not reported)
 
 
 class NextHop(_State):

@@ -4,7 +4,7 @@ Check names are stable (``gre.link``, ``ike.sa`` ...); failures carry reason cod
 spirit of Batfish (IKE_PHASE1_FAILED, OSPF_HELLO_MISMATCH, RECURSIVE_ROUTING, ...; with redundant
 hubs PATH_NOT_PREFERRED: a remote LAN learned through another tunnel than the preferred path's, and
 OSPF_BACKUP_PATH_MISSING: a dual-homed site's OSPF database lacks its backup link or, with the
-primary left out, a remote LAN). A check
+primary left out, a remote LAN; OSPF_COST_MISMATCH: a tunnel runs another OSPF cost than intended). A check
 group a target cannot observe (``DeviceState.unavailable``) is reported ``n/a`` with
 NOT_AVAILABLE_ON_TARGET, never as passed.
 """
@@ -207,6 +207,19 @@ def _ospf_interface(e: End, family: str = "ipv4") -> None:
           f"hello {want[0]} dead {want[1]} area {want[2]} {want[3]}", reason)
 
 
+def _ospf_cost(e: End, family: str = "ipv4") -> None:
+    """Redundant hubs (issue 23): the tunnel's OSPF cost as the router runs it is the intended one
+    (a backup's ``ospf.backup_cost``, else ``ospf.cost``), on both ends: a backup at the primary's
+    cost would share or take the traffic (OSPF_COST_MISMATCH). Only where tunnels carry a cost and
+    the target reports it (``ospf.interface`` already fails an interface not in OSPF)."""
+    oi = e.st.interfaces(family).get(e.end.interface)
+    if e.t.cost is None or oi is None or oi.cost is None:
+        return
+    e.add(cid("ospf.cost", family), oi.cost == e.t.cost, f"cost {oi.cost}", f"cost {e.t.cost}",
+          "OSPF_COST_MISMATCH", f"{e.end.interface} runs OSPF{'' if family == 'ipv4' else 'v3'} cost {oi.cost}, "
+          f"the intent says {e.t.cost}")
+
+
 def _underlay(e: End) -> None:
     """The tunnel destination must be reached through the WAN, never a tunnel."""
     rg = e.st.route_lookups.get(e.peer_wan)
@@ -222,9 +235,9 @@ def _underlay(e: End) -> None:
 
 
 # The per-tunnel-end checks, one function each, in the order they are reported.
-END_CHECKS = (_gre, _ike, _ipsec, _df, _ospf_neighbor, _ospf_interface, _underlay)
+END_CHECKS = (_gre, _ike, _ipsec, _df, _ospf_neighbor, _ospf_interface, _ospf_cost, _underlay)
 # Those a dual-stack tunnel repeats for IPv6 (the tunnel, IKE, ESP and the IPv4 underlay are one).
-FAMILY_CHECKS = (_df, _ospf_neighbor, _ospf_interface)
+FAMILY_CHECKS = (_df, _ospf_neighbor, _ospf_interface, _ospf_cost)
 
 
 def check_end(overlay: Overlay, t: Tunnel, device: str, st: DeviceState) -> list[Check]:

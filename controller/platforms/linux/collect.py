@@ -266,7 +266,7 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
         ospf_interfaces={k: OspfInterface(name=k, area=v["area"], hello=v["hello"], dead=v["dead"],
                                           network_type=parsers.NETWORK_TYPES.get(v["network_type"],
                                                                                  v["network_type"]),
-                                          mtu=v["mtu"], passive=v["passive"], up=v["up"])
+                                          mtu=v["mtu"], passive=v["passive"], up=v["up"], cost=v["cost"])
                          for k, v in parsers.parse_ospf_interfaces(json.dumps(ospfif)).items()},
         routes={p: [Route(protocol=e["protocol"] or "unknown", selected=e["selected"],
                           nexthops=[NextHop(ip=n["ip"], interface=n["interface"]) for n in e["nexthops"]])
@@ -282,7 +282,7 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
 
 def _interface(name: str, v: dict) -> OspfInterface:
     return OspfInterface(name=name, area=v["area"], hello=v["hello"], dead=v["dead"], network_type=v["network_type"],
-                         mtu=v["mtu"], passive=v["passive"], up=v["up"])
+                         mtu=v["mtu"], passive=v["passive"], up=v["up"], cost=v["cost"])
 
 
 def _state6(overlay: Overlay, device: str, site: str | None, sec: dict[str, str]) -> dict:
