@@ -258,7 +258,7 @@ def check_device(overlay: Overlay, device: str, st: DeviceState) -> list[Check]:
     if preferred.multi_hub(overlay):
         out += _preferred_routes(overlay, device, st)
         if dev.role == "site" and len(overlay.intent.sites[device].homes) > 1:
-            out.append(_backup_path(overlay, device, st))
+            out += [_backup_path(overlay, device, st, f) for f in overlay.families(device)]
     for t in ([] if preferred.multi_hub(overlay) else overlay.tunnels_of(device)):
         end = t.end(device)
         remote = [end.peer] if dev.role == "site" else [t.site]
@@ -307,20 +307,22 @@ def _preferred_routes(overlay: Overlay, device: str, st: DeviceState) -> list[Ch
     return out
 
 
-def _backup_path(overlay: Overlay, site: str, st: DeviceState) -> Check:
-    """A dual-homed site's backup is more than a Full adjacency: its OSPF database holds the link to
-    the backup hub both ways and, without the primary, every remote LAN (OSPF_BACKUP_PATH_MISSING)."""
+def _backup_path(overlay: Overlay, site: str, st: DeviceState, family: str = "ipv4") -> Check:
+    """A dual-homed site's backup is more than a Full adjacency: its OSPF database (OSPFv3's for
+    IPv6) holds the link to the backup hub both ways and, without the primary, every remote LAN of
+    the family (OSPF_BACKUP_PATH_MISSING)."""
     backup = overlay.intent.sites[site].homes[1]
     iface = next(t.site_end.interface for t in overlay.tunnels_of(site) if t.hub == backup)
-    linked, gaps = preferred.backup_gaps(overlay, site, st.ospf_lsdb)
-    lans = sum(len(overlay.lans_of(n, "ipv4")) for n in overlay.devices if n != site)
+    db, proto = (st.ospf_lsdb, "OSPF") if family == "ipv4" else (st.ospf6_lsdb, "OSPFv3")
+    linked, gaps = preferred.backup_gaps(overlay, site, db, family)
+    lans = sum(len(overlay.lans_of(n, family)) for n in overlay.devices if n != site)
     ok = linked and not gaps
     seen = f"{lans - len(gaps)}/{lans} remote LANs via {iface}" if linked else f"no two-way link to {backup}"
-    why = (f"the OSPF database has no two-way router-LSA link between {site} and its backup hub {backup}"
-           if not linked else f"without the primary, the OSPF database reaches no router advertising "
+    why = (f"the {proto} database has no two-way router-LSA link between {site} and its backup hub {backup}"
+           if not linked else f"without the primary, the {proto} database reaches no router advertising "
            f"{', '.join(gaps)}")
-    return Check(site, backup, "ospf.backup", "pass" if ok else "fail", seen,
-                 f"{lans}/{lans} remote LANs via {iface} (OSPF database, primary left out)",
+    return Check(site, backup, cid("ospf.backup", family), "pass" if ok else "fail", seen,
+                 f"{lans}/{lans} remote LANs via {iface} ({proto} database, primary left out)",
                  "" if ok else "OSPF_BACKUP_PATH_MISSING", "" if ok else why)
 
 
