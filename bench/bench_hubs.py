@@ -60,6 +60,10 @@ def dual_homed(dst: Path, n: int, ipv6: bool) -> Path:
     return dst
 
 
+def say(msg: str) -> None:
+    print(f"  {time.strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
+
+
 def failing(checks) -> list[str]:
     return [f"{c.device}/{c.peer} {c.check} {c.reason}: {c.observed}" for c in checks if c.status == "fail"]
 
@@ -74,6 +78,7 @@ def measure(n: int, tmp: Path, workers: int, ipv6: bool, keep: bool) -> dict:
     try:
         summary = lab.up(lab.from_inventory(inv), STATE, timeout=600)
         row["up_s"] = summary["seconds"]
+        say(f"lab up in {row['up_s']:.1f}s; deploying")
         time.sleep(5)
         row["pss_mb"] = pss_mb(STATE)
         row["load"] = os.getloadavg()[0]
@@ -83,6 +88,7 @@ def measure(n: int, tmp: Path, workers: int, ipv6: bool, keep: bool) -> dict:
         row["deploy_s"] = time.monotonic() - t0
         row["deploy_cpu"], _ = cost(c0, runtime.counters(STATE), routers)
         row["deploy_failed"] = [f"{o.device}: {o.error}" for o in out if o.status not in ("ok", "unchanged")]
+        say(f"deployed in {row['deploy_s']:.1f}s; verifying (up to 600 s for green)")
         checks, _ = verify(ov, wait=600, workers=workers)
         row["green_s"] = time.monotonic() - t0
         row["still_failing"] = failing(checks)
@@ -94,6 +100,7 @@ def measure(n: int, tmp: Path, workers: int, ipv6: bool, keep: bool) -> dict:
         row["verify_cpu"], _ = cost(c2, runtime.counters(STATE), routers)
         row["verify_failing"] = failing(checks)
         row["green"] = not row["deploy_failed"] and not row["still_failing"] and not row["verify_failing"]
+        say(f"verify alone {row['verify_s']:.1f}s, {len(row['verify_failing'])} failing; drill")
         site = min(ov.intent.sites, key=lambda s: ov.intent.sites[s].id)
         t3 = time.monotonic()
         try:
