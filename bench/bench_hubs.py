@@ -6,7 +6,7 @@ routers, time from deploy start to all-green verify, verify alone, what deploy a
 routers (CPU seconds of the lab kernel per router, as bench_scale), then one `grectl drill` of the
 first site: failover and fail-back against the OSPF dead interval. One table.
 
-usage (root): PYTHONPATH=. python bench/bench_hubs.py [--sizes 24] [--workers 20] [--ipv6] [--keep]
+usage (root): PYTHONPATH=. python bench/bench_hubs.py [--sizes 24] [--workers 20] [--ipv6] [--keep] [--wait 600]
 Lab name ghscale, management 172.31.227.0/24, state /var/lib/grectl/ghscale (one size at a time).
 --keep leaves the last lab up (to read a router: `GRECTL_LAB_DIR=/var/lib/grectl/ghscale grectl lab ...`).
 """
@@ -68,7 +68,7 @@ def failing(checks) -> list[str]:
     return [f"{c.device}/{c.peer} {c.check} {c.reason}: {c.observed}" for c in checks if c.status == "fail"]
 
 
-def measure(n: int, tmp: Path, workers: int, ipv6: bool, keep: bool) -> dict:
+def measure(n: int, tmp: Path, workers: int, ipv6: bool, keep: bool, wait: int = 600) -> dict:
     inv = dual_homed(tmp / f"inv{n}", n, ipv6)
     ov = inventory.load(inv)
     routers = n + 2
@@ -88,8 +88,8 @@ def measure(n: int, tmp: Path, workers: int, ipv6: bool, keep: bool) -> dict:
         row["deploy_s"] = time.monotonic() - t0
         row["deploy_cpu"], _ = cost(c0, runtime.counters(STATE), routers)
         row["deploy_failed"] = [f"{o.device}: {o.error}" for o in out if o.status not in ("ok", "unchanged")]
-        say(f"deployed in {row['deploy_s']:.1f}s; verifying (up to 600 s for green)")
-        checks, _ = verify(ov, wait=600, workers=workers)
+        say(f"deployed in {row['deploy_s']:.1f}s; verifying (up to {wait} s for green)")
+        checks, _ = verify(ov, wait=wait, workers=workers)
         row["green_s"] = time.monotonic() - t0
         row["still_failing"] = failing(checks)
         row["checks"] = len(checks)
@@ -127,6 +127,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="24")
     ap.add_argument("--workers", type=int, default=20)
     ap.add_argument("--ipv6", action="store_true", help="dual-stack LANs and tunnels (OSPFv3 beside OSPF)")
+    ap.add_argument("--wait", type=int, default=600, help="seconds verify waits for green after deploy")
     ap.add_argument("--keep", action="store_true", help="leave the last size's lab up")
     args = ap.parse_args()
     os.environ["GRECTL_LAB_DIR"] = str(STATE)
@@ -136,7 +137,8 @@ def main() -> None:
         sizes = [int(x) for x in args.sizes.split(",")]
         for i, n in enumerate(sizes):
             t = time.monotonic()
-            rows.append(measure(n, tmp, args.workers, args.ipv6, args.keep and i == len(sizes) - 1))
+            rows.append(measure(n, tmp, args.workers, args.ipv6, args.keep and i == len(sizes) - 1,
+                                args.wait))
             print(f"2 hubs + {n}: done in {time.monotonic() - t:.0f}s: {rows[-1]}", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
