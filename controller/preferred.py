@@ -43,11 +43,12 @@ def peer_of(overlay: Overlay, device: str, interface: str) -> str:
     return next(t.end(device).peer for t in overlay.tunnels_of(device) if t.end(device).interface == interface)
 
 
-def backup_gaps(overlay: Overlay, site: str, lsdb: dict) -> tuple[bool, list[str]]:
-    """A dual-homed site's backup path in the OSPF database (``lsdb``: router id -> ``RouterLsa``):
-    whether the site <-> backup hub link is there both ways (each end's router LSA names the other),
-    and the remote LANs (IPv4) that, with the site's link to its primary left out, no router reachable
-    over two-way links advertises: what the site could not reach should the primary fail."""
+def backup_gaps(overlay: Overlay, site: str, lsdb: dict, family: str = "ipv4") -> tuple[bool, list[str]]:
+    """A dual-homed site's backup path in one family's OSPF database (``lsdb``: router id ->
+    ``RouterLsa``; OSPFv2's for ``ipv4``, OSPFv3's for ``ipv6``): whether the site <-> backup hub link
+    is there both ways (each end's router LSA names the other), and the remote LANs of that family
+    that, with the site's link to its primary left out, no router reachable over two-way links
+    advertises: what the site could not reach should the primary fail."""
     rid = {n: str(d.router_id) for n, d in overlay.devices.items()}
     primary, backup = overlay.intent.sites[site].homes[:2]
     s, p, b = rid[site], rid[primary], rid[backup]
@@ -63,6 +64,6 @@ def backup_gaps(overlay: Overlay, site: str, lsdb: dict) -> tuple[bool, list[str
                 seen.add(y)
                 todo.append(y)
     gaps = [str(lan) for name in sorted(overlay.devices) if name != site
-            for lan in overlay.lans_of(name, "ipv4")
+            for lan in overlay.lans_of(name, family)
             if rid[name] not in seen or str(lan) not in lsdb[rid[name]].stubs]
     return two_way(s, b), gaps

@@ -75,6 +75,7 @@ class OspfInterface(_State):
     mtu: int | None = None
     passive: bool = False
     up: bool = True
+    cost: int | None = None         # the interface's OSPF cost as the router runs it (None: not reported)
 
 
 class NextHop(_State):
@@ -105,7 +106,8 @@ class DfProbe(_State):
 
 
 class RouterLsa(_State):
-    """One router's LSA in the OSPF database (IPv4, the area's): its point-to-point links and stub networks."""
+    """One router's LSA in the OSPF database (the area's): its point-to-point links and stub networks
+    (OSPFv3: its intra-area-prefix LSAs' prefixes)."""
     links: dict[str, int] = {}   # neighbor router id -> metric
     stubs: list[str] = []        # prefixes (a.b.c.d/len)
 
@@ -128,6 +130,7 @@ class DeviceState(_State):
     # redundant hubs (issue 23): the OSPF database's router LSAs by advertising router id (read only
     # where a site is dual-homed; verify proves the backup path from it)
     ospf_lsdb: dict[str, RouterLsa] = {}
+    ospf6_lsdb: dict[str, RouterLsa] = {}  # OSPFv3's (dual-stack): router LSAs' links, intra-area-prefix LSAs' prefixes
     daemons: dict[str, bool] = {}   # "ike": the IKE daemon answers
     auth_failed: list[str] = []     # peer WAN addresses whose latest IKE event is an auth failure
     unavailable: dict[str, str] = Field(default_factory=dict)  # check group -> why this target cannot tell

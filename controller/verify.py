@@ -4,7 +4,7 @@ Check names are stable (``gre.link``, ``ike.sa`` ...); failures carry reason cod
 spirit of Batfish (IKE_PHASE1_FAILED, OSPF_HELLO_MISMATCH, RECURSIVE_ROUTING, ...; with redundant
 hubs PATH_NOT_PREFERRED: a remote LAN learned through another tunnel than the preferred path's, and
 OSPF_BACKUP_PATH_MISSING: a dual-homed site's OSPF database lacks its backup link or, with the
-primary left out, a remote LAN). A check
+primary left out, a remote LAN; OSPF_COST_MISMATCH: a tunnel runs another OSPF cost than intended). A check
 group a target cannot observe (``DeviceState.unavailable``) is reported ``n/a`` with
 NOT_AVAILABLE_ON_TARGET, never as passed.
 """
@@ -207,6 +207,19 @@ def _ospf_interface(e: End, family: str = "ipv4") -> None:
           f"hello {want[0]} dead {want[1]} area {want[2]} {want[3]}", reason)
 
 
+def _ospf_cost(e: End, family: str = "ipv4") -> None:
+    """Redundant hubs (issue 23): the tunnel's OSPF cost as the router runs it is the intended one
+    (a backup's ``ospf.backup_cost``, else ``ospf.cost``), on both ends: a backup at the primary's
+    cost would share or take the traffic (OSPF_COST_MISMATCH). Only where tunnels carry a cost and
+    the target reports it (``ospf.interface`` already fails an interface not in OSPF)."""
+    oi = e.st.interfaces(family).get(e.end.interface)
+    if e.t.cost is None or oi is None or oi.cost is None:
+        return
+    e.add(cid("ospf.cost", family), oi.cost == e.t.cost, f"cost {oi.cost}", f"cost {e.t.cost}",
+          "OSPF_COST_MISMATCH", f"{e.end.interface} runs OSPF{'' if family == 'ipv4' else 'v3'} cost {oi.cost}, "
+          f"the intent says {e.t.cost}")
+
+
 def _underlay(e: End) -> None:
     """The tunnel destination must be reached through the WAN, never a tunnel."""
     rg = e.st.route_lookups.get(e.peer_wan)
@@ -222,9 +235,9 @@ def _underlay(e: End) -> None:
 
 
 # The per-tunnel-end checks, one function each, in the order they are reported.
-END_CHECKS = (_gre, _ike, _ipsec, _df, _ospf_neighbor, _ospf_interface, _underlay)
+END_CHECKS = (_gre, _ike, _ipsec, _df, _ospf_neighbor, _ospf_interface, _ospf_cost, _underlay)
 # Those a dual-stack tunnel repeats for IPv6 (the tunnel, IKE, ESP and the IPv4 underlay are one).
-FAMILY_CHECKS = (_df, _ospf_neighbor, _ospf_interface)
+FAMILY_CHECKS = (_df, _ospf_neighbor, _ospf_interface, _ospf_cost)
 
 
 def check_end(overlay: Overlay, t: Tunnel, device: str, st: DeviceState) -> list[Check]:
@@ -245,7 +258,7 @@ def check_device(overlay: Overlay, device: str, st: DeviceState) -> list[Check]:
     if preferred.multi_hub(overlay):
         out += _preferred_routes(overlay, device, st)
         if dev.role == "site" and len(overlay.intent.sites[device].homes) > 1:
-            out.append(_backup_path(overlay, device, st))
+            out += [_backup_path(overlay, device, st, f) for f in overlay.families(device)]
     for t in ([] if preferred.multi_hub(overlay) else overlay.tunnels_of(device)):
         end = t.end(device)
         remote = [end.peer] if dev.role == "site" else [t.site]
@@ -294,20 +307,22 @@ def _preferred_routes(overlay: Overlay, device: str, st: DeviceState) -> list[Ch
     return out
 
 
-def _backup_path(overlay: Overlay, site: str, st: DeviceState) -> Check:
-    """A dual-homed site's backup is more than a Full adjacency: its OSPF database holds the link to
-    the backup hub both ways and, without the primary, every remote LAN (OSPF_BACKUP_PATH_MISSING)."""
+def _backup_path(overlay: Overlay, site: str, st: DeviceState, family: str = "ipv4") -> Check:
+    """A dual-homed site's backup is more than a Full adjacency: its OSPF database (OSPFv3's for
+    IPv6) holds the link to the backup hub both ways and, without the primary, every remote LAN of
+    the family (OSPF_BACKUP_PATH_MISSING)."""
     backup = overlay.intent.sites[site].homes[1]
     iface = next(t.site_end.interface for t in overlay.tunnels_of(site) if t.hub == backup)
-    linked, gaps = preferred.backup_gaps(overlay, site, st.ospf_lsdb)
-    lans = sum(len(overlay.lans_of(n, "ipv4")) for n in overlay.devices if n != site)
+    db, proto = (st.ospf_lsdb, "OSPF") if family == "ipv4" else (st.ospf6_lsdb, "OSPFv3")
+    linked, gaps = preferred.backup_gaps(overlay, site, db, family)
+    lans = sum(len(overlay.lans_of(n, family)) for n in overlay.devices if n != site)
     ok = linked and not gaps
     seen = f"{lans - len(gaps)}/{lans} remote LANs via {iface}" if linked else f"no two-way link to {backup}"
-    why = (f"the OSPF database has no two-way router-LSA link between {site} and its backup hub {backup}"
-           if not linked else f"without the primary, the OSPF database reaches no router advertising "
+    why = (f"the {proto} database has no two-way router-LSA link between {site} and its backup hub {backup}"
+           if not linked else f"without the primary, the {proto} database reaches no router advertising "
            f"{', '.join(gaps)}")
-    return Check(site, backup, "ospf.backup", "pass" if ok else "fail", seen,
-                 f"{lans}/{lans} remote LANs via {iface} (OSPF database, primary left out)",
+    return Check(site, backup, cid("ospf.backup", family), "pass" if ok else "fail", seen,
+                 f"{lans}/{lans} remote LANs via {iface} ({proto} database, primary left out)",
                  "" if ok else "OSPF_BACKUP_PATH_MISSING", "" if ok else why)
 
 

@@ -1,8 +1,8 @@
 """Redundant hubs on lab routers (issue 23): two hubs (tokyo, nagoya) and two dual-homed sites (osaka:
 tokyo then nagoya; fukuoka: nagoya then tokyo), built from the intent. Deploy is green; routes take
-the primary; `grectl drill` measures failover and fail-back within the bound; a drill whose backup
-tunnel is broken first is refused; a controller killed mid-drill leaves the tunnel restored by the
-router's own timer."""
+the primary; FRR runs the intended OSPF costs and verify compares them; `grectl drill` measures
+failover and fail-back within the bound; a drill whose backup tunnel is broken first is refused; a
+controller killed mid-drill leaves the tunnel restored by the router's own timer."""
 import json
 import signal
 import subprocess
@@ -14,6 +14,7 @@ import pytest
 
 from controller import drill as drill_mod
 from controller import inventory
+from tasks.verify import verify
 from tests.conftest import ROOT, edit_yaml
 from tests.lab.helpers import cli, fresh_lab, sh, wait_green
 from tests.unit.hubs_fixture import dual_homed
@@ -57,6 +58,27 @@ def test_routes_prefer_the_primary(hubs):
         assert f"dev {via} " in route, f"{router}: {route}"
     out = sh(state, "lan-osaka-0", "ping -n -c 3 -i 0.2 -W 2 10.1.3.10")
     assert " 0% packet loss" in out, out
+
+
+def test_ospf_costs_match_the_intent(hubs):
+    """FRR runs the intended costs (primary 10, backup 100) and verify compares them (ospf.cost);
+    the backup set to the primary's cost on the router is OSPF_COST_MISMATCH until it is put back."""
+    inv, state, ov, r = hubs
+    assert r.returncode == 0, r.stdout + r.stderr
+    got = json.loads(sh(state, "osaka", "vtysh -c 'show ip ospf interface json'"))["interfaces"]
+    assert (got["gre-tokyo"]["cost"], got["gre-nagoya"]["cost"]) == (10, 100), got
+    checks, _ = verify(ov, "osaka")
+    costs = {(c.device, c.peer): (c.status, c.observed) for c in checks if c.check == "ospf.cost"}
+    assert costs[("osaka", "tokyo")] == costs[("tokyo", "osaka")] == ("pass", "cost 10"), costs
+    assert costs[("osaka", "nagoya")] == costs[("nagoya", "osaka")] == ("pass", "cost 100"), costs
+    sh(state, "osaka", "vtysh -c 'conf t' -c 'interface gre-nagoya' -c 'ip ospf cost 10'")
+    try:
+        checks, _ = verify(ov, "osaka")
+        bad = {(c.device, c.peer, c.check, c.reason) for c in checks if c.status == "fail"}
+        assert ("osaka", "nagoya", "ospf.cost", "OSPF_COST_MISMATCH") in bad, bad
+    finally:
+        sh(state, "osaka", "vtysh -c 'conf t' -c 'interface gre-nagoya' -c 'ip ospf cost 100'")
+    wait_green(ov, "osaka", wait=60)
 
 
 def test_drill_measures_failover_and_failback(hubs):

@@ -53,7 +53,7 @@ def state_script(peers_wan: list[str], vty_dir: str | None = None, ipv6: bool = 
          f"echo '{MARK}xfrm'; ip -s xfrm state list nokeys 2>&1",
          f"echo '{MARK}frr'; {frr_read(vty_dir or VTY_DIR, FRR_SHOW_LSDB if with_lsdb else None)}"]
     if ipv6:  # a router with dual-stack tunnels: the OSPFv3 and IPv6 route reads, a section of their own
-        s.append(f"echo '{MARK}frr6'; {frr_read(vty_dir or VTY_DIR, FRR_SHOW6)}")
+        s.append(f"echo '{MARK}frr6'; {frr_read(vty_dir or VTY_DIR, FRR_SHOW6_LSDB if with_lsdb else FRR_SHOW6)}")
     return "\n".join(s) + "\n"
 
 
@@ -63,6 +63,7 @@ FRR_SHOW = {"ospfd": ("show ip ospf neighbor json", "show ip ospf interface json
 FRR_SHOW_LSDB = {**FRR_SHOW, "ospfd": FRR_SHOW["ospfd"] + (lsdb.SHOW,)}
 FRR_SHOW6 = {"ospf6d": ("show ipv6 ospf6 neighbor json", "show ipv6 ospf6 interface json"),
              "zebra": ("show ipv6 route json",)}
+FRR_SHOW6_LSDB = {**FRR_SHOW6, "ospf6d": FRR_SHOW6["ospf6d"] + lsdb.SHOW6}
 
 
 # A vty client in perl-base (essential on Debian): per daemon socket, each command is sent with
@@ -266,7 +267,7 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
         ospf_interfaces={k: OspfInterface(name=k, area=v["area"], hello=v["hello"], dead=v["dead"],
                                           network_type=parsers.NETWORK_TYPES.get(v["network_type"],
                                                                                  v["network_type"]),
-                                          mtu=v["mtu"], passive=v["passive"], up=v["up"])
+                                          mtu=v["mtu"], passive=v["passive"], up=v["up"], cost=v["cost"])
                          for k, v in parsers.parse_ospf_interfaces(json.dumps(ospfif)).items()},
         routes={p: [Route(protocol=e["protocol"] or "unknown", selected=e["selected"],
                           nexthops=[NextHop(ip=n["ip"], interface=n["interface"]) for n in e["nexthops"]])
@@ -282,7 +283,7 @@ def parse(overlay: Overlay, device: str, site: str | None, outputs: dict[str, st
 
 def _interface(name: str, v: dict) -> OspfInterface:
     return OspfInterface(name=name, area=v["area"], hello=v["hello"], dead=v["dead"], network_type=v["network_type"],
-                         mtu=v["mtu"], passive=v["passive"], up=v["up"])
+                         mtu=v["mtu"], passive=v["passive"], up=v["up"], cost=v["cost"])
 
 
 def _state6(overlay: Overlay, device: str, site: str | None, sec: dict[str, str]) -> dict:
@@ -296,4 +297,5 @@ def _state6(overlay: Overlay, device: str, site: str | None, sec: dict[str, str]
         routes6={p: [Route(protocol=e["protocol"] or "unknown", selected=e["selected"],
                            nexthops=[NextHop(ip=n["ip"], interface=n["interface"]) for n in e["nexthops"]])
                      for e in es] for p, es in parsers.parse_routes(json.dumps(routes)).items()},
-        probes6=_probes6(sec, probes.df_targets6(overlay, device, _tunnels(overlay, device, site))))
+        probes6=_probes6(sec, probes.df_targets6(overlay, device, _tunnels(overlay, device, site))),
+        ospf6_lsdb=lsdb.parse_ospf6_lsdb(sec.get("frr6", "")))

@@ -181,8 +181,13 @@ def parse_ospf_neighbors(text: str) -> list[dict]:
     return out
 
 
+def _int(v) -> int | None:
+    """A JSON integer (not a bool), else None."""
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
 def parse_ospf_interfaces(text: str) -> dict[str, dict]:
-    """``show ip ospf interface json`` -> {ifname: {area, hello, dead, network_type, mtu, passive}}."""
+    """``show ip ospf interface json`` -> {ifname: {area, hello, dead, network_type, mtu, passive, up, cost}}."""
     data = _json(text, {})
     ifaces = data.get("interfaces", data) if isinstance(data, dict) else {}
     out = {}
@@ -193,7 +198,7 @@ def parse_ospf_interfaces(text: str) -> dict[str, dict]:
         out[name] = {"area": i.get("area"), "hello": hello_ms // 1000 if isinstance(hello_ms, int) else None,
                      "dead": i.get("timerDeadSecs"), "network_type": i.get("networkType"),
                      "mtu": i.get("mtuBytes"), "passive": bool(i.get("timerPassiveIface")),
-                     "up": i.get("ifUp", True)}
+                     "up": i.get("ifUp", True), "cost": _int(i.get("cost"))}
     return out
 
 
@@ -229,7 +234,7 @@ def parse_ospf6_neighbors(text: str) -> list[dict]:
 
 
 def parse_ospf6_interfaces(text: str) -> dict[str, dict]:
-    """``show ipv6 ospf6 interface json`` -> {ifname: {area, hello, dead, network_type, mtu, passive, up}}.
+    """``show ipv6 ospf6 interface json`` -> {ifname: {area, hello, dead, network_type, mtu, passive, up, cost}}.
     ospf6d 8.4 lists every interface (those without OSPFv3 hold only status, type and id: left out)
     and its "type" stays the link's (BROADCAST for a GRE link set point-to-point); the interface
     state tells: "PointToPoint" only on a point-to-point interface.
@@ -240,7 +245,7 @@ def parse_ospf6_interfaces(text: str) -> dict[str, dict]:
     ...     )["gre-osaka"]
     ... # doctest: +NORMALIZE_WHITESPACE
     {'area': '0.0.0.0', 'hello': 2, 'dead': 8, 'network_type': 'point-to-point', 'mtu': 1442,
-     'passive': False, 'up': True}
+     'passive': False, 'up': True, 'cost': None}
     """
     data = _json(text, {})
     out = {}
@@ -251,7 +256,7 @@ def parse_ospf6_interfaces(text: str) -> dict[str, dict]:
         out[name] = {"area": i.get("areaId"), "hello": i.get("timerIntervalsConfigHello"),
                      "dead": i.get("timerIntervalsConfigDead"), "network_type": OSPF6_NETWORK_TYPES.get(kind, kind),
                      "mtu": i.get("interfaceMtu"), "passive": bool(i.get("passive", False)),
-                     "up": i.get("status", "up") == "up"}
+                     "up": i.get("status", "up") == "up", "cost": _int(i.get("cost"))}
     return out
 
 
