@@ -49,6 +49,7 @@ from controller import secretforms
 from napalm_grectl_cli import connect
 from napalm_grectl_cli.hostkeys import GuardedClient
 
+from . import frrmerge
 from .router import linuxconf
 
 HERE = Path(__file__).parent / "router"
@@ -67,6 +68,8 @@ def agent_command(agent_dir: str) -> str:
     return f"python3 -S -c {shlex.quote(RUN_AGENT)} {agent_dir}"
 
 
+# cat in the shell's builtins: a process start is ~50 ms of the one UML CPU (a lab router's)
+SHELL_CAT = """while IFS= read -r l || [ -n "$l" ]; do printf '%s\\n' "$l"; done"""
 _mask = linuxconf.mask  # secrets never leave this driver in clear
 STALE = 86  # exit code of an agent call when the router's agent is missing or another version
 
@@ -104,6 +107,7 @@ class LinuxFrrDriver(NetworkDriver):
         self.secrets: dict[str, str] = dict(o.get("secrets") or {})
         self.agent_dir = o.get("agent_dir", "/etc/grectl")
         self.swanctl_file = o.get("swanctl_file", "/etc/swanctl/conf.d/grectl.conf")
+        self.vty_dir = o.get("vty_dir", "/var/run/frr")
         self.conn_retries = self.policy.retries
         self.conn_backoff = self.policy.backoff
         self.max_connecting = self.policy.max_connecting
@@ -220,9 +224,9 @@ class LinuxFrrDriver(NetworkDriver):
         m = "@@grectl-" + _secrets.token_hex(8)  # a marker no file content can forge
         f = shlex.quote(self.swanctl_file)
         script = (f"echo '{m} ip'; ip -d -j addr show\n"
-                  f"if [ -r {f} ]; then echo; echo '{m} swanctl'; cat {f}; fi\n"
+                  f"if [ -r {f} ]; then echo; echo '{m} swanctl'; {SHELL_CAT} < {f}; fi\n"
                   f"echo; echo '{m} conns'; swanctl --list-conns --raw 2>/dev/null\n"
-                  f"echo; echo '{m} frr'; vtysh -c 'show running-config' 2>/dev/null\n")
+                  + frrmerge.read_script(m, self.vty_dir))
         rc, out, err = self._run("sh -s", stdin=script)
         parts: dict[str, list[str]] = {}
         cur = None
@@ -232,6 +236,8 @@ class LinuxFrrDriver(NetworkDriver):
             elif cur is not None:
                 cur.append(line)
         text = {k: "\n".join(v) for k, v in parts.items()}
+        if "frr" not in text:   # the daemons answered: merged as vtysh would (vtysh is the fallback)
+            text["frr"] = frrmerge.merge(text.get("frrd", ""), text.get("vtyshconf", ""))
         try:
             return linuxconf.running_doc(text.get("ip", ""), text.get("swanctl"), text.get("conns", ""),
                                          text.get("frr", ""))
