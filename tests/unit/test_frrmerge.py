@@ -3,6 +3,7 @@ the read script run for real (sh + the perl vty client) against fake daemon sock
 import os
 import shutil
 import socket
+import struct
 import subprocess
 import threading
 
@@ -147,6 +148,39 @@ class FakeDaemon(threading.Thread):
                             c.sendall(b"% Unknown command\n\0\0\0\x01")
 
 
+class FakeVici(threading.Thread):
+    """charon's vici socket: confirms the list-conn registration, then one list-conn event per
+    connection and the list-conns response (each packet: 4-byte length, type, named, message)."""
+    def __init__(self, path: str, names: list[str]):
+        super().__init__(daemon=True)
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(path)
+        self.sock.listen(4)
+        self.names = names
+
+    @staticmethod
+    def packet(*parts: bytes) -> bytes:
+        body = b"".join(parts)
+        return struct.pack(">I", len(body)) + body
+
+    def run(self):
+        try:
+            c, _ = self.sock.accept()
+        except OSError:
+            return
+        with c:
+            f = c.makefile("rb")
+            for _ in range(2):
+                n = struct.unpack(">I", f.read(4))[0]
+                f.read(n)
+            c.sendall(self.packet(b"\x05"))
+            for name in self.names:   # a section named after the connection, a key in it, its end
+                n = name.encode()
+                c.sendall(self.packet(b"\x07\x09list-conn", b"\x01", bytes([len(n)]), n,
+                                      b"\x03\x07version\x00\x01" b"2", b"\x02"))
+            c.sendall(self.packet(b"\x01"))
+
+
 @pytest.mark.skipif(not shutil.which("perl"), reason="perl absent (the read falls back to vtysh)")
 @pytest.mark.parametrize("vtysh_ok", [True, False])
 def test_read_script_through_sh_and_perl(tmp_path, vtysh_ok):
@@ -162,11 +196,15 @@ def test_read_script_through_sh_and_perl(tmp_path, vtysh_ok):
     bin_.mkdir()
     (bin_ / "vtysh").write_text("#!/bin/sh\necho vtysh-was-asked\n")
     (bin_ / "vtysh").chmod(0o755)
+    (bin_ / "swanctl").write_text("#!/bin/sh\necho 'list-conn event {from-swanctl {version=2}}'\n")
+    (bin_ / "swanctl").chmod(0o755)
+    vici = FakeVici(str(tmp_path / "charon.vici"), ["br1", "br-2.x"])
+    vici.start()
     env = {**os.environ, "PATH": f"{bin_}:{os.environ['PATH']}"}
     if not vtysh_ok:   # ospfd refuses the command: the script falls back to vtysh
         daemons[3].config = None
     m = "@@grectl-test"
-    out = subprocess.run(["sh", "-s"], input=frrmerge.read_script(m, str(vty), str(conf)), env=env,
+    out = subprocess.run(["sh", "-s"], input=frrmerge.read_script(m, str(vty), str(conf), str(tmp_path / "charon.vici")), env=env,
                          capture_output=True, text=True, timeout=30).stdout
     parts, cur = {}, None
     for line in out.splitlines():
@@ -180,5 +218,9 @@ def test_read_script_through_sh_and_perl(tmp_path, vtysh_ok):
         assert canon(frrmerge.merge("\n".join(parts["frrd"]), "\n".join(parts["vtyshconf"]))) == canon(VTYSH)
     else:
         assert parts["frr"] == ["vtysh-was-asked"]
+    # charon's names from vici, in swanctl's raw form (and swanctl's own answer on the fallback)
+    assert linuxconf.running_doc("[]", "connections {\n br1 {\n }\n br-2.x {\n }\n from-swanctl {\n }\n}\n",
+                                 "\n".join(parts["conns"]), "").connections.keys() == (
+        {"br1", "br-2.x"} if vtysh_ok else {"br1", "br-2.x", "from-swanctl"})
     for d in daemons:
         d.sock.close()

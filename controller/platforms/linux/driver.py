@@ -225,7 +225,6 @@ class LinuxFrrDriver(NetworkDriver):
         f = shlex.quote(self.swanctl_file)
         script = (f"echo '{m} ip'; ip -d -j addr show\n"
                   f"if [ -r {f} ]; then echo; echo '{m} swanctl'; {SHELL_CAT} < {f}; fi\n"
-                  f"echo; echo '{m} conns'; swanctl --list-conns --raw 2>/dev/null\n"
                   + frrmerge.read_script(m, self.vty_dir))
         rc, out, err = self._run("sh -s", stdin=script)
         parts: dict[str, list[str]] = {}

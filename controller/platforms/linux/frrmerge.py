@@ -39,20 +39,40 @@ DAEMONS = ("zebra", "ripd", "ripngd", "ospfd", "ospf6d", "ldpd", "bgpd", "isisd"
 SERVICE = re.compile(r"(no )?service integrated-vtysh-config")
 
 
-def read_script(marker: str, vty_dir: str, vtysh_conf: str = "/etc/frr/vtysh.conf") -> str:
-    """Shell lines (builtins but for one perl, else one vtysh): section ``frrd`` holds the daemons'
-    answers and ``vtyshconf`` the service line of vtysh.conf; on failure section ``frr`` holds
+# charon's loaded connections over its vici socket (what `swanctl --list-conns --raw` asks, in
+# the same perl as the vty reads: no swanctl process). vici: each packet a 4-byte length, a type
+# byte (0 request, 1 response, 3 event register, 5 event confirm, 7 event) and a length-prefixed
+# name; each list-conn event's message opens with a section (1) named after the connection.
+# Printed in swanctl's raw form (the names are all linuxconf reads); on any failure swanctl answers.
+VICI_CLIENT = (
+    "$|=1; my $m=shift; my $vp=shift; sub rd { my ($s,$n)=@_; my $b=q(); while (length($b)<$n) "
+    "{ sysread($s,$b,$n-length($b),length($b)) or die } $b } print qq($m conns\\n); "
+    "if (!eval { my $s; socket($s,PF_UNIX,SOCK_STREAM,0) && connect($s,pack_sockaddr_un($vp)) or die; "
+    "for my $p (pack(q(CC/a*),3,q(list-conn)), pack(q(CC/a*),0,q(list-conns))) "
+    "{ syswrite($s,pack(q(N),length $p).$p) or die } "
+    "while (1) { my $p=rd($s,unpack(q(N),rd($s,4))); my $t=ord $p; "
+    "if ($t==7) { my (undef,$n,$x)=unpack(q(C C/a* a*),$p); my ($k,$c)=unpack(q(C C/a*),$x); "
+    "print qq(list-conn event {).$c.qq( {\\n) if $k==1 } elsif ($t==1) { last } elsif ($t!=5) { die } } "
+    "close $s; 1 }) { system(q(swanctl),q(--list-conns),q(--raw)) } print qq($m frrd\\n); @ARGV or exit 1; ")
+
+
+def read_script(marker: str, vty_dir: str, vtysh_conf: str = "/etc/frr/vtysh.conf",
+                vici: str = "/var/run/charon.vici") -> str:
+    """Shell lines (builtins but for one perl; swanctl and vtysh only as fallbacks): section
+    ``conns`` holds charon's loaded connections, ``frrd`` the daemons' answers and ``vtyshconf``
+    the service line of vtysh.conf; when the daemons cannot be read, section ``frr`` holds
     vtysh's answer."""
     from .collect import VTY_CLIENT
     d = shlex.quote(vty_dir)
+    fallback = (f"{{ echo; echo '{marker} conns'; swanctl --list-conns --raw 2>/dev/null; "
+                f"echo '{marker} frr'; vtysh -c 'show running-config' 2>/dev/null; }}")
     return (f"set --; for d in {' '.join(DAEMONS)}; do [ -S {d}/$d.vty ] && "
             f"set -- \"$@\" \"{vty_dir}/$d.vty|enable|show running-config\"; done\n"
             f"echo; echo '{marker} vtyshconf'\n"
             f"while IFS= read -r l; do case \"$l\" in *service\\ integrated-vtysh-config*) "
             f"printf '%s\\n' \"$l\";; esac; done < {shlex.quote(vtysh_conf)} 2>/dev/null\n"
-            f"echo '{marker} frrd'\n"
-            f"[ $# -gt 0 ] && perl -MSocket -e '{VTY_CLIENT}' \"$@\" 2>/dev/null || "
-            f"{{ echo; echo '{marker} frr'; vtysh -c 'show running-config' 2>/dev/null; }}\n")
+            f"perl -MSocket -e '{VICI_CLIENT}{VTY_CLIENT}' '{marker}' {shlex.quote(vici)} \"$@\" 2>/dev/null "
+            f"|| {fallback}\n")
 
 
 def merge(daemons_text: str, vtysh_conf: str) -> str:
