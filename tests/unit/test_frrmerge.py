@@ -224,3 +224,26 @@ def test_read_script_through_sh_and_perl(tmp_path, vtysh_ok):
         {"br1", "br-2.x"} if vtysh_ok else {"br1", "br-2.x", "from-swanctl"})
     for d in daemons:
         d.sock.close()
+
+
+def test_agent_reads_the_same_sockets_in_python(tmp_path):
+    """The agent's in-process reads (router/daemons.py) against the same fake sockets."""
+    from controller.platforms.linux.router import daemons
+    vty = tmp_path / "frr"
+    vty.mkdir()
+    fakes = [FakeDaemon(str(vty / f"{d}.vty"), t) for d, t in (("ospfd", OSPFD), ("zebra", ZEBRA))]
+    for f in fakes:
+        f.start()
+    conf = tmp_path / "vtysh.conf"
+    conf.write_text("service integrated-vtysh-config\n")
+    merged = daemons.frr_running(str(vty), str(conf))
+    assert canon(merged) == canon(frrmerge.merge(ZEBRA + OSPFD, "service integrated-vtysh-config"))
+    assert "exit" in merged.splitlines()   # blocks end as in vtysh's answer (frr-reload marks it)
+    fakes[0].config = None   # a refused command: the agent falls back to vtysh
+    assert daemons.either(lambda: daemons.frr_running(str(vty), str(conf)), lambda: "vtysh") == "vtysh"
+    vici = FakeVici(str(tmp_path / "charon.vici"), ["br1", "br2"])
+    vici.start()
+    assert daemons.vici_names("list-conns", "list-conn", str(tmp_path / "charon.vici")) == ["br1", "br2"]
+    assert daemons.swanctl_list("list-sas", "list-sa", lambda: "swanctl") == "swanctl"   # no socket
+    for f in fakes + [vici]:
+        f.sock.close()

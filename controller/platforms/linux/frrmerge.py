@@ -22,22 +22,18 @@ falls back to vtysh (``read_script``).
 >>> print(merge(z + t, "service integrated-vtysh-config"))
 hostname a
 service integrated-vtysh-config
+!
 interface x
  description d
  ip ospf passive
+exit
+!
 """
 from __future__ import annotations
 
-import re
 import shlex
 
-from .router import linuxconf
-
-# vtysh's daemon order (FRR 8.4 vtysh_client[]): blocks of one kind keep vtysh's order
-DAEMONS = ("zebra", "ripd", "ripngd", "ospfd", "ospf6d", "ldpd", "bgpd", "isisd", "pimd", "nhrpd",
-           "eigrpd", "babeld", "sharpd", "pbrd", "staticd", "bfdd", "fabricd", "vrrpd", "pathd")
-SERVICE = re.compile(r"(no )?service integrated-vtysh-config")
-
+from .router.daemons import DAEMONS, merge  # noqa: F401  (the merge the agent uses too)
 
 # charon's loaded connections over its vici socket (what `swanctl --list-conns --raw` asks, in
 # the same perl as the vty reads: no swanctl process). vici: each packet a 4-byte length, a type
@@ -73,26 +69,3 @@ def read_script(marker: str, vty_dir: str, vtysh_conf: str = "/etc/frr/vtysh.con
             f"printf '%s\\n' \"$l\";; esac; done < {shlex.quote(vtysh_conf)} 2>/dev/null\n"
             f"perl -MSocket -e '{VICI_CLIENT}{VTY_CLIENT}' '{marker}' {shlex.quote(vici)} \"$@\" 2>/dev/null "
             f"|| {fallback}\n")
-
-
-def merge(daemons_text: str, vtysh_conf: str) -> str:
-    """The daemons' answers (concatenated) as one config text, vtysh's way (see the module)."""
-    ones: list[str] = []
-    blocks: dict[str, list[str]] = {}
-    order: list[str] = []
-    for header, body in linuxconf.parse_frr(daemons_text):
-        if not body and not header.startswith(("interface ", "router ")):
-            if header not in ones:
-                ones.append(header)
-            continue
-        if header not in blocks:
-            blocks[header] = []
-            order.append(header)
-        blocks[header] += [b for b in body if b not in blocks[header]]
-    service = [ln.strip() for ln in vtysh_conf.splitlines() if SERVICE.fullmatch(ln.strip())][-1:]
-    at = next((i + 1 for i, h in enumerate(ones) if h.startswith("hostname ")), len(ones))
-    ones[at:at] = service
-    out = ones[:]
-    for h in order:
-        out += [h] + [" " + b for b in blocks[h]]
-    return "\n".join(out)
