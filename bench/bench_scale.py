@@ -127,7 +127,8 @@ def main() -> None:
               f"{r['verify_procs']:>12.0f} {r['redeploy_cpu']:>11.2f} {r['redeploy_procs']:>12.0f} "
               f"{'yes' if green else 'NO':>9}")
     for r in rows:
-        print(f"hub+{r['sites']}: host load average {r['load_start']:.1f} at the start, {r.get('load_end', 0):.1f} at the end")
+        print(f"hub+{r['sites']}: host load average {r['load_start']:.1f} at the start, "
+              f"{r.get('load_end', 0):.1f} at the end")
         if r["deploy_failed"]:
             print(f"hub+{r['sites']} failed devices: {r['deploy_failed'][:5]}")
         for key in ("still_failing", "verify_failing"):
