@@ -68,8 +68,6 @@ def agent_command(agent_dir: str) -> str:
     return f"python3 -S -c {shlex.quote(RUN_AGENT)} {agent_dir}"
 
 
-# cat in the shell's builtins: a process start is ~50 ms of the one UML CPU (a lab router's)
-SHELL_CAT = """while IFS= read -r l || [ -n "$l" ]; do printf '%s\\n' "$l"; done"""
 _mask = linuxconf.mask  # secrets never leave this driver in clear
 STALE = 86  # exit code of an agent call when the router's agent is missing or another version
 
@@ -224,7 +222,7 @@ class LinuxFrrDriver(NetworkDriver):
         m = "@@grectl-" + _secrets.token_hex(8)  # a marker no file content can forge
         f = shlex.quote(self.swanctl_file)
         script = (f"echo '{m} ip'; ip -d -j addr show\n"
-                  f"if [ -r {f} ]; then echo; echo '{m} swanctl'; {SHELL_CAT} < {f}; fi\n"
+                  f"if [ -r {f} ]; then echo; echo '{m} swanctl'; cat {f}; fi\n"
                   + frrmerge.read_script(m, self.vty_dir))
         rc, out, err = self._run("sh -s", stdin=script)
         parts: dict[str, list[str]] = {}

@@ -40,10 +40,11 @@ from .router.daemons import DAEMONS, merge  # noqa: F401  (the merge the agent u
 # byte (0 request, 1 response, 3 event register, 5 event confirm, 7 event) and a length-prefixed
 # name; each list-conn event's message opens with a section (1) named after the connection.
 # Printed in swanctl's raw form (the names are all linuxconf reads); on any failure swanctl answers.
+# The socket without perl's Socket module, as collect.VTY_CLIENT opens it.
 VICI_CLIENT = (
     "$|=1; my $m=shift; my $vp=shift; sub rd { my ($s,$n)=@_; my $b=q(); while (length($b)<$n) "
     "{ sysread($s,$b,$n-length($b),length($b)) or die } $b } print qq($m conns\\n); "
-    "if (!eval { my $s; socket($s,PF_UNIX,SOCK_STREAM,0) && connect($s,pack_sockaddr_un($vp)) or die; "
+    "if (!eval { my $s; socket($s,1,1,0) && connect($s,pack(q(S Z*),1,$vp)) or die; "
     "for my $p (pack(q(CC/a*),3,q(list-conn)), pack(q(CC/a*),0,q(list-conns))) "
     "{ syswrite($s,pack(q(N),length $p).$p) or die } "
     "while (1) { my $p=rd($s,unpack(q(N),rd($s,4))); my $t=ord $p; "
@@ -67,5 +68,5 @@ def read_script(marker: str, vty_dir: str, vtysh_conf: str = "/etc/frr/vtysh.con
             f"echo; echo '{marker} vtyshconf'\n"
             f"while IFS= read -r l; do case \"$l\" in *service\\ integrated-vtysh-config*) "
             f"printf '%s\\n' \"$l\";; esac; done < {shlex.quote(vtysh_conf)} 2>/dev/null\n"
-            f"perl -MSocket -e '{VICI_CLIENT}{VTY_CLIENT}' '{marker}' {shlex.quote(vici)} \"$@\" 2>/dev/null "
+            f"perl -e '{VICI_CLIENT}{VTY_CLIENT}' '{marker}' {shlex.quote(vici)} \"$@\" 2>/dev/null "
             f"|| {fallback}\n")
