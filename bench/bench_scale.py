@@ -55,7 +55,7 @@ def measure(n: int, tmp: Path, workers: int) -> dict:
     inv = generate(tmp / f"inv{n}", n, lab_name=NAME, mgmt=MGMT)
     ov = inventory.load(inv)
     routers = n + 1
-    row = {"sites": n}
+    row = {"sites": n, "load_start": os.getloadavg()[0]}   # the host's: other jobs share the CPUs
     lab.down(STATE)
     shutil.rmtree(STATE, ignore_errors=True)
     try:
@@ -93,6 +93,7 @@ def measure(n: int, tmp: Path, workers: int) -> dict:
         failing = [c for c in checks if c.status == "fail"]
         row["verify_green"] = not failing
         row["verify_failing"] = [f"{c.device}/{c.peer} {c.check}: {c.observed}" for c in failing[:8]]
+        row["load_end"] = os.getloadavg()[0]
     finally:
         lab.down(STATE)
         shutil.rmtree(STATE, ignore_errors=True)
@@ -126,6 +127,8 @@ def main() -> None:
               f"{r['verify_procs']:>12.0f} {r['redeploy_cpu']:>11.2f} {r['redeploy_procs']:>12.0f} "
               f"{'yes' if green else 'NO':>9}")
     for r in rows:
+        print(f"hub+{r['sites']}: host load average {r['load_start']:.1f} at the start, "
+              f"{r.get('load_end', 0):.1f} at the end")
         if r["deploy_failed"]:
             print(f"hub+{r['sites']} failed devices: {r['deploy_failed'][:5]}")
         for key in ("still_failing", "verify_failing"):

@@ -14,7 +14,7 @@ from controller.models import Overlay
 from controller.state import DeviceState
 
 from .common import error_text, for_driver, make_nornir, require_drivers
-from .transaction import poll_interval
+from .transaction import pause
 
 
 def config_diff(conn, plat, overlay: Overlay, name: str, site: str | None, texts: dict[str, str],
@@ -101,6 +101,7 @@ def verify(overlay: Overlay, site: str | None = None, wait: float = 0, workers: 
     """Run the checks; with ``wait``, poll until all pass or the deadline. Returns (checks, seconds)."""
     t0, rounds = time.monotonic(), 0
     while True:
+        started = time.monotonic()
         checks = checks_mod.evaluate(overlay, collect(overlay, site, workers), site)
         rounds += 1
         failed = [c for c in checks if c.status == "fail"]
@@ -108,4 +109,5 @@ def verify(overlay: Overlay, site: str | None = None, wait: float = 0, workers: 
         if not failed or elapsed >= wait:
             return checks, elapsed
         progress(f"{len(failed)} checks failing after {elapsed:.0f}s; polling")
-        time.sleep(min(poll_interval(rounds), max(0.0, wait - elapsed)))  # short pauses at first
+        # short pauses at first; at least half a round (the reads are CPU on the routers)
+        time.sleep(min(pause(rounds, time.monotonic() - started), max(0.0, wait - elapsed)))

@@ -30,6 +30,13 @@ modprobe -d /run/mods -a overlay veth bridge dummy ipv6 ip_gre esp4 xfrm_user af
   ghash-generic ctr cbc seqiv echainiv authenc hmac sha1_generic sha256_generic sha512_generic drbg jitterentropy_rng \
   || echo "modprobe failed"
 hostname uml-lab
+# Socket buffers are global (the root namespace's values hold for every router's netns). ospfd
+# asks for an 8 MB receive buffer on its raw socket but the default cap is 208 KB: at hub + 50
+# the hub's socket overflowed (thousands of drops, hellos and DD packets lost) whenever ospfd
+# waited for the CPU. The backlog holds packets queued to the one CPU's softirq.
+echo 8388608 > /proc/sys/net/core/rmem_max
+echo 8388608 > /proc/sys/net/core/wmem_max
+echo 10000 > /proc/sys/net/core/netdev_max_backlog
 ip link set lo up
 echo "$(cut -d' ' -f1 /proc/uptime) modules loaded" >> "$S/log/timing"
 # Packet processing first: on a real router forwarding does not queue behind management

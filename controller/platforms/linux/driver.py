@@ -49,6 +49,7 @@ from controller import secretforms
 from napalm_grectl_cli import connect
 from napalm_grectl_cli.hostkeys import GuardedClient
 
+from . import frrmerge
 from .router import linuxconf
 
 HERE = Path(__file__).parent / "router"
@@ -104,6 +105,7 @@ class LinuxFrrDriver(NetworkDriver):
         self.secrets: dict[str, str] = dict(o.get("secrets") or {})
         self.agent_dir = o.get("agent_dir", "/etc/grectl")
         self.swanctl_file = o.get("swanctl_file", "/etc/swanctl/conf.d/grectl.conf")
+        self.vty_dir = o.get("vty_dir", "/var/run/frr")
         self.conn_retries = self.policy.retries
         self.conn_backoff = self.policy.backoff
         self.max_connecting = self.policy.max_connecting
@@ -221,8 +223,7 @@ class LinuxFrrDriver(NetworkDriver):
         f = shlex.quote(self.swanctl_file)
         script = (f"echo '{m} ip'; ip -d -j addr show\n"
                   f"if [ -r {f} ]; then echo; echo '{m} swanctl'; cat {f}; fi\n"
-                  f"echo; echo '{m} conns'; swanctl --list-conns --raw 2>/dev/null\n"
-                  f"echo; echo '{m} frr'; vtysh -c 'show running-config' 2>/dev/null\n")
+                  + frrmerge.read_script(m, self.vty_dir))
         rc, out, err = self._run("sh -s", stdin=script)
         parts: dict[str, list[str]] = {}
         cur = None
@@ -232,6 +233,8 @@ class LinuxFrrDriver(NetworkDriver):
             elif cur is not None:
                 cur.append(line)
         text = {k: "\n".join(v) for k, v in parts.items()}
+        if "frr" not in text:   # the daemons answered: merged as vtysh would (vtysh is the fallback)
+            text["frr"] = frrmerge.merge(text.get("frrd", ""), text.get("vtyshconf", ""))
         try:
             return linuxconf.running_doc(text.get("ip", ""), text.get("swanctl"), text.get("conns", ""),
                                          text.get("frr", ""))

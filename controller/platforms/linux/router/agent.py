@@ -25,6 +25,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import daemons  # noqa: E402
 import linuxconf  # noqa: E402
 from links import AgentError, ensure_igmp_memberships, ip_batch, ipv6_tunnels  # noqa: E402,F401
 
@@ -84,9 +85,8 @@ def running_doc() -> linuxconf.Doc:
     if os.path.exists(SWANCTL_FILE):
         with open(SWANCTL_FILE) as f:
             swanctl_file = f.read()
-    FRR_READ["text"] = frr = sh("vtysh", "-c", "show running-config no-header", check=False)
-    return linuxconf.running_doc(sh("ip", "-d", "-j", "addr", "show"), swanctl_file,
-                                 sh("swanctl", "--list-conns", "--raw", check=False), frr)
+    FRR_READ["text"] = frr = daemons.frr_text(sh)  # over the daemons' sockets, vtysh the fallback
+    return linuxconf.running_doc(sh("ip", "-d", "-j", "addr", "show"), swanctl_file, daemons.conns(sh), frr)
 
 
 def running_text() -> str:
@@ -177,7 +177,7 @@ def initiate_missing(doc: linuxconf.Doc, renegotiate: set[str] = frozenset()) ->
         child = re.search(r"children \{\s*([\w.-]+) \{", block)
         if child and ("start_action = start" in block or name in renegotiate):
             wanted[name] = child.group(1)
-    raw = sh("swanctl", "--list-sas", "--raw", check=False) if wanted else ""  # a hub's traps: no read
+    raw = daemons.sas(sh) if wanted else ""  # a hub's traps: no read
     for name, child in wanted.items():
         if f"event {{{name} {{" not in raw:
             subprocess.Popen(["swanctl", "--initiate", "--child", child, "--timeout", "15"],
