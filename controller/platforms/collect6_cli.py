@@ -19,7 +19,7 @@ from typing import Callable
 
 from .. import probes
 from ..models import Overlay
-from ..state import DeviceState, DfProbe, OspfInterface, OspfNeighbor, Route
+from ..state import DeviceState, DfProbe, NextHop, OspfInterface, OspfNeighbor, Route
 
 PEER6, ROUTES6 = "display ospfv3 peer", "display ipv6 routing-table protocol ospfv3"
 
@@ -45,6 +45,36 @@ def commands(overlay: Overlay, device: str, site: str | None) -> tuple[list[str]
     ts = [t for t in overlay.tunnels_of(device, site) if "ipv6" in t.families]
     first = [PEER6, ROUTES6] + [f"display ospfv3 interface {t.end(device).interface}" for t in ts]
     return first, [ping6_command(far, size) for far, size in targets6(overlay, device, site)]
+
+
+def parse_routes6(text: str, pairs: Callable[[list[str]], list[tuple[str, str]]],
+                  prefix: Callable[[dict[str, str]], str | None],
+                  ifname: Callable[[str], str]) -> dict[str, list[Route]]:
+    """``display ipv6 routing-table protocol ospfv3``: one record of ``Key : value`` pairs per route
+    and next hop, each from its ``Destination`` line (``pairs`` reads a line's tokens); ``prefix``
+    gives a record's IPv6 prefix, or None when the record is not an OSPFv3 route of IPv6; the next
+    hops of one prefix are one route's."""
+    out: dict[str, list[Route]] = {}
+    rec: dict[str, str] = {}
+
+    def flush():
+        if p := prefix(rec):
+            hop = NextHop(ip=rec.get("NextHop", "").lower() or None,
+                          interface=ifname(rec["Interface"]) if rec.get("Interface") else None)
+            same = out.setdefault(p, [])
+            if same:
+                same[0].nexthops.append(hop)
+            else:
+                same.append(Route(protocol="ospf6", nexthops=[hop]))
+        rec.clear()
+
+    for line in (text or "").splitlines():
+        ps = pairs(line.split())
+        if ps and ps[0][0] == "Destination":
+            flush()
+        rec.update(dict(ps))
+    flush()
+    return out
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from ipaddress import IPv6Network
 
-from ...state import NextHop, OspfInterface, OspfNeighbor, Route
+from ...state import OspfInterface, OspfNeighbor, Route
 from .. import collect6_cli
 from . import values
 
@@ -87,28 +87,11 @@ def parse_ospfv3_interface(text: str) -> dict[str, OspfInterface]:
 
 
 def parse_routes6(text: str) -> dict[str, list[Route]]:
-    out: dict[str, list[Route]] = {}
-    rec: dict[str, str] = {}
+    return collect6_cli.parse_routes6(text, _pairs, _route_prefix, _ifname)
 
-    def flush():
-        prefix = _prefix6(rec.get("Destination", "")) if rec.get("Protocol", "") in OSPF6 else None
-        if prefix:
-            hop = NextHop(ip=rec.get("NextHop", "").lower() or None,
-                          interface=_ifname(rec["Interface"]) if rec.get("Interface") else None)
-            same = out.setdefault(prefix, [])
-            if same:
-                same[0].nexthops.append(hop)
-            else:
-                same.append(Route(protocol="ospf6", nexthops=[hop]))
-        rec.clear()
 
-    for line in (text or "").splitlines():
-        pairs = _pairs(line.split())
-        if pairs and pairs[0][0] == "Destination":
-            flush()
-        rec.update(dict(pairs))
-    flush()
-    return out
+def _route_prefix(rec: dict[str, str]) -> str | None:
+    return _prefix6(rec.get("Destination", "")) if rec.get("Protocol", "") in OSPF6 else None
 
 
 def _prefix6(text: str) -> str | None:

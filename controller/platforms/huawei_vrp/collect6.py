@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from ipaddress import IPv6Network
 
-from ...state import NextHop, OspfInterface, OspfNeighbor, Route
+from ...state import OspfInterface, OspfNeighbor, Route
 from .. import collect6_cli
 from . import values
 
@@ -72,29 +72,18 @@ def parse_ospfv3_interface(text: str) -> dict[str, OspfInterface]:
 
 
 def parse_routes6(text: str) -> dict[str, list[Route]]:
-    out: dict[str, list[Route]] = {}
-    rec: dict[str, str] = {}
+    return collect6_cli.parse_routes6(text, _pairs, _route_prefix, values.canonical_interface)
 
-    def flush():
-        if "Destination" in rec and "PrefixLength" in rec and rec.get("Protocol", "").upper().startswith("OSPFV3"):
-            prefix = str(IPv6Network(f"{rec['Destination']}/{rec['PrefixLength']}", strict=False))
-            hop = NextHop(ip=rec.get("NextHop", "").lower() or None,
-                          interface=values.canonical_interface(rec["Interface"]) if rec.get("Interface") else None)
-            same = out.setdefault(prefix, [])
-            if same:
-                same[0].nexthops.append(hop)
-            else:
-                same.append(Route(protocol="ospf6", nexthops=[hop]))
-        rec.clear()
 
-    for line in (text or "").splitlines():
-        w = line.split()  # "Key : value" pairs, read by tokens (linear in the line, whatever it holds)
-        pairs = [(w[i], w[i + 2]) for i in range(len(w) - 2) if w[i + 1] == ":"]
-        if pairs and pairs[0][0] == "Destination":
-            flush()
-        rec.update(dict(pairs))
-    flush()
-    return out
+def _pairs(w: list[str]) -> list[tuple[str, str]]:
+    """``Key : value`` pairs of one line's tokens (linear in the line, whatever it holds)."""
+    return [(w[i], w[i + 2]) for i in range(len(w) - 2) if w[i + 1] == ":"]
+
+
+def _route_prefix(rec: dict[str, str]) -> str | None:
+    if "Destination" in rec and "PrefixLength" in rec and rec.get("Protocol", "").upper().startswith("OSPFV3"):
+        return str(IPv6Network(f"{rec['Destination']}/{rec['PrefixLength']}", strict=False))
+    return None
 
 
 _PARSERS = collect6_cli.Parsers6(parse_ospfv3_peer, parse_ospfv3_interface, parse_routes6)
