@@ -28,12 +28,12 @@ from __future__ import annotations
 import re
 from ipaddress import IPv6Network
 
-from ... import probes
-from ...models import Overlay
-from ...state import DeviceState, DfProbe, NextHop, OspfInterface, OspfNeighbor, Route
+from ...state import OspfInterface, OspfNeighbor, Route
+from .. import collect6_cli
 from . import values
 
-PEER6, ROUTES6 = "display ospfv3 peer", "display ipv6 routing-table protocol ospfv3"
+PEER6, ROUTES6 = collect6_cli.PEER6, collect6_cli.ROUTES6
+commands = collect6_cli.commands
 PEER_DOC = """\
                     OSPFv3 Process 1 with Router ID 10.1.3.1
 
@@ -87,28 +87,11 @@ def parse_ospfv3_interface(text: str) -> dict[str, OspfInterface]:
 
 
 def parse_routes6(text: str) -> dict[str, list[Route]]:
-    out: dict[str, list[Route]] = {}
-    rec: dict[str, str] = {}
+    return collect6_cli.parse_routes6(text, _pairs, _route_prefix, _ifname)
 
-    def flush():
-        prefix = _prefix6(rec.get("Destination", "")) if rec.get("Protocol", "") in OSPF6 else None
-        if prefix:
-            hop = NextHop(ip=rec.get("NextHop", "").lower() or None,
-                          interface=_ifname(rec["Interface"]) if rec.get("Interface") else None)
-            same = out.setdefault(prefix, [])
-            if same:
-                same[0].nexthops.append(hop)
-            else:
-                same.append(Route(protocol="ospf6", nexthops=[hop]))
-        rec.clear()
 
-    for line in (text or "").splitlines():
-        pairs = _pairs(line.split())
-        if pairs and pairs[0][0] == "Destination":
-            flush()
-        rec.update(dict(pairs))
-    flush()
-    return out
+def _route_prefix(rec: dict[str, str]) -> str | None:
+    return _prefix6(rec.get("Destination", "")) if rec.get("Protocol", "") in OSPF6 else None
 
 
 def _prefix6(text: str) -> str | None:
@@ -131,53 +114,5 @@ def _pairs(w: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def targets6(overlay: Overlay, device: str, site: str | None) -> list[tuple[str, int]]:
-    """IPv6 DF targets with a global far address (a link-local one needs an interface: not probed)."""
-    return [(far, size) for far, size in probes.df_targets6(overlay, device, overlay.tunnels_of(device, site))
-            if "%" not in far]
-
-
-def ping6_command(far: str, size: int) -> str:
-    return f"ping ipv6 -c 2 -s {size} {far.upper()}"
-
-
-def six(overlay: Overlay, device: str, site: str | None) -> bool:
-    return any("ipv6" in t.families for t in overlay.tunnels_of(device, site))
-
-
-def commands(overlay: Overlay, device: str, site: str | None) -> tuple[list[str], list[str]]:
-    """(first round, second round) IPv6 commands; nothing without dual-stack tunnels."""
-    if not six(overlay, device, site):
-        return [], []
-    ts = [t for t in overlay.tunnels_of(device, site) if "ipv6" in t.families]
-    first = [PEER6, ROUTES6] + [f"display ospfv3 interface {t.end(device).interface}" for t in ts]
-    return first, [ping6_command(far, size) for far, size in targets6(overlay, device, site)]
-
-
-def state6(overlay: Overlay, device: str, site: str | None, outputs: dict[str, str], parse_ping) -> dict:
-    """The IPv6 facts of a router with dual-stack tunnels (none otherwise: the state is as before)."""
-    if not six(overlay, device, site):
-        return {}
-    ifs: dict[str, OspfInterface] = {}
-    for t in overlay.tunnels_of(device, site):
-        if "ipv6" in t.families:
-            ifs.update(parse_ospfv3_interface(outputs.get(f"display ospfv3 interface {t.end(device).interface}", "")))
-    return dict(ospf6_neighbors=parse_ospfv3_peer(outputs.get(PEER6, "")), ospf6_interfaces=ifs,
-                routes6=parse_routes6(outputs.get(ROUTES6, "")),
-                probes6={far: {"max": DfProbe(size=size, **parse_ping(outputs.get(ping6_command(far, size), "")))}
-                         for far, size in targets6(overlay, device, site)})
-
-
-def parse_command(c: str, output: str, parse_ping) -> DeviceState | None:
-    """The facts of one IPv6 command's output (``grectl parse``), or None when not an IPv6 one."""
-    if c.startswith(PEER6):
-        return DeviceState(ospf6_neighbors=parse_ospfv3_peer(output))
-    if c.startswith("display ospfv3 interface"):
-        return DeviceState(ospf6_interfaces=parse_ospfv3_interface(output))
-    if c.startswith("display ipv6 routing-table"):
-        return DeviceState(routes6=parse_routes6(output))
-    if c.startswith("ping ipv6 "):
-        m = re.search(r"-s (\d+)", c)
-        return DeviceState(probes6={c.split()[-1]: {"probe": DfProbe(size=int(m.group(1)) if m else 0,
-                                                                      **parse_ping(output))}})
-    return None
+_PARSERS = collect6_cli.Parsers6(parse_ospfv3_peer, parse_ospfv3_interface, parse_routes6)
+state6, parse_command = _PARSERS.state6, _PARSERS.parse_command

@@ -29,16 +29,9 @@ from controller.platforms.iosxe.nativexml import CRYPTO, NATIVE, NC, OSPF, PREFI
 
 from ...models import Overlay, Tunnel
 from . import build6, yang_map
+from .build6 import _sub  # one element builder for the IPv4 and IPv6 pieces
 
 HOST_MASK = "255.255.255.255"
-
-
-def _sub(parent, tag: str, text: object = None, ns: str | None = None):
-    ns = ns or etree.QName(parent).namespace
-    el = etree.SubElement(parent, f"{{{ns}}}{tag}", nsmap={None: ns} if ns != etree.QName(parent).namespace else None)
-    if text is not None:
-        el.text = str(text)
-    return el
 
 
 def _path(parent, *tags: str, ns: str | None = None):

@@ -41,6 +41,42 @@ def mixed_inventory(tmp: Path, vyos_release: str | None = None, **intent) -> Pat
     return inv
 
 
+def dual_stack_lans(inv: Path, device: str, lan6: list, lan: str, linux: tuple[str, str], six: bool = True) -> Path:
+    """``inv`` (the mixed overlay) edited in place: the site ``linux[0]`` on Linux at ``linux[1]``,
+    ``device``'s IPv6 LAN interfaces ``lan6``; with ``six`` the hub tokyo (2001:db8:1::/64) and
+    ``device`` (``lan``) get an IPv6 LAN and the tunnels a tunnel_pool6."""
+    h = yaml.safe_load((inv / "hosts.yaml").read_text())
+    h[linux[0]] = {"hostname": linux[1], "groups": ["lab_linux"]}
+    h[device]["data"]["lan6_interfaces"] = lan6
+    (inv / "hosts.yaml").write_text(yaml.safe_dump(h))
+    if six:
+        doc = yaml.safe_load((inv / "overlay.yaml").read_text())
+        doc["tunnel_pool6"] = "2001:db8:ffff::/48"
+        doc["hubs"]["tokyo"]["lans"].append("2001:db8:1::/64")
+        doc["sites"][device]["lans"].append(lan)
+        (inv / "overlay.yaml").write_text(yaml.safe_dump(doc))
+    return inv
+
+
+SIX = ("df6.", "ospf6.", "routes6.")
+# (OSPFv3 neighbor state, LAN route present, ping replies, failed (check, reason)) of an IPv6 verify
+SIX_CASES = pytest.mark.parametrize("state,routed,replies,fail", [
+    ("Full", True, 2, []),
+    ("Init", False, 2, [("ospf6.neighbor", "OSPF_NO_SESSION"), ("routes6.lan", "ROUTE_MISSING")]),
+    ("ExStart", False, 2, [("ospf6.neighbor", "OSPF_MTU_MISMATCH"), ("routes6.lan", "ROUTE_MISSING")]),
+    ("Full", True, 0, [("df6.max", "DF_PING_FAILED")]),
+], ids=["healthy", "ospf6-init", "ospf6-exstart", "df6-max-lost"])
+
+
+def six_checks(plat, ov, device: str, outputs: list[str]) -> tuple[list[str], list]:
+    """(the IPv6 commands ``plat`` collects on ``device``, the IPv6 checks of the device's state
+    parsed from ``outputs``, one per command in order)."""
+    from controller import verify
+    six = [c for r in plat.collect(ov, device, None) for c in r if "ospfv3" in c or "ipv6" in c]
+    st = plat.parse(ov, device, None, dict(zip(six, outputs)))
+    return six, [c for c in verify.evaluate(ov, {device: st}) if c.device == device and c.check.startswith(SIX)]
+
+
 def golden(path: Path, text: str) -> None:
     """Compare with a golden file (GRECTL_UPDATE_GOLDEN=1 rewrites it)."""
     if UPDATE or not path.exists():

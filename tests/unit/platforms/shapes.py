@@ -101,3 +101,19 @@ def own_hub(inv: Path, device: str) -> str:
     doc["hubs"][hub]["wan"]["interface"] = doc["sites"][device]["wan"]["interface"]
     _write(inv, doc, hosts)
     return hub
+
+
+def hubs_overlay(conf, tmp: Path, dual: bool = True, six: bool = False):
+    """The overlay of a conformance provider ``conf`` (its ``inventory``, ``DEVICE``,
+    ``LAN6_INTERFACE``), its device dual-homed (on its hub and a second hub of its platform);
+    with ``six`` IPv4-only but for the device's IPv6 LAN (its tunnels dual-stack)."""
+    from controller import inventory
+    tmp.mkdir(parents=True, exist_ok=True)
+    inv = conf.inventory(tmp)
+    if six:
+        single_stack(inv)
+    if dual:
+        dual_homed(inv, conf.DEVICE)
+    if six:
+        dual_stack(inv, conf.DEVICE, conf.LAN6_INTERFACE)
+    return inventory.load(inv)

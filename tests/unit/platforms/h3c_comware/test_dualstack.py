@@ -4,12 +4,11 @@ its addresses and its own OSPFv3 process stay), and the refusals."""
 from pathlib import Path
 
 import pytest
-import yaml
 
 from controller import inventory, platforms, render
 from controller.errors import InventoryError
 from tests.unit.platforms.h3c_comware.conformance import inventory as comware_inventory
-from tests.unit.platforms.mixed import golden
+from tests.unit.platforms.mixed import dual_stack_lans, golden
 
 HERE = Path(__file__).parent
 CW = platforms.get("h3c_comware")
@@ -18,18 +17,8 @@ CW = platforms.get("h3c_comware")
 def dual(tmp: Path, six: bool = True, lan6: list | None = None, **intent) -> Path:
     """fukuoka an H3C site under the Linux hub tokyo (osaka on Linux); with ``six`` tokyo and fukuoka
     get an IPv6 LAN and the tunnels a tunnel_pool6. fukuoka's IPv6 LAN is on GigabitEthernet0/1."""
-    inv = comware_inventory(tmp, **intent)
-    h = yaml.safe_load((inv / "hosts.yaml").read_text())
-    h["osaka"] = {"hostname": "172.31.255.12", "groups": ["lab_linux"]}
-    h["fukuoka"]["data"]["lan6_interfaces"] = lan6 if lan6 is not None else ["GE0/1"]
-    (inv / "hosts.yaml").write_text(yaml.safe_dump(h))
-    if six:
-        doc = yaml.safe_load((inv / "overlay.yaml").read_text())
-        doc["tunnel_pool6"] = "2001:db8:ffff::/48"
-        doc["hubs"]["tokyo"]["lans"].append("2001:db8:1::/64")
-        doc["sites"]["fukuoka"]["lans"].append("2001:db8:3::/64")
-        (inv / "overlay.yaml").write_text(yaml.safe_dump(doc))
-    return inv
+    lan6 = lan6 if lan6 is not None else ["GE0/1"]
+    return dual_stack_lans(comware_inventory(tmp, **intent), "fukuoka", lan6, "2001:db8:3::/64", ("osaka", "172.31.255.12"), six)
 
 
 def test_golden(tmp_path):

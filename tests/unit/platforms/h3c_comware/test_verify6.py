@@ -9,10 +9,10 @@ import pytest
 from controller import inventory, platforms
 from controller.platforms.h3c_comware import collect6
 from tests.unit.platforms.h3c_comware.test_dualstack import dual
+from tests.unit.platforms.mixed import SIX_CASES, six_checks
 
 CW = platforms.get("h3c_comware")
 RECORDED = Path(__file__).resolve().parents[4] / ".." / "shared" / "recorded" / "hp_comware"
-SIX = ("df6.", "ospf6.", "routes6.")
 PEER = """\
                     OSPFv3 Process 1 with Router ID 10.1.3.1
 
@@ -59,19 +59,11 @@ def test_ipv4_only_collects_no_ipv6_command(tmp_path):
     assert not [c for r in CW.collect(ov, "fukuoka", None) for c in r if "ipv6" in c or "ospfv3" in c]
 
 
-@pytest.mark.parametrize("state,routes,replies,fail", [
-    ("Full", ROUTES, 2, []),
-    ("Init", "", 2, [("ospf6.neighbor", "OSPF_NO_SESSION"), ("routes6.lan", "ROUTE_MISSING")]),
-    ("ExStart", "", 2, [("ospf6.neighbor", "OSPF_MTU_MISMATCH"), ("routes6.lan", "ROUTE_MISSING")]),
-    ("Full", ROUTES, 0, [("df6.max", "DF_PING_FAILED")]),
-], ids=["healthy", "ospf6-init", "ospf6-exstart", "df6-max-lost"])
-def test_ipv6_verify_cases(tmp_path, state, routes, replies, fail):
-    from controller import verify
+@SIX_CASES
+def test_ipv6_verify_cases(tmp_path, state, routed, replies, fail):
     ov = inventory.load(dual(tmp_path))
-    six = [c for r in CW.collect(ov, "fukuoka", None) for c in r if "ospfv3" in c or "ipv6" in c]
-    outputs = dict(zip(six, [PEER.format(state=state), routes, IFACE, PING.format(n=replies)]))
-    st = CW.parse(ov, "fukuoka", None, outputs)
-    checks = [c for c in verify.evaluate(ov, {"fukuoka": st}) if c.device == "fukuoka" and c.check.startswith(SIX)]
+    _, checks = six_checks(CW, ov, "fukuoka", [PEER.format(state=state), ROUTES if routed else "", IFACE,
+                                               PING.format(n=replies)])
     assert {c.check for c in checks} == {"df6.max", "ospf6.neighbor", "ospf6.interface", "routes6.lan"}
     assert sorted({(c.check, c.reason) for c in checks if c.status == "fail"}) == fail
 

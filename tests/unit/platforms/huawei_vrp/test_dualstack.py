@@ -4,11 +4,10 @@ lines stay), and the IPv6 verify parsers on Huawei's documented formats."""
 from pathlib import Path
 
 import pytest
-import yaml
 
 from controller import inventory, platforms, render
 from controller.errors import InventoryError
-from tests.unit.platforms.mixed import golden, mixed_inventory
+from tests.unit.platforms.mixed import SIX_CASES, dual_stack_lans, golden, mixed_inventory, six_checks
 
 HERE = Path(__file__).parent
 VRP = platforms.get("huawei_vrp")
@@ -17,18 +16,8 @@ VRP = platforms.get("huawei_vrp")
 def dual(tmp: Path, six: bool = True, lan6: list | None = None, **intent) -> Path:
     """The mixed overlay with osaka on Linux; with ``six`` tokyo and fukuoka get an IPv6 LAN and the
     tunnels a tunnel_pool6. fukuoka's IPv6 LAN is on GigabitEthernet0/0/1."""
-    inv = mixed_inventory(tmp, **intent)
-    h = yaml.safe_load((inv / "hosts.yaml").read_text())
-    h["osaka"] = {"hostname": "172.31.255.12", "groups": ["lab_linux"]}
-    h["fukuoka"]["data"]["lan6_interfaces"] = lan6 if lan6 is not None else ["GE0/0/1"]
-    (inv / "hosts.yaml").write_text(yaml.safe_dump(h))
-    if six:
-        doc = yaml.safe_load((inv / "overlay.yaml").read_text())
-        doc["tunnel_pool6"] = "2001:db8:ffff::/48"
-        doc["hubs"]["tokyo"]["lans"].append("2001:db8:1::/64")
-        doc["sites"]["fukuoka"]["lans"].append("2001:db8:3::/64")
-        (inv / "overlay.yaml").write_text(yaml.safe_dump(doc))
-    return inv
+    lan6 = lan6 if lan6 is not None else ["GE0/0/1"]
+    return dual_stack_lans(mixed_inventory(tmp, **intent), "fukuoka", lan6, "2001:db8:3::/64", ("osaka", "172.31.255.12"), six)
 
 
 def test_golden(tmp_path):
@@ -109,7 +98,6 @@ def test_back_to_ipv4_only_removes_them(tmp_path):
 
 
 # ---------------------------------------------------------------- verify (IPv6 side)
-SIX = ("df6.", "ospf6.", "routes6.")
 PEER = """\
 OSPFv3 Process (1)
 OSPFv3 Area (0.0.0.0)
@@ -149,22 +137,13 @@ PING = """\
 """
 
 
-@pytest.mark.parametrize("state,routes,replies,fail", [
-    ("Full", ROUTES, 2, []),
-    ("Init", "", 2, [("ospf6.neighbor", "OSPF_NO_SESSION"), ("routes6.lan", "ROUTE_MISSING")]),
-    ("ExStart", "", 2, [("ospf6.neighbor", "OSPF_MTU_MISMATCH"), ("routes6.lan", "ROUTE_MISSING")]),
-    ("Full", ROUTES, 0, [("df6.max", "DF_PING_FAILED")]),
-], ids=["healthy", "ospf6-init", "ospf6-exstart", "df6-max-lost"])
-def test_ipv6_verify_cases(tmp_path, state, routes, replies, fail):
-    from controller import verify
+@SIX_CASES
+def test_ipv6_verify_cases(tmp_path, state, routed, replies, fail):
     ov = inventory.load(dual(tmp_path))
-    cmds = [c for r in VRP.collect(ov, "fukuoka", None) for c in r]
-    six = [c for c in cmds if "ospfv3" in c or "ipv6" in c]
+    six, checks = six_checks(VRP, ov, "fukuoka", [PEER.format(state=state), ROUTES if routed else "", IFACE,
+                                                   PING.format(n=replies)])
     assert six == ["display ospfv3 peer", "display ipv6 routing-table protocol ospfv3",
                    "display ospfv3 interface Tunnel0/0/2", "ping ipv6 -c 2 -s 1386 2001:DB8:FFFF:1::1"]
-    outputs = dict(zip(six, [PEER.format(state=state), routes, IFACE, PING.format(n=replies)]))
-    st = VRP.parse(ov, "fukuoka", None, outputs)
-    checks = [c for c in verify.evaluate(ov, {"fukuoka": st}) if c.device == "fukuoka" and c.check.startswith(SIX)]
     assert {c.check for c in checks} == {"df6.max", "ospf6.neighbor", "ospf6.interface", "routes6.lan"}
     assert sorted({(c.check, c.reason) for c in checks if c.status == "fail"}) == fail
 

@@ -4,12 +4,11 @@ that add the IPv6 objects and remove them when the LANs go back to IPv4 only."""
 from pathlib import Path
 
 import pytest
-import yaml
 
 from controller import inventory, platforms, render
 from controller.errors import InventoryError
 from controller.platforms.vyos import cli_check
-from tests.unit.platforms.mixed import VYOS_DEFS, golden, mixed_inventory, need_defs
+from tests.unit.platforms.mixed import VYOS_DEFS, dual_stack_lans, golden, mixed_inventory, need_defs
 
 HERE = Path(__file__).parent
 VYOS = platforms.get("vyos")
@@ -18,18 +17,8 @@ VYOS = platforms.get("vyos")
 def dual(tmp: Path, six: bool = True, release: str | None = None, lan6: list | None = None, **intent) -> Path:
     """The mixed overlay with fukuoka on Linux; with ``six`` tokyo and osaka get an IPv6 LAN and the
     tunnels a tunnel_pool6. osaka's IPv6 LAN is on eth1."""
-    inv = mixed_inventory(tmp, vyos_release=release, **intent)
-    h = yaml.safe_load((inv / "hosts.yaml").read_text())
-    h["fukuoka"] = {"hostname": "172.31.255.13", "groups": ["lab_linux"]}
-    h["osaka"]["data"]["lan6_interfaces"] = lan6 if lan6 is not None else ["eth1"]
-    (inv / "hosts.yaml").write_text(yaml.safe_dump(h))
-    if six:
-        doc = yaml.safe_load((inv / "overlay.yaml").read_text())
-        doc["tunnel_pool6"] = "2001:db8:ffff::/48"
-        doc["hubs"]["tokyo"]["lans"].append("2001:db8:1::/64")
-        doc["sites"]["osaka"]["lans"].append("2001:db8:2::/64")
-        (inv / "overlay.yaml").write_text(yaml.safe_dump(doc))
-    return inv
+    lan6 = lan6 if lan6 is not None else ["eth1"]
+    return dual_stack_lans(mixed_inventory(tmp, vyos_release=release, **intent), "osaka", lan6, "2001:db8:2::/64", ("fukuoka", "172.31.255.13"), six)
 
 
 def test_golden(tmp_path):
