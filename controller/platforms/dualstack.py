@@ -88,8 +88,12 @@ def problems(platform: "Platform", overlay: "Overlay", device: str) -> list[Prob
                         f"({', '.join(map(str, lans6)) or 'none'}): {platform.name} runs OSPFv3 per interface, "
                         f"so {KEY} must name one interface per IPv6 LAN (got {len(names)})", platform.name)]
     out = []
+    wan = overlay.devices[device].wan.interface
     for n, name in enumerate(names):
         why = platform.check_interface(name)
         if why:
             out.append(Problem("host_data", KEY, f"entry {n} ({name!r}) {why}", platform.name))
+        elif platform.canonical_interface(name) == platform.canonical_interface(wan):
+            out.append(Problem("host_data", KEY, f"entry {n} ({name!r}) is {device!r}'s WAN interface: OSPFv3 "
+                               "would run on the underlay (an IPv6 LAN needs an interface of its own)", platform.name))
     return out

@@ -243,6 +243,19 @@ def test_dual_stack_intent(provider, tmp_path):
 
 
 @pytest.mark.parametrize("provider", PROVIDERS, ids=_id, indirect=True)
+def test_ipv6_lan_on_the_wan_interface_is_refused(provider, tmp_path):
+    """A platform that names its IPv6 LANs' interfaces (``lan6_interfaces``) refuses the WAN
+    interface as one: OSPFv3 would run on the underlay."""
+    plat, dev = platforms.get(provider.PLATFORM), provider.DEVICE
+    if "ipv6" not in plat.caps.families or getattr(provider, "LAN6_INTERFACE", None) is None:
+        pytest.skip(f"{provider.PLATFORM}: names no IPv6 LAN interface (lan6_interfaces)")
+    inv = _load_shaped(provider, tmp_path, "wan6", shapes.single_stack, lambda i: shapes.dual_stack(i, dev))
+    with pytest.raises(inventory.InventoryError) as e:
+        inventory.load(inv)
+    assert "lan6_interfaces" in str(e.value) and "WAN interface" in str(e.value), str(e.value)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS, ids=_id, indirect=True)
 def test_dual_homed_intent(provider, tmp_path):
     plat = platforms.get(provider.PLATFORM)
     dev = provider.DEVICE

@@ -6,6 +6,7 @@ from tests.unit.platforms.iosxe.conftest import add_iosxe_site
 
 PLATFORM = "iosxe"
 DEVICE = "kagoshima"
+LAN6_INTERFACE = "GigabitEthernet2"   # the interface of an IPv6 LAN the shared dual-stack case adds
 CASES = Path(__file__).parent / "cases"
 
 
