@@ -186,8 +186,8 @@ def connection_policy() -> dict:
     """How drivers connect (every transport: linux_frr, ios, vyos, huawei_vrp, iosxe NETCONF and its
     CLI): retries with backoff on transient failures only, and at most this many SSH handshakes at
     once, whatever --workers is; a device waiting for its turn is not timing out. Environment:
-    GRECTL_SSH_RETRIES (3), GRECTL_SSH_BACKOFF (1.0 s), GRECTL_SSH_CONNECTING (8), GRECTL_SSH_TIMEOUT (20 s, per attempt),
-    GRECTL_SSH_COMMAND_TIMEOUT (600 s, per command)."""
+    GRECTL_SSH_RETRIES (3), GRECTL_SSH_BACKOFF (1.0 s), GRECTL_SSH_CONNECTING (8),
+    GRECTL_SSH_TIMEOUT (20 s, per attempt), GRECTL_SSH_COMMAND_TIMEOUT (600 s, per command)."""
     return {"conn_retries": env_number("GRECTL_SSH_RETRIES", 3, int, 0, 20),
             "conn_backoff": env_number("GRECTL_SSH_BACKOFF", 1.0, float, 0, 300),
             "max_connecting": env_number("GRECTL_SSH_CONNECTING", 8, int, 1, 1000),
