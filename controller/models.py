@@ -306,6 +306,15 @@ class Tunnel(Strict):
     def end(self, device: str) -> TunnelEnd:
         return self.hub_end if device == self.hub else self.site_end
 
+    def seen_from(self, hub: str) -> "Tunnel":
+        """This tunnel with ``hub``'s end as its ``hub_end`` and the other end's device as ``site``:
+        a hub-to-hub tunnel seen from its higher-id hub; any other tunnel unchanged. What a hub
+        keeps of a failed peer's tunnel (``keep_site``) is named from the hub's own end."""
+        if self.kind != "hubs" or hub != self.site:
+            return self
+        return self.model_copy(update={"hub": self.site, "site": self.hub, "hub_end": self.site_end,
+                                       "site_end": self.hub_end})
+
 
 class Device(Strict):
     name: str

@@ -146,7 +146,7 @@ def _read(ch: Change, backup_dir: Path | None, dry_run: bool) -> None:
 def _plan(ch: Change) -> None:
     """Hub candidates keep the running pieces of sites that will not be deployed; then each
     platform's plan: the intended document, or the remediation from running to intended."""
-    bad = {s for s in ch.sites if ch.outcomes[s].status == "failed"}
+    bad = {d for d in ch.outcomes if ch.outcomes[d].status == "failed"}  # a failed hub: its link to the others
     for hub in ch.hubs:
         if hub in ch.running:
             _keep_hub_side(ch, hub, bad)
@@ -163,7 +163,7 @@ def _keep_hub_side(ch: Change, hub: str, bad: set[str]) -> None:
             ch.candidates.pop(hub)
         return
     plat = ch.platform(hub)
-    for t in ch.overlay.tunnels_of(hub):
+    for t in (t.seen_from(hub) for t in ch.overlay.tunnels_of(hub)):
         if t.site in bad and t.site in ch.outcomes:
             text = plat.keep_site(text, ch.running[hub], t)
             ch.outcomes[hub].notes.append(f"{t.site}: hub side left as it runs")
@@ -259,15 +259,22 @@ def _change(ch: Change) -> list[Outcome]:
 
 def _restore_other_ends(overlay, nr, lost, committed, running, outcomes, timers, progress, keys) -> None:
     """Devices that could not be confirmed revert by themselves; put the other ends of their tunnels
-    back as they ran before the change (a lost site: its hub side; a lost hub: its sites)."""
-    for hub in sorted({h for s in lost if s in overlay.intent.sites for h in overlay.intent.sites[s].homes} - lost):
-        failed_sites = {s for s in lost if overlay.intent.sites.get(s) and hub in overlay.intent.sites[s].homes}
-        if hub in committed:
-            _restore_hub_side(overlay, nr, hub, failed_sites, running, outcomes, timers[hub], progress, keys)
-    for hub in sorted(h for h in lost if overlay.devices[h].role == "hub"):
-        for t in overlay.tunnels_of(hub):
-            if t.site in committed and t.site not in lost:
-                _restore_whole(overlay, nr, t.site, running, outcomes, timers[t.site], progress, keys)
+    back as they ran before the change: a lost hub's sites whole, then on every other hub the side
+    of each tunnel to a device that is back as before (a lost site or hub, or a site restored
+    whole: a dual-homed site's tunnel to its other hub; the hub-to-hub link of a lost hub), one
+    commit per hub."""
+    whole = sorted({t.site for h in lost if overlay.devices[h].role == "hub" for t in overlay.tunnels_of(h)
+                    if t.kind != "hubs" and t.site in committed and t.site not in lost})
+    for site in whole:
+        _restore_whole(overlay, nr, site, running, outcomes, timers[site], progress, keys)
+    gone = set(lost) | set(whole)
+    peers: dict[str, set[str]] = {}
+    for t in overlay.tunnels:
+        for here, there in ((t.hub, t.site), (t.site, t.hub)):
+            if there in gone and here not in gone and overlay.devices[here].role == "hub":
+                peers.setdefault(here, set()).add(there)
+    for hub in sorted(h for h in peers if h in committed):
+        _restore_hub_side(overlay, nr, hub, peers[hub], running, outcomes, timers[hub], progress, keys)
 
 
 def _restore_whole(overlay, nr, name, running, outcomes, timeout, progress, keys) -> None:
@@ -291,7 +298,7 @@ def _restore_hub_side(overlay, nr, hub, failed_sites, running, outcomes, confirm
         conn = host.get_connection("napalm", nr.config)
         plat = platforms.get(overlay.devices[hub].platform)
         now = text = plat.mask(conn.get_config(retrieve="running")["running"])
-        for t in overlay.tunnels_of(hub):
+        for t in (t.seen_from(hub) for t in overlay.tunnels_of(hub)):
             if t.site in failed_sites:
                 text = plat.keep_site(text, running[hub], t)
         commit_confirmed(host, nr.config, conn, plat, *plat.plan(text, now, True), keys,

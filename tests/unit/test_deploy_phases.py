@@ -165,3 +165,65 @@ def test_site_lost_at_confirm_gets_its_hub_side_restored(lab, monkeypatch):
     assert out["osaka"].status == "ok"
     assert any("restored hub side of fukuoka" in n for n in out["tokyo"].notes), out["tokyo"]
     assert "gre-fukuoka" not in DEVICES["tokyo"].running and "gre-osaka" in DEVICES["tokyo"].running
+
+
+def test_unreachable_hub_keeps_the_other_hubs_side_of_their_link(tmp_path, lab, monkeypatch):
+    """Two hubs joined by a hub-to-hub tunnel (issue 23): the lower-id hub (the link's ``hub`` end)
+    unreachable before the commits, the other hub leaves its side of the link as it runs, as a hub
+    leaves an unreachable site's side."""
+    from tests.unit.platforms import shapes
+    inv = copy_inventory(tmp_path / "homed")
+    _, backup = shapes.dual_homed(inv, "tokyo")
+    ov = inventory.load(inv)
+    link = next(t for t in ov.tunnels if t.kind == "hubs")
+    assert (link.hub, link.site) == ("tokyo", backup)
+    DEVICES.clear()
+    DEVICES.update({n: Device() for n in ov.devices})
+    monkeypatch.setattr(deploy_mod, "make_nornir", _nornir_of(inv))
+    prove_with(monkeypatch, True)
+    DEVICES["tokyo"].reachable = False
+    out = {o.device: o for o in deploy_mod.deploy(ov, confirm_timeout=120)}
+    assert out["tokyo"].status == "failed"
+    assert any("tokyo: hub side left as it runs" in n for n in out[backup].notes), out[backup]
+    assert "gre-tokyo" not in DEVICES[backup].running and "gre-osaka" in DEVICES[backup].running
+
+
+
+def test_hub_lost_at_confirm_gets_its_link_and_dual_homed_sites_restored(tmp_path, lab, monkeypatch):
+    """The higher-id hub lost once it committed: it reverts by its timer; the site homed on it is
+    restored whole, and the other hub puts back both its side of the hub-to-hub link and that
+    site's tunnel, in one commit (no tunnel left new on one end and old on the other)."""
+    from tests.unit.platforms import shapes
+    inv = copy_inventory(tmp_path / "homed")
+    site, backup = shapes.dual_homed(inv, "tokyo")
+    ov = inventory.load(inv)
+    DEVICES.clear()
+    DEVICES.update({n: Device() for n in ov.devices})
+    monkeypatch.setattr(deploy_mod, "make_nornir", _nornir_of(inv))
+    prove_with(monkeypatch, True)
+    real = FakeDriver.open
+
+    def open_(self):
+        if self.name == backup and any(w.startswith("commit") for w in self.dev.wire):
+            self.dev.reachable = False
+        real(self)
+    monkeypatch.setattr(FakeDriver, "open", open_)
+    out = {o.device: o for o in deploy_mod.deploy(ov, confirm_timeout=120)}
+    assert out[backup].status == "failed"
+    assert out[site].status == "failed" and "restored as it ran before" in out[site].error
+    assert any(f"restored hub side of {backup}, {site}" in n for n in out["tokyo"].notes), out["tokyo"]
+    assert f"gre-{backup}" not in DEVICES["tokyo"].running and f"gre-{site}" not in DEVICES["tokyo"].running
+    others = [s for s in ov.intent.sites if s != site]
+    assert all(f"gre-{s}" in DEVICES["tokyo"].running for s in others)
+
+def _nornir_of(inv):
+    def fake_nornir(overlay, workers=20, keys=None, budget=None):
+        nr = InitNornir(runner={"plugin": "threaded", "options": {"num_workers": workers}},
+                        logging={"enabled": False}, inventory={"plugin": "SimpleInventory", "options": {
+                            "host_file": str(inv / "hosts.yaml"), "group_file": str(inv / "groups.yaml"),
+                            "defaults_file": str(inv / "defaults.yaml")}})
+        for name, host in nr.inventory.hosts.items():
+            host.hostname = name
+            host.connection_options["napalm"] = ConnectionOptions(platform="fake", extras={"optional_args": {}})
+        return nr
+    return fake_nornir
