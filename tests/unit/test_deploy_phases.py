@@ -68,13 +68,7 @@ class FakeDriver:
         self.dev.wire.append("confirm")
 
 
-@pytest.fixture
-def lab(tmp_path, monkeypatch):
-    inv = copy_inventory(tmp_path / "inv")
-    ov = inventory.load(inv)
-    DEVICES.clear()
-    DEVICES.update({n: Device() for n in ov.devices})
-
+def _nornir_of(inv):
     def fake_nornir(overlay, workers=20, keys=None, budget=None):
         nr = InitNornir(runner={"plugin": "threaded", "options": {"num_workers": workers}},
                         logging={"enabled": False}, inventory={"plugin": "SimpleInventory", "options": {
@@ -84,10 +78,18 @@ def lab(tmp_path, monkeypatch):
             host.hostname = name
             host.connection_options["napalm"] = ConnectionOptions(platform="fake", extras={"optional_args": {}})
         return nr
+    return fake_nornir
 
+
+@pytest.fixture
+def lab(tmp_path, monkeypatch):
+    inv = copy_inventory(tmp_path / "inv")
+    ov = inventory.load(inv)
+    DEVICES.clear()
+    DEVICES.update({n: Device() for n in ov.devices})
     import nornir_napalm.plugins.connections as conn
     monkeypatch.setattr(conn, "get_network_driver", lambda platform: FakeDriver)
-    monkeypatch.setattr(deploy_mod, "make_nornir", fake_nornir)
+    monkeypatch.setattr(deploy_mod, "make_nornir", _nornir_of(inv))
     monkeypatch.setattr(txn, "abort", functools.partial(txn.abort, clock=lambda: 1e12, sleep=lambda s: None))
     return ov
 
@@ -215,15 +217,3 @@ def test_hub_lost_at_confirm_gets_its_link_and_dual_homed_sites_restored(tmp_pat
     assert f"gre-{backup}" not in DEVICES["tokyo"].running and f"gre-{site}" not in DEVICES["tokyo"].running
     others = [s for s in ov.intent.sites if s != site]
     assert all(f"gre-{s}" in DEVICES["tokyo"].running for s in others)
-
-def _nornir_of(inv):
-    def fake_nornir(overlay, workers=20, keys=None, budget=None):
-        nr = InitNornir(runner={"plugin": "threaded", "options": {"num_workers": workers}},
-                        logging={"enabled": False}, inventory={"plugin": "SimpleInventory", "options": {
-                            "host_file": str(inv / "hosts.yaml"), "group_file": str(inv / "groups.yaml"),
-                            "defaults_file": str(inv / "defaults.yaml")}})
-        for name, host in nr.inventory.hosts.items():
-            host.hostname = name
-            host.connection_options["napalm"] = ConnectionOptions(platform="fake", extras={"optional_args": {}})
-        return nr
-    return fake_nornir
