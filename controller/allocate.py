@@ -65,9 +65,27 @@ def dual_stack(hub: Router, site: Router) -> bool:
     return bool(hub.lans6 or site.lans6)
 
 
+# Tunnel interface numbers with redundant hubs (issue 23). ``kind`` is what the interface is on its
+# device: ``primary`` (a site's tunnel to its primary hub, and a hub's tunnel to any site: the
+# site id), ``backup`` (a site's tunnel to its backup hub) or ``hubs`` (a hub-to-hub tunnel: its
+# pair slot). Each kind has its own range, so no two tunnels of a device share a number and adding
+# or removing a backup hub renames no other interface.
+BACKUP_BASE = 100000
+HUBS_BASE = 200000
+
+
+def interface_number(number: int, kind: str = "primary", backup_base: int = BACKUP_BASE,
+                     hubs_base: int = HUBS_BASE) -> int:
+    """The interface number of a tunnel end of ``kind`` whose tunnel is number ``number``.
+
+    >>> [interface_number(7), interface_number(7, "backup"), interface_number(1, "hubs")]
+    [7, 100007, 200001]
+    """
+    return number + {"primary": 0, "backup": backup_base, "hubs": hubs_base}[kind]
+
+
 def default_name(device: str, peer: str, number: int, kind: str = "primary") -> str:
     """Tunnel interface naming when no platform says otherwise."""
-    from .platforms.base import interface_number
     return f"Tunnel{interface_number(number, kind)}"
 
 

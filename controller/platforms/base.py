@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ..allocate import BACKUP_BASE, HUBS_BASE, interface_number  # noqa: F401  (the core's, for platforms)
 from . import clab as _clab
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -125,25 +126,6 @@ class Capabilities:
     families: frozenset[str] = frozenset({"ipv4"})    # address families it renders and verifies (issue 22)
     multi_hub: bool = False                           # renders dual-homed sites and hub-to-hub tunnels (issue 23)
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-
-# Tunnel interface numbers with redundant hubs (issue 23). ``kind`` is what the interface is on its
-# device: ``primary`` (a site's tunnel to its primary hub, and a hub's tunnel to any site: the
-# site id), ``backup`` (a site's tunnel to its backup hub) or ``hubs`` (a hub-to-hub tunnel: its
-# pair slot). Each kind has its own range, so no two tunnels of a device share a number and adding
-# or removing a backup hub renames no other interface.
-BACKUP_BASE = 100000
-HUBS_BASE = 200000
-
-
-def interface_number(number: int, kind: str = "primary", backup_base: int = BACKUP_BASE,
-                     hubs_base: int = HUBS_BASE) -> int:
-    """The interface number of a tunnel end of ``kind`` whose tunnel is number ``number``.
-
-    >>> [interface_number(7), interface_number(7, "backup"), interface_number(1, "hubs")]
-    [7, 100007, 200001]
-    """
-    return number + {"primary": 0, "backup": backup_base, "hubs": hubs_base}[kind]
 
 
 class Platform:
